@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { csvDocument, rowObjects } from "../../render/csv.js";
+import { exportTable } from "../../render/rows.js";
+import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { writeOutput } from "../output.js";
+
+const FORMATS = ["csv", "jsonl"] as const;
+
+/** `export`: the detailed report, one row per period, sender, TLS version, auth kind and client IP. */
+export function exportCommand(): Command {
+  return addCommonOptions(new Command("export"))
+    .description("the detailed report as CSV (or JSONL), for cron jobs and spreadsheets")
+    .option("--format <format>", "csv or jsonl", "csv")
+    .action(async (files: string[], options: CommonOptions & { format: string }) => {
+      const format = checkFormat(options.format, FORMATS, "csv", "export");
+      const { aggregate, report } = await runQuery(files, options);
+      const table = exportTable(aggregate);
+      const text = format === "csv"
+        ? csvDocument(table, options.excelSafe)
+        : rowObjects(table).map((row) => `${JSON.stringify(row)}\n`).join("");
+      await writeOutput(text, options.output);
+      process.exitCode = failOnCode(aggregate, options.failOn);
+      reportSkipped(report, options.quiet);
+    });
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { InputError, UsageError } from "../errors.js";
+import { escapeTerminal } from "../render/text.js";
+import { exportCommand } from "./commands/export.js";
+import { summaryCommand } from "./commands/summary.js";
+
+const EXIT_INPUT = 1;
+const EXIT_USAGE = 2;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** The program with every command; usage errors come back as CommanderErrors instead of exiting. */
+export function buildProgram(): Command {
+  const program = new Command("smtp-auth-report")
+    .description("Who still submits mail with SMTP AUTH, Basic authentication or legacy TLS: reports from your own logs.")
+    .version(version())
+    .showSuggestionAfterError(true);
+  for (const command of [summaryCommand(), exportCommand()]) program.addCommand(command);
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      outputError: (message, write) => write(`smtp-auth-report: ${message.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+    });
+  }
+  return program;
+}
+
+function fail(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_USAGE;
+  }
+  const code = error instanceof UsageError ? EXIT_USAGE : EXIT_INPUT;
+  const expected = error instanceof UsageError || error instanceof InputError;
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = expected || debug ? "" : " (a bug: run again with --debug and report what it prints)";
+  process.stderr.write(`smtp-auth-report: ${escapeTerminal(expected ? message : `unexpected error: ${message}`)}${hint}\n`);
+  if (debug) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
+  return code;
+}
+
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+const debug = process.argv.includes("--debug");
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = fail(error, debug);
+}

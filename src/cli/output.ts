@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Chalk, supportsColor, type ChalkInstance } from "chalk";
+import { InputError } from "../errors.js";
+
+/**
+ * Writes a command's output: to standard output, or atomically to `path` (a temporary file beside it,
+ * renamed into place when complete, removed if anything fails).
+ */
+export async function writeOutput(text: string, path: string | undefined): Promise<void> {
+  if (path === undefined || path === "-") {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    return;
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw new InputError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder exists and is writable`);
+  }
+}
+
+/** Whether to colour output: never with --no-color or NO_COLOR, always with FORCE_COLOR, else on a terminal. */
+export function painter(colorOption: boolean, toFile: boolean): ChalkInstance {
+  const env = process.env;
+  if (!colorOption || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) return new Chalk({ level: 0 });
+  if (env.FORCE_COLOR !== undefined) {
+    const forced = env.FORCE_COLOR === "" || env.FORCE_COLOR === "true" ? 1 : Number(env.FORCE_COLOR);
+    return new Chalk({ level: Number.isInteger(forced) ? (Math.max(0, Math.min(3, forced)) as 0 | 1 | 2 | 3) : 1 });
+  }
+  if (toFile || !process.stdout.isTTY) return new Chalk({ level: 0 });
+  return new Chalk({ level: supportsColor ? supportsColor.level : 1 });
+}

@@ -1,0 +1,100 @@
+import { BlockList, isIP } from "node:net";
+import { UsageError } from "../errors.js";
+import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, parseTlsVersion, type AuthKind, type Submission, type TlsVersion } from "../ingest/submission.js";
+
+/** The record filters every command takes; an empty list means no filter on that field. */
+export interface FilterOptions {
+  domains: string[];
+  senders: string[];
+  tls: string[];
+  auth: string[];
+  clientIps: string[];
+}
+
+/** A compiled filter: true when a submission is kept. */
+export type SubmissionFilter = (submission: Submission) => boolean;
+
+/** Compiles the filter options, with a usage error naming any value that is not accepted. */
+export function compileFilter(options: FilterOptions): SubmissionFilter {
+  const tests: SubmissionFilter[] = [];
+  const domains = splitList(options.domains).map((d) => d.toLowerCase().replace(/^@/, ""));
+  if (domains.length > 0) {
+    const set = new Set(domains.map((d) => (d === "(none)" ? "" : d)));
+    tests.push((s) => set.has(s.domain));
+  }
+  const senders = options.senders.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  if (senders.length > 0) {
+    const patterns = senders.map(wildcard);
+    tests.push((s) => patterns.some((p) => p.test(s.sender)));
+  }
+  const tls = splitList(options.tls);
+  if (tls.length > 0) {
+    const set = new Set<TlsVersion>(tls.flatMap(tlsChoice));
+    tests.push((s) => set.has(s.tls));
+  }
+  const auth = splitList(options.auth);
+  if (auth.length > 0) {
+    const set = new Set<AuthKind>(auth.map(authChoice));
+    tests.push((s) => set.has(s.auth));
+  }
+  const cidrs = splitList(options.clientIps);
+  if (cidrs.length > 0) {
+    const blocks = cidrBlocks(cidrs);
+    tests.push((s) => {
+      const ip = bareIp(s.clientIp);
+      const family = isIP(ip);
+      return family !== 0 && blocks.check(ip, family === 4 ? "ipv4" : "ipv6");
+    });
+  }
+  if (tests.length === 0) return () => true;
+  return (s) => tests.every((test) => test(s));
+}
+
+function splitList(values: string[]): string[] {
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+/** A case-insensitive whole-string pattern where `*` matches anything. */
+function wildcard(pattern: string): RegExp {
+  const body = pattern.toLowerCase().split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${body}$`, "s");
+}
+
+function tlsChoice(value: string): TlsVersion[] {
+  if (value.toLowerCase() === "legacy") return [...LEGACY_TLS];
+  const version = parseTlsVersion(value);
+  if (version === undefined) {
+    throw new UsageError(`--tls: unknown TLS version '${value}'; use legacy or any of ${TLS_VERSIONS.join(", ")}`);
+  }
+  return [version];
+}
+
+function authChoice(value: string): AuthKind {
+  const kind = value.toLowerCase() as AuthKind;
+  if (!AUTH_KINDS.includes(kind)) throw new UsageError(`--auth: unknown kind '${value}'; use ${AUTH_KINDS.join(", ")}`);
+  return kind;
+}
+
+function cidrBlocks(cidrs: string[]): BlockList {
+  const blocks = new BlockList();
+  for (const cidr of cidrs) {
+    const [address = "", prefixText] = cidr.split("/");
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (family === 0 || !/^\d*$/.test(prefixText ?? "") || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
+      throw new UsageError(`--client-ip: '${cidr}' is not an address or CIDR block; use e.g. 192.0.2.0/24, 203.0.113.7 or 2001:db8::/32`);
+    }
+    blocks.addSubnet(address, prefix, family === 4 ? "ipv4" : "ipv6");
+  }
+  return blocks;
+}
+
+/** A client address without IPv6 brackets or a `:port` suffix, as logs sometimes write it. */
+function bareIp(text: string): string {
+  if (isIP(text)) return text;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(text);
+  if (bracketed) return bracketed[1]!;
+  const withPort = /^([\d.]+):\d+$/.exec(text);
+  return withPort ? withPort[1]! : text;
+}

@@ -1,0 +1,229 @@
+import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, type AuthKind, type TlsVersion } from "../ingest/submission.js";
+import type { Aggregate, Group } from "./aggregate.js";
+import type { Period } from "./period.js";
+
+/** Plain code-point comparison, as the SPEC orders every CSV (never locale order). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A share of a whole as a percentage with two decimals (half up), computed from integers. */
+export function percent(part: number, whole: number): number {
+  if (whole === 0) return 0;
+  return Math.round((part * 10_000) / whole) / 100;
+}
+
+/** The export's rows: groups ordered by period, sender, domain, TLS version, auth, client IP. */
+export function exportRows(aggregate: Aggregate): Group[] {
+  return [...aggregate.groups].sort(
+    (a, b) =>
+      compareText(a.period.label, b.period.label) || compareText(a.sender, b.sender) || compareText(a.domain, b.domain) ||
+      compareText(a.tls, b.tls) || compareText(a.auth, b.auth) || compareText(a.clientIp, b.clientIp),
+  );
+}
+
+/** The dimensions a submission is split by in the TLS and Authentication views. */
+export type Category = "tls" | "auth";
+/** The values of a category, in the order they are shown. */
+export const CATEGORY_VALUES: { tls: readonly TlsVersion[]; auth: readonly AuthKind[] } = { tls: TLS_VERSIONS, auth: AUTH_KINDS };
+
+/** True for a value that needs action: legacy TLS, or Basic authentication. */
+export function needsAction(category: Category, value: string): boolean {
+  return category === "tls" ? LEGACY_TLS.has(value as TlsVersion) : value === "basic";
+}
+
+/** A sender's tallies per value of a category. */
+export function talliesOf(sender: SenderTotal, category: Category): Map<string, Tally> {
+  return category === "tls" ? sender.byTls : sender.byAuth;
+}
+
+/** True when a sender used legacy TLS (or Basic auth) at least once in the range. */
+export function senderNeedsAction(sender: SenderTotal, category: Category): boolean {
+  for (const value of talliesOf(sender, category).keys()) if (needsAction(category, value)) return true;
+  return false;
+}
+
+/** Messages and distinct senders of one TLS version or auth kind across the range. */
+export interface CategoryShare {
+  value: string;
+  messages: number;
+  percent: number;
+  senders: number;
+}
+
+/** Everything one sender did in the range. */
+export interface SenderTotal {
+  sender: string;
+  domain: string;
+  messages: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Messages per TLS version and per auth kind, with first/last seen of each. */
+  byTls: Map<string, Tally>;
+  byAuth: Map<string, Tally>;
+  clientIps: Set<string>;
+}
+
+/** Messages with first and last seen. */
+export interface Tally {
+  messages: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+function addTally(map: Map<string, Tally>, key: string, g: Group): void {
+  const t = map.get(key);
+  if (t === undefined) {
+    map.set(key, { messages: g.messages, firstSeen: g.firstSeen, lastSeen: g.lastSeen });
+  } else {
+    t.messages += g.messages;
+    if (g.firstSeen < t.firstSeen) t.firstSeen = g.firstSeen;
+    if (g.lastSeen > t.lastSeen) t.lastSeen = g.lastSeen;
+  }
+}
+
+/** Per-sender totals, largest first, then by sender. */
+export function senderTotals(aggregate: Aggregate): SenderTotal[] {
+  const bySender = new Map<string, SenderTotal>();
+  for (const g of aggregate.groups) {
+    const key = `${g.sender}\u0000${g.domain}`;
+    let s = bySender.get(key);
+    if (s === undefined) {
+      s = { sender: g.sender, domain: g.domain, messages: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, byTls: new Map(), byAuth: new Map(), clientIps: new Set() };
+      bySender.set(key, s);
+    }
+    s.messages += g.messages;
+    if (g.firstSeen < s.firstSeen) s.firstSeen = g.firstSeen;
+    if (g.lastSeen > s.lastSeen) s.lastSeen = g.lastSeen;
+    addTally(s.byTls, g.tls, g);
+    addTally(s.byAuth, g.auth, g);
+    if (g.clientIp !== "") s.clientIps.add(g.clientIp);
+  }
+  return [...bySender.values()].sort((a, b) => b.messages - a.messages || compareText(a.sender, b.sender) || compareText(a.domain, b.domain));
+}
+
+/** Total messages of all groups. */
+export function totalMessages(aggregate: Aggregate): number {
+  let total = 0;
+  for (const g of aggregate.groups) total += g.messages;
+  return total;
+}
+
+/** Messages and distinct senders per value of a category, in canonical order, only values present. */
+export function categoryShares(aggregate: Aggregate, category: Category): CategoryShare[] {
+  const messages = new Map<string, number>();
+  const senders = new Map<string, Set<string>>();
+  for (const g of aggregate.groups) {
+    const value = g[category];
+    messages.set(value, (messages.get(value) ?? 0) + g.messages);
+    let set = senders.get(value);
+    if (set === undefined) senders.set(value, (set = new Set()));
+    set.add(`${g.sender}\u0000${g.domain}`);
+  }
+  const total = totalMessages(aggregate);
+  return CATEGORY_VALUES[category]
+    .filter((v) => messages.has(v))
+    .map((value) => ({ value, messages: messages.get(value)!, percent: percent(messages.get(value)!, total), senders: senders.get(value)!.size }));
+}
+
+/** Failed logins of one client address (from raw server logs). */
+export interface FailedLogin {
+  clientIp: string;
+  failures: number;
+}
+
+/** Microsoft's widget and flyout: who used SMTP AUTH, how much, with which TLS and auth. */
+export interface Summary {
+  senders: number;
+  messages: number;
+  domains: number;
+  tls: CategoryShare[];
+  auth: CategoryShare[];
+  legacyTlsSenders: SenderTotal[];
+  basicAuthSenders: SenderTotal[];
+  topSenders: SenderTotal[];
+}
+
+/** The summary of an aggregate; `top` senders are listed. */
+export function summarize(aggregate: Aggregate, top: number): Summary {
+  const senders = senderTotals(aggregate);
+  return {
+    senders: senders.length,
+    messages: totalMessages(aggregate),
+    domains: new Set(aggregate.groups.map((g) => g.domain)).size,
+    tls: categoryShares(aggregate, "tls"),
+    auth: categoryShares(aggregate, "auth"),
+    legacyTlsSenders: senders.filter((s) => senderNeedsAction(s, "tls")),
+    basicAuthSenders: senders.filter((s) => senderNeedsAction(s, "auth")),
+    topSenders: senders.slice(0, top),
+  };
+}
+
+/** One line of a chart: a name and a value per period. */
+export interface Series {
+  name: string;
+  values: number[];
+  total: number;
+}
+
+/** Messages per period per domain, largest domain first. */
+export function volumeSeries(aggregate: Aggregate): Series[] {
+  return seriesBy(aggregate, (g) => g.domain, (a, b) => b.total - a.total || compareText(a.name, b.name));
+}
+
+/** Messages per period per value of a category, in canonical order, only values present. */
+export function categorySeries(aggregate: Aggregate, category: Category): Series[] {
+  const order: readonly string[] = CATEGORY_VALUES[category];
+  return seriesBy(aggregate, (g) => g[category], (a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+function seriesBy(aggregate: Aggregate, nameOf: (g: Group) => string, order: (a: Series, b: Series) => number): Series[] {
+  const index = periodIndex(aggregate.periods);
+  const byName = new Map<string, Series>();
+  for (const g of aggregate.groups) {
+    const name = nameOf(g);
+    let s = byName.get(name);
+    if (s === undefined) byName.set(name, (s = { name, values: new Array<number>(aggregate.periods.length).fill(0), total: 0 }));
+    s.values[index.get(g.period.key)!]! += g.messages;
+    s.total += g.messages;
+  }
+  return [...byName.values()].sort(order);
+}
+
+function periodIndex(periods: Period[]): Map<number, number> {
+  return new Map(periods.map((p, i) => [p.key, i]));
+}
+
+/** The first `top` series, the rest summed into one named `other` (charts do this; CSV just cuts). */
+export function topSeries(series: Series[], top: number, periods: number): Series[] {
+  if (series.length <= top) return series;
+  const rest = series.slice(top);
+  const other: Series = { name: "other", values: new Array<number>(periods).fill(0), total: 0 };
+  for (const s of rest) {
+    s.values.forEach((v, i) => (other.values[i]! += v));
+    other.total += s.total;
+  }
+  return [...series.slice(0, top), other];
+}
+
+/** Per-period totals of a set of series (the denominator of percentages per period). */
+export function periodTotals(series: Series[], periods: number): number[] {
+  const totals = new Array<number>(periods).fill(0);
+  for (const s of series) s.values.forEach((v, i) => (totals[i]! += v));
+  return totals;
+}
+
+/** Senders ordered for a TLS or auth details table: those needing action first, then by messages. */
+export function categoryDetails(aggregate: Aggregate, category: Category): SenderTotal[] {
+  return senderTotals(aggregate)
+    .map((s) => ({ s, flag: senderNeedsAction(s, category) }))
+    .sort((a, b) => Number(b.flag) - Number(a.flag) || b.s.messages - a.s.messages || compareText(a.s.sender, b.s.sender))
+    .map(({ s }) => s);
+}
+
+/** The values of a category present among some senders, in canonical order. */
+export function valuesPresent(senders: SenderTotal[], category: Category): string[] {
+  const present = new Set<string>();
+  for (const s of senders) for (const v of talliesOf(s, category).keys()) present.add(v);
+  return CATEGORY_VALUES[category].filter((v) => present.has(v));
+}

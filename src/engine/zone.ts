@@ -1,0 +1,115 @@
+import { tzOffset } from "@date-fns/tz";
+import { UsageError } from "../errors.js";
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** Calendar fields of a wall-clock time, month 1-12. */
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+/**
+ * An IANA time zone with fast instant ↔ wall-clock conversion. Offsets are looked up once per UTC day
+ * and reused, except on a day with a transition, which is looked up per call.
+ */
+export class Zone {
+  private readonly offsetByDay = new Map<number, number>();
+  private readonly fixed: boolean;
+
+  private constructor(readonly name: string) {
+    this.fixed = name === "UTC";
+  }
+
+  /** The zone of an IANA name such as `Europe/Berlin` or `UTC`; a usage error for anything else. */
+  static named(name: string): Zone {
+    const canonical = /^(utc|z|gmt|etc\/utc)$/i.test(name) ? "UTC" : name;
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: canonical });
+    } catch {
+      throw new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
+    }
+    if (Number.isNaN(tzOffset(canonical, new Date(0)))) {
+      throw new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
+    }
+    return new Zone(canonical);
+  }
+
+  /** Offset from UTC in minutes at an instant (positive east of Greenwich). */
+  offsetAt(instant: number): number {
+    if (this.fixed) return 0;
+    const day = Math.floor(instant / DAY);
+    const cached = this.offsetByDay.get(day);
+    if (cached !== undefined && !Number.isNaN(cached)) return cached;
+    if (cached === undefined) {
+      const atStart = tzOffset(this.name, new Date(day * DAY));
+      const atEnd = tzOffset(this.name, new Date(day * DAY + DAY - 1));
+      this.offsetByDay.set(day, atStart === atEnd ? atStart : NaN);
+      if (atStart === atEnd) return atStart;
+    }
+    return tzOffset(this.name, new Date(instant));
+  }
+
+  /** The instant of a wall-clock time in this zone (a time skipped by a DST change lands just after it). */
+  toInstant(wall: WallTime): number {
+    const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+    if (this.fixed) return asUtc;
+    let instant = asUtc - this.offsetAt(asUtc) * MINUTE;
+    const offset = this.offsetAt(instant);
+    instant = asUtc - offset * MINUTE;
+    const again = this.offsetAt(instant);
+    return again === offset ? instant : asUtc - again * MINUTE;
+  }
+
+  /** Milliseconds to add to an instant to read its wall clock as if it were UTC. */
+  shiftAt(instant: number): number {
+    return this.offsetAt(instant) * MINUTE;
+  }
+
+  /** Wall-clock fields of an instant in this zone. */
+  wallTime(instant: number): WallTime {
+    const d = new Date(instant + this.shiftAt(instant));
+    return {
+      year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+      hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), millisecond: d.getUTCMilliseconds(),
+    };
+  }
+
+  /** Local calendar day of an instant, as whole days since 1970-01-01. */
+  dayNumber(instant: number): number {
+    return Math.floor((instant + this.shiftAt(instant)) / DAY);
+  }
+
+  /** The instant a local calendar day (days since 1970-01-01) begins. */
+  dayStart(dayNumber: number): number {
+    const d = new Date(dayNumber * DAY);
+    return this.toInstant({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0, second: 0, millisecond: 0 });
+  }
+
+  /** The offset of an instant as ISO 8601 writes it: `Z` when zero, else `+hh:mm` / `-hh:mm`. */
+  offsetLabel(instant: number): string {
+    const minutes = this.offsetAt(instant);
+    if (minutes === 0) return "Z";
+    const sign = minutes < 0 ? "-" : "+";
+    const abs = Math.abs(minutes);
+    return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+  }
+}
+
+/** Two-digit zero padding. */
+export function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
+export function dayLabel(dayNumber: number): string {
+  return new Date(dayNumber * DAY).toISOString().slice(0, 10);
+}
+
+export { DAY };

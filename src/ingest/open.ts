@@ -1,0 +1,140 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { InputError, UsageError } from "../errors.js";
+
+/** One input: a file path, or standard input (`path` undefined). */
+export interface InputSource {
+  /** Name used in messages: the path, or `stdin`. */
+  name: string;
+  path?: string;
+}
+
+/**
+ * The inputs named on the command line: files, `-` for standard input, and quoted globs expanded
+ * here (for cron and Windows shells). With no names and a piped stdin, stdin.
+ */
+export async function expandInputs(args: string[], stdinIsTerminal: boolean): Promise<InputSource[]> {
+  if (args.length === 0) {
+    if (stdinIsTerminal) throw new UsageError("no input: give log files or globs, or pipe a log into standard input (see --help)");
+    return [{ name: "stdin" }];
+  }
+  const sources: InputSource[] = [];
+  for (const arg of args) {
+    if (arg === "-") {
+      sources.push({ name: "stdin" });
+      continue;
+    }
+    const exists = await stat(arg).then((s) => s, () => undefined);
+    if (exists === undefined && isDynamicPattern(arg)) {
+      const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
+      if (matches.length === 0) throw new InputError(`${arg}: no file matches this pattern`);
+      for (const path of matches) sources.push({ name: path, path });
+      continue;
+    }
+    if (exists === undefined) throw new InputError(`${arg}: no such file`);
+    if (exists.isDirectory()) throw new InputError(`${arg}: is a directory; name the files, or a quoted glob such as '${arg}/*.csv.gz'`);
+    sources.push({ name: arg, path: arg });
+  }
+  return sources;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * The text bytes of an input as UTF-8 chunks: gunzipped when it starts with gzip's magic bytes,
+ * converted when it is UTF-16 with a byte-order mark. Read errors become one-line InputErrors.
+ */
+export async function* inputBytes(source: InputSource): AsyncGenerator<Buffer> {
+  const raw: Readable = source.path === undefined ? process.stdin : createReadStream(source.path, { highWaterMark: READ_CHUNK });
+  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    throw new InputError(`${source.name}: cannot read: ${(error as Error).message}`);
+  }
+  if (first.done) return;
+  const rest = (async function* () {
+    yield first.value;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  })();
+  const gzipped = first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const decoded = gzipped ? gunzip(rest) : rest;
+  try {
+    yield* utf8(decoded);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const message = (error as Error).message;
+    if (gzipped) throw new InputError(`${source.name}: gzip data is truncated or corrupt (${message}); check the file is complete`);
+    throw new InputError(`${source.name}: cannot read: ${message}`);
+  }
+}
+
+async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const inflate = createGunzip({ chunkSize: READ_CHUNK });
+  pipeline(Readable.from(compressed, { objectMode: false }), inflate, () => undefined);
+  yield* inflate as AsyncIterable<Buffer>;
+}
+
+async function* utf8(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const first = await chunks.next();
+  if (first.done) return;
+  const head = first.value;
+  const encoding = head[0] === 0xff && head[1] === 0xfe ? "utf-16le" : head[0] === 0xfe && head[1] === 0xff ? "utf-16be" : undefined;
+  if (encoding === undefined) {
+    yield head;
+    yield* chunks;
+    return;
+  }
+  const decoder = new TextDecoder(encoding);
+  yield Buffer.from(decoder.decode(head, { stream: true }));
+  for await (const chunk of chunks) yield Buffer.from(decoder.decode(chunk, { stream: true }));
+  const tail = decoder.decode();
+  if (tail) yield Buffer.from(tail);
+}
+
+/** The log formats the tool reads. */
+export type InputFormat = "csv" | "jsonl" | "postfix" | "exchange";
+/** The accepted `--input-format` values. */
+export const INPUT_FORMATS: readonly InputFormat[] = ["csv", "jsonl", "postfix", "exchange"];
+
+const SYSLOG_POSTFIX = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+)\s+\S+\s+postfix[\w/.-]*\/\w+\[\d+\]:/m;
+
+/** The format of an input from its first bytes; an InputError for binary data. */
+export function detectFormat(head: Buffer, source: string): InputFormat {
+  const nul = head.indexOf(0);
+  if (nul >= 0) {
+    throw new InputError(`${source}: binary data (a NUL byte at offset ${nul}), not a CSV, JSONL or mail log; only gzip compression is read`);
+  }
+  const text = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "");
+  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
+  if (/^#(Software: Microsoft Exchange|Fields:.*session-id)/im.test(text)) return "exchange";
+  if (firstLine.trimStart().startsWith("{")) return "jsonl";
+  if (SYSLOG_POSTFIX.test(text)) return "postfix";
+  return "csv";
+}
+
+/** Collects the first chunks of a byte stream until there is enough to detect its format. */
+export async function peek(chunks: AsyncGenerator<Buffer>, bytes = 65_536): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+  const seen: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const next = await chunks.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    seen.push(next.value);
+    size += next.value.length;
+  }
+  const head = Buffer.concat(seen);
+  const all = (async function* () {
+    if (head.length > 0) yield head;
+    if (!done) yield* chunks;
+  })();
+  return { head, all };
+}

@@ -1,0 +1,59 @@
+import { InputError } from "../errors.js";
+
+/** A record that was skipped, and where. */
+export interface RecordProblem {
+  source: string;
+  line: number;
+  reason: string;
+}
+
+const EXAMPLES = 3;
+
+/**
+ * What reading found besides records: skipped records (with the first few places), spellings that
+ * were not understood, and failed logins from server logs. With `strict`, the first skip throws.
+ */
+export class ReadReport {
+  /** Records read and normalised, whatever the range and filters. */
+  records = 0;
+  skipped = 0;
+  readonly examples: RecordProblem[] = [];
+  unknownTls = 0;
+  readonly unknownTlsExamples: RecordProblem[] = [];
+  /** Failed SMTP AUTH logins per client IP; undefined when no input could carry them. */
+  failedLogins: Map<string, number> | undefined;
+
+  constructor(private readonly strict: boolean) {}
+
+  /** Skips a bad record (or, with `strict`, stops reading with its place and reason). */
+  skip(source: string, line: number, reason: string): void {
+    if (this.strict) throw new InputError(`${source}:${line}: ${reason} (--strict stops at the first bad record)`);
+    this.skipped++;
+    if (this.examples.length < EXAMPLES) this.examples.push({ source, line, reason });
+  }
+
+  /** Notes a TLS spelling that was read as `unknown`. */
+  unrecognisedTls(source: string, line: number, spelling: string): void {
+    this.unknownTls++;
+    if (this.unknownTlsExamples.length < EXAMPLES) {
+      this.unknownTlsExamples.push({ source, line, reason: `TLS version ${quote(spelling)} not recognised` });
+    }
+  }
+
+  /** Counts a failed login from a client address. */
+  failedLogin(clientIp: string): void {
+    this.failedLogins ??= new Map();
+    this.failedLogins.set(clientIp, (this.failedLogins.get(clientIp) ?? 0) + 1);
+  }
+
+  /** Says that the input is of a kind that records failed logins, even if none failed. */
+  expectFailedLogins(): void {
+    this.failedLogins ??= new Map();
+  }
+}
+
+/** A log value quoted for a message, shortened, with control characters escaped. */
+export function quote(value: string): string {
+  const short = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+  return JSON.stringify(short);
+}

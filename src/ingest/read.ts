@@ -1,0 +1,50 @@
+import { InputError } from "../errors.js";
+import type { Field } from "./columns.js";
+import { readCsv } from "./csv.js";
+import { readJsonl } from "./jsonl.js";
+import type { ReadSettings } from "./normalize.js";
+import { detectFormat, inputBytes, peek, type InputFormat, type InputSource } from "./open.js";
+import { ReadReport } from "./read-report.js";
+import type { Submission } from "./submission.js";
+
+/** Everything reading needs besides the inputs. */
+export interface ReadOptions extends ReadSettings {
+  /** Forced format; detected from each input's content when undefined. */
+  format?: InputFormat;
+  maps: Map<Field, string>;
+  strict: boolean;
+  /** Year of classic syslog timestamps, which carry none. */
+  year?: number;
+}
+
+/**
+ * Reads every input in turn, handing each submission to `emit` as it is read, and returns what
+ * reading found besides: counts, skipped records, unknown spellings, failed logins.
+ */
+export async function readInputs(sources: InputSource[], options: ReadOptions, emit: (s: Submission) => void): Promise<ReadReport> {
+  const report = new ReadReport(options.strict);
+  for (const source of sources) {
+    const { head, all } = await peek(inputBytes(source));
+    if (head.length === 0) {
+      if (sources.length === 1) throw new InputError(`${source.name}: empty file; nothing to report`);
+      continue;
+    }
+    const format = options.format ?? detectFormat(head, source.name);
+    switch (format) {
+      case "csv":
+        await readCsv(source.name, head, all, options.maps, options, report, emit);
+        break;
+      case "jsonl":
+        await readJsonl(source.name, all, options.maps, options, report, emit);
+        break;
+      case "postfix":
+      case "exchange":
+        throw new InputError(`${source.name}: looks like a ${format} log, which this version cannot read yet; export it as CSV or JSONL`);
+    }
+  }
+  if (report.records === 0) {
+    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : "the input holds no records";
+    throw new InputError(`no submission could be read: ${why}${report.examples[0] ? `; first: ${report.examples[0].source}:${report.examples[0].line}: ${report.examples[0].reason}` : ""}`);
+  }
+  return report;
+}

@@ -1,0 +1,64 @@
+/** The canonical TLS versions a submission can carry; `none` = not encrypted, `unknown` = the log does not say. */
+export const TLS_VERSIONS = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "none", "unknown"] as const;
+/** One of the canonical TLS versions. */
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** The canonical authentication kinds. */
+export const AUTH_KINDS = ["basic", "oauth", "unknown"] as const;
+/** One of the canonical authentication kinds. */
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+/** TLS versions that mail services refuse or will refuse: anything older than TLS 1.2, and no TLS at all. */
+export const LEGACY_TLS: ReadonlySet<TlsVersion> = new Set<TlsVersion>(["SSL2", "SSL3", "TLS1.0", "TLS1.1", "none"]);
+
+/** One SMTP AUTH submission (or a pre-aggregated count of them), as every input is normalised to. */
+export interface Submission {
+  /** Instant of the submission, epoch milliseconds. */
+  timestamp: number;
+  /** Authenticated account or sender address, lower-case. */
+  sender: string;
+  /** Part after the last `@` of sender, else the input's domain column, else "". */
+  domain: string;
+  tls: TlsVersion;
+  auth: AuthKind;
+  /** Submitting client's address as the log wrote it, or "". */
+  clientIp: string;
+  /** How many messages this record stands for. */
+  messages: number;
+}
+
+// Every accepted spelling, after lower-casing and removing spaces, `_`, `-`, `.` and `v`,
+// and the `sp_prot` / `server` / `client` decoration of Windows SCHANNEL names.
+const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersion>([
+  ["ssl2", "SSL2"], ["ssl20", "SSL2"],
+  ["ssl3", "SSL3"], ["ssl30", "SSL3"],
+  ["tls1", "TLS1.0"], ["tls10", "TLS1.0"], ["10", "TLS1.0"],
+  ["tls11", "TLS1.1"], ["11", "TLS1.1"],
+  ["tls12", "TLS1.2"], ["12", "TLS1.2"],
+  ["tls13", "TLS1.3"], ["13", "TLS1.3"],
+  ["none", "none"], ["no", "none"], ["plaintext", "none"], ["false", "none"],
+  ["unknown", "unknown"], ["", "unknown"],
+]);
+
+/** The canonical TLS version of a log's spelling, or undefined when the spelling is not recognised. */
+export function parseTlsVersion(text: string): TlsVersion | undefined {
+  const squeezed = text.toLowerCase().replace(/[\s_.\-v]/g, "");
+  const bare = squeezed.replace(/^spprot/, "").replace(/(server|client)$/, "");
+  return TLS_SPELLINGS.get(bare);
+}
+
+const AUTH_SPELLINGS: ReadonlyMap<string, AuthKind> = new Map<string, AuthKind>([
+  ["login", "basic"], ["plain", "basic"], ["crammd5", "basic"], ["digestmd5", "basic"], ["ntlm", "basic"], ["basic", "basic"],
+  ["xoauth2", "oauth"], ["oauthbearer", "oauth"], ["oauth", "oauth"],
+]);
+
+/** The authentication kind of a SASL mechanism or protocol name; anything unrecognised is `unknown`. */
+export function parseAuthKind(text: string): AuthKind {
+  return AUTH_SPELLINGS.get(text.toLowerCase().replace(/[\s_\-]/g, "")) ?? "unknown";
+}
+
+/** The domain of a sender address: the part after the last `@`, or "" when there is none. */
+export function domainOf(sender: string): string {
+  const at = sender.lastIndexOf("@");
+  return at >= 0 ? sender.slice(at + 1) : "";
+}

@@ -1,0 +1,84 @@
+import type { Zone } from "../engine/zone.js";
+
+/** How to read `a/b/YYYY` dates: month first (US, as Microsoft exports) or day first. */
+export type DateOrder = "mdy" | "dmy";
+
+const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const SLASH = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AP]\.?M\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?$/;
+const EPOCH = /^\d{9,17}(?:\.\d+)?$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The instant a log's timestamp stands for, or NaN when it is not a form we read. Forms: ISO 8601 with
+ * `Z` or an offset; `YYYY-MM-DD HH:mm[:ss[.f]]` and a date alone (read in `zone`); epoch seconds,
+ * milliseconds or microseconds, told apart by size; `M/D/YYYY h:mm[:ss] AM/PM` (or day first with
+ * `dmy`); `D.M.YYYY HH:mm[:ss]`.
+ */
+export function parseTimestamp(value: string | number, zone: Zone, order: DateOrder = "mdy"): number {
+  if (typeof value === "number") return fromEpoch(value);
+  const text = value.trim();
+  if (EPOCH.test(text)) return fromEpoch(Number(text));
+  let m = ISO.exec(text);
+  if (m) return build(zone, +m[1]!, +m[2]!, +m[3]!, m[4], m[5], m[6], m[7], undefined, m[8]);
+  m = SLASH.exec(text);
+  if (m) {
+    const [month, day] = order === "mdy" ? [+m[1]!, +m[2]!] : [+m[2]!, +m[1]!];
+    return build(zone, +m[3]!, month, day, m[4], m[5], m[6], m[7], m[8], m[9]);
+  }
+  m = DOTTED.exec(text);
+  if (m) return build(zone, +m[3]!, +m[2]!, +m[1]!, m[4], m[5], m[6], m[7], undefined, undefined);
+  return NaN;
+}
+
+/** Epoch seconds, milliseconds or microseconds, told apart by magnitude (seconds up to the year 5138). */
+function fromEpoch(n: number): number {
+  if (!Number.isFinite(n) || n < 0) return NaN;
+  if (n < 1e11) return Math.round(n * 1000);
+  if (n < 1e14) return Math.round(n);
+  return Math.round(n / 1000);
+}
+
+function build(
+  zone: Zone, year: number, month: number, day: number,
+  hourText: string | undefined, minuteText: string | undefined, secondText: string | undefined,
+  fraction: string | undefined, meridiem: string | undefined, offsetText: string | undefined,
+): number {
+  let hour = hourText === undefined ? 0 : +hourText;
+  const minute = minuteText === undefined ? 0 : +minuteText;
+  const second = secondText === undefined ? 0 : +secondText;
+  const millisecond = fraction === undefined ? 0 : +(fraction + "00").slice(0, 3);
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return NaN;
+    const pm = meridiem[0] === "p" || meridiem[0] === "P";
+    hour = (hour % 12) + (pm ? 12 : 0);
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  if (hour > 23 || minute > 59 || second > 60) return NaN;
+  const clampedSecond = Math.min(second, 59);
+  if (offsetText === undefined) {
+    return zone.toInstant({ year, month, day, hour, minute, second: clampedSecond, millisecond });
+  }
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, clampedSecond, millisecond);
+  return asUtc - offsetMinutes(offsetText) * 60_000;
+}
+
+function offsetMinutes(text: string): number {
+  if (/^(z|utc|gmt)$/i.test(text)) return 0;
+  const sign = text[0] === "-" ? -1 : 1;
+  const digits = text.slice(1).replace(":", "");
+  const hours = +digits.slice(0, 2);
+  const minutes = digits.length > 2 ? +digits.slice(2, 4) : 0;
+  return sign * (hours * 60 + minutes);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
+}
+
+/** True when the text is a date alone (`YYYY-MM-DD`), which as a range bound means a whole day. */
+export function isDateOnly(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
+}

@@ -1,0 +1,105 @@
+import type { Aggregate } from "../engine/aggregate.js";
+import {
+  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
+  volumeSeries, type Category, type Summary,
+} from "../engine/views.js";
+import { rowObjects, type Cell, type Rows } from "./csv.js";
+import { isoInstant, rangeJson } from "./text.js";
+
+/** The export's columns (SPEC "Output formats"). */
+export const EXPORT_COLUMNS = ["period", "sender", "domain", "tls_version", "auth", "client_ip", "messages", "first_seen", "last_seen"] as const;
+
+/** The detailed report: one row per period, sender, TLS version, auth kind and client IP. */
+export function exportTable(aggregate: Aggregate): Rows {
+  return {
+    header: EXPORT_COLUMNS,
+    rows: exportRows(aggregate).map((g) => [
+      g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen),
+    ]),
+  };
+}
+
+/** `volume --format csv|json`: messages per period per domain, zeros included. */
+export function volumeTable(aggregate: Aggregate, top?: number): Rows {
+  const series = volumeSeries(aggregate).slice(0, top);
+  const order = [...series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const rows: Cell[][] = [];
+  aggregate.periods.forEach((period, i) => {
+    for (const s of order) rows.push([period.label, s.name, s.values[i]!]);
+  });
+  return { header: ["period", "domain", "messages"], rows };
+}
+
+/** `volume --details --format csv|json`: one row per sender. */
+export function volumeDetailsTable(aggregate: Aggregate, top?: number): Rows {
+  return {
+    header: ["sender", "domain", "messages", "first_seen", "last_seen"],
+    rows: senderTotals(aggregate).slice(0, top).map((s) => [s.sender, s.domain, s.messages, isoInstant(s.firstSeen), isoInstant(s.lastSeen)]),
+  };
+}
+
+/** The CSV column naming a category's value. */
+function categoryColumn(category: Category): string {
+  return category === "tls" ? "tls_version" : "auth";
+}
+
+/** `tls|auth --format csv|json`: messages and share of the period per value, zeros included. */
+export function categoryTable(aggregate: Aggregate, category: Category, top?: number): Rows {
+  const all = categorySeries(aggregate, category);
+  const totals = periodTotals(all, aggregate.periods.length);
+  const shown = all.slice(0, top);
+  const rows: Cell[][] = [];
+  aggregate.periods.forEach((period, i) => {
+    for (const s of shown) rows.push([period.label, s.name, s.values[i]!, percent(s.values[i]!, totals[i]!)]);
+  });
+  return { header: ["period", categoryColumn(category), "messages", "percent"], rows };
+}
+
+/** `tls|auth --details --format csv|json`: per sender and value, the share of that sender's messages. */
+export function categoryDetailsTable(aggregate: Aggregate, category: Category, top?: number): Rows {
+  const rows: Cell[][] = [];
+  for (const s of categoryDetails(aggregate, category).slice(0, top)) {
+    const tallies = talliesOf(s, category);
+    for (const value of CATEGORY_VALUES[category]) {
+      const t = tallies.get(value);
+      if (t === undefined) continue;
+      rows.push([s.sender, s.domain, value, t.messages, percent(t.messages, s.messages), isoInstant(t.firstSeen), isoInstant(t.lastSeen)]);
+    }
+  }
+  return { header: ["sender", "domain", categoryColumn(category), "messages", "percent", "first_seen", "last_seen"], rows };
+}
+
+/** A view's JSON document: the range and the rows of its CSV. */
+export function viewJson(aggregate: Aggregate, rows: Rows): string {
+  return `${JSON.stringify({ range: rangeJson(aggregate.range), rows: rowObjects(rows) }, null, 2)}\n`;
+}
+
+/** `summary --format json` (SPEC keys). */
+export function summaryJson(aggregate: Aggregate, summary: Summary, failedLogins: Map<string, number> | undefined): string {
+  const failed = failedLogins === undefined ? null : [...failedLogins.values()].reduce((a, b) => a + b, 0);
+  const doc = {
+    range: rangeJson(aggregate.range),
+    senders: summary.senders,
+    messages: summary.messages,
+    domains: summary.domains,
+    tls: summary.tls.map((s) => ({ tls_version: s.value, messages: s.messages, percent: s.percent, senders: s.senders })),
+    auth: summary.auth.map((s) => ({ auth: s.value, messages: s.messages, percent: s.percent, senders: s.senders })),
+    legacy_tls_senders: summary.legacyTlsSenders.length,
+    basic_auth_senders: summary.basicAuthSenders.length,
+    failed_logins: failed,
+    failed_logins_by_client_ip: failedLogins === undefined ? null
+      : [...failedLogins].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([client_ip, failures]) => ({ client_ip, failures })),
+    top_senders: summary.topSenders.map((s) => ({
+      sender: s.sender,
+      domain: s.domain,
+      messages: s.messages,
+      percent: percent(s.messages, summary.messages),
+      tls_versions: CATEGORY_VALUES.tls.filter((v) => s.byTls.has(v)),
+      auth: CATEGORY_VALUES.auth.filter((v) => s.byAuth.has(v)),
+      client_ips: [...s.clientIps].sort(),
+      first_seen: isoInstant(s.firstSeen),
+      last_seen: isoInstant(s.lastSeen),
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

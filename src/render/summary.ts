@@ -1,0 +1,73 @@
+import type { ChalkInstance } from "chalk";
+import type { Aggregate } from "../engine/aggregate.js";
+import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
+import { alignColumns } from "./layout.js";
+import { escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
+
+const ACTION_LIST = 10;
+
+/** The summary as people read it in a terminal: Microsoft's widget and flyout, plus who needs action. */
+export function summaryText(aggregate: Aggregate, summary: Summary, failedLogins: Map<string, number> | undefined, paint: ChalkInstance): string {
+  const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ""];
+  if (summary.messages === 0) {
+    lines.push("  No submissions in this range (and with these filters).", "");
+    return lines.join("\n");
+  }
+  const failedTotal = failedLogins === undefined ? undefined : [...failedLogins.values()].reduce((a, b) => a + b, 0);
+  const figures: [string, string, string][] = [
+    ["Senders using SMTP AUTH", thousands(summary.senders), ""],
+    ["Messages", thousands(summary.messages), ""],
+    ["Domains", thousands(summary.domains), ""],
+    ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), "TLS older than 1.2, or no TLS"],
+    ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), "password logins (LOGIN, PLAIN, ...)"],
+  ];
+  if (failedLogins !== undefined && failedTotal !== undefined) {
+    figures.push(["Failed logins", thousands(failedTotal), `from ${thousands(failedLogins.size)} client ${failedLogins.size === 1 ? "address" : "addresses"}`]);
+  }
+  lines.push(...alignColumns(figures, ["left", "right", "left"], "  ", (text, row, column) => {
+    const alarming = (row === 3 || row === 4) && summary[row === 3 ? "legacyTlsSenders" : "basicAuthSenders"].length > 0;
+    return column === 1 && alarming ? paint.yellow.bold(text) : column === 2 ? paint.dim(text) : text;
+  }));
+
+  for (const category of ["tls", "auth"] as const) {
+    lines.push("", paint.bold(category === "tls" ? "TLS usage" : "Authentication"));
+    const rows = [["", "messages", "%", "senders"], ...summary[category].map((s) => [s.value, thousands(s.messages), percentText(s.percent), thousands(s.senders)])];
+    lines.push(...alignColumns(rows, ["left", "right", "right", "right"], "  ", (text, row) =>
+      row === 0 ? paint.dim(text) : needsAction(category, summary[category][row - 1]!.value) ? paint.yellow(text) : text));
+  }
+
+  lines.push("", paint.bold("Top senders"));
+  lines.push(...senderLines(summary.topSenders, summary.topSenders.length, aggregate, paint));
+
+  const action = [...new Set([...summary.legacyTlsSenders, ...summary.basicAuthSenders])];
+  if (action.length > 0) {
+    lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on legacy TLS or Basic auth`));
+    lines.push(...senderLines(action, ACTION_LIST, aggregate, paint));
+  }
+  if (failedLogins !== undefined && failedLogins.size > 0) {
+    lines.push("", paint.bold("Failed logins by client address"));
+    const worst = [...failedLogins].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    lines.push(...alignColumns(worst.slice(0, ACTION_LIST).map(([ip, n]) => [escapeTerminal(ip), thousands(n)]), ["left", "right"]));
+    if (worst.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(worst.length - ACTION_LIST)} more addresses`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, paint: ChalkInstance): string[] {
+  const shown = senders.slice(0, limit);
+  const rows = [["sender", "messages", "TLS", "auth", "client IPs", "last seen"]];
+  for (const s of shown) {
+    const ips = [...s.clientIps].sort();
+    rows.push([
+      escapeTerminal(s.sender),
+      thousands(s.messages),
+      CATEGORY_VALUES.tls.filter((v) => s.byTls.has(v)).join(" "),
+      CATEGORY_VALUES.auth.filter((v) => s.byAuth.has(v)).join(" "),
+      ips.length <= 2 ? escapeTerminal(ips.join(" ")) : `${escapeTerminal(ips.slice(0, 2).join(" "))} +${ips.length - 2}`,
+      localTime(s.lastSeen, aggregate.range),
+    ]);
+  }
+  const lines = alignColumns(rows, ["left", "right", "left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
+  if (senders.length > limit) lines.push(paint.dim(`  … and ${thousands(senders.length - limit)} more`));
+  return lines;
+}

@@ -1,0 +1,54 @@
+import type { DateRange } from "../engine/range.js";
+
+/** Log text made safe for a terminal: control characters and escape sequences shown as `\xNN`. */
+export function escapeTerminal(text: string): string {
+  // C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what a terminal shows.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** A whole number with `,` thousands separators (fixed, so output is the same on every machine). */
+export function thousands(n: number): string {
+  const digits = String(Math.round(Math.abs(n)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return n < 0 ? `-${grouped}` : grouped;
+}
+
+/** A percentage with two decimals, from a value already rounded to hundredths. */
+export function percentText(value: number): string {
+  return value.toFixed(2);
+}
+
+/** An instant as ISO 8601 in UTC to the second: `2026-11-20T14:03:12Z`. */
+export function isoInstant(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** An instant as the zone's wall clock, `YYYY-MM-DD HH:mm`, for tables people read. */
+export function localTime(ms: number, range: DateRange): string {
+  const w = range.zone.wallTime(ms);
+  const p = (n: number): string => String(n).padStart(2, "0");
+  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
+}
+
+/** The range as people read it: whole days as `from – to (N days, zone)`, else instants. */
+export function rangeText(range: DateRange): string {
+  const { zone } = range;
+  const fromDay = zone.dayNumber(range.from);
+  const toDay = zone.dayNumber(range.to);
+  const wholeDays = zone.dayStart(fromDay) === range.from && zone.dayStart(toDay) === range.to;
+  if (wholeDays) {
+    const days = toDay - fromDay;
+    const last = localTime(zone.dayStart(toDay - 1), range).slice(0, 10);
+    const first = localTime(range.from, range).slice(0, 10);
+    return `${first} to ${last} (${days} ${days === 1 ? "day" : "days"}, ${zone.name})`;
+  }
+  return `${localTime(range.from, range)} to ${localTime(range.to, range)} (${zone.name}, end excluded)`;
+}
+
+/** The range as JSON outputs carry it. */
+export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
+  return { from: isoInstant(range.from), to: isoInstant(range.to), timezone: range.zone.name };
+}
