@@ -23,12 +23,14 @@ export interface ReadOptions extends ReadSettings {
  */
 export async function readInputs(sources: InputSource[], options: ReadOptions, emit: (s: Submission) => void): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
+  const emptySources: string[] = [];
   for (const source of sources) {
     const { head, all } = await peek(inputBytes(source));
     if (head.length === 0) {
       if (sources.length === 1) throw new InputError(`${source.name}: empty file; nothing to report`);
       continue;
     }
+    const before = report.records + report.skipped;
     const format = options.format ?? detectFormat(head, source.name);
     switch (format) {
       case "csv":
@@ -41,9 +43,10 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, e
       case "exchange":
         throw new InputError(`${source.name}: looks like a ${format} log, which this version cannot read yet; export it as CSV or JSONL`);
     }
+    if (report.records + report.skipped === before) emptySources.push(source.name);
   }
   if (report.records === 0) {
-    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : "the input holds no records";
+    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : `no records in ${emptySources.join(", ")} (a header alone, or only blank lines)`;
     throw new InputError(`no submission could be read: ${why}${report.examples[0] ? `; first: ${report.examples[0].source}:${report.examples[0].line}: ${report.examples[0].reason}` : ""}`);
   }
   return report;

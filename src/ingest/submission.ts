@@ -27,7 +27,7 @@ export interface Submission {
   messages: number;
 }
 
-// Every accepted spelling, after lower-casing and removing spaces, `_`, `-`, `.` and `v`,
+// Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv`,
 // and the `sp_prot` / `server` / `client` decoration of Windows SCHANNEL names.
 const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersion>([
   ["ssl2", "SSL2"], ["ssl20", "SSL2"],
@@ -42,8 +42,8 @@ const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersio
 
 /** The canonical TLS version of a log's spelling, or undefined when the spelling is not recognised. */
 export function parseTlsVersion(text: string): TlsVersion | undefined {
-  const squeezed = text.toLowerCase().replace(/[\s_.\-v]/g, "");
-  const bare = squeezed.replace(/^spprot/, "").replace(/(server|client)$/, "");
+  const squeezed = text.toLowerCase().replace(/[\s_.\-]/g, "");
+  const bare = squeezed.replace(/^spprot/, "").replace(/(server|client)$/, "").replace(/^(tls|ssl)v/, "$1");
   return TLS_SPELLINGS.get(bare);
 }
 

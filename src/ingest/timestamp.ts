@@ -14,9 +14,19 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * The instant a log's timestamp stands for, or NaN when it is not a form we read. Forms: ISO 8601 with
  * `Z` or an offset; `YYYY-MM-DD HH:mm[:ss[.f]]` and a date alone (read in `zone`); epoch seconds,
  * milliseconds or microseconds, told apart by size; `M/D/YYYY h:mm[:ss] AM/PM` (or day first with
- * `dmy`); `D.M.YYYY HH:mm[:ss]`.
+ * `dmy`); `D.M.YYYY HH:mm[:ss]`. Instants outside 2000-2099 are NaN too.
  */
 export function parseTimestamp(value: string | number, zone: Zone, order: DateOrder = "mdy"): number {
+  const instant = parseAny(value, zone, order);
+  return instant >= EARLIEST && instant < LATEST ? instant : NaN;
+}
+
+// Submission logs are from this century; anything else is a misread value, and would stretch an
+// `--all` range over decades of empty periods.
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+function parseAny(value: string | number, zone: Zone, order: DateOrder): number {
   if (typeof value === "number") return fromEpoch(value);
   const text = value.trim();
   if (EPOCH.test(text)) return fromEpoch(Number(text));
