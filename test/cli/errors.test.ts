@@ -1,0 +1,106 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
+
+const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
+
+/** Runs the CLI expecting failure: the exit code and the one line it printed. */
+function failing(args: string[], code: number, input?: string): string {
+  const run = runCli(args, { input });
+  expect(run.code, run.stderr).toBe(code);
+  expect(run.stdout).toBe("");
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  return run.stderr;
+}
+
+describe("bad input and bad usage", () => {
+  const folder = scratch();
+
+  it("a missing file or a pattern that matches nothing: exit 1 naming it", () => {
+    expect(failing(["summary", join(folder, "nope.csv")], 1)).toBe(`smtp-auth-report: ${join(folder, "nope.csv")}: no such file\n`);
+    expect(failing(["summary", join(folder, "logs/*.csv.gz")], 1)).toMatch(/logs\/\*\.csv\.gz: no file matches this pattern/);
+  });
+
+  it("a bad date, zone, period, format, option or column map: exit 2 saying what is accepted", () => {
+    expect(failing(["summary", CSV_FIXTURE, "--from", "2026-13-01"], 2)).toMatch(/--from: cannot read '2026-13-01' as a date; use YYYY-MM-DD/);
+    expect(failing(["summary", CSV_FIXTURE, "--to", "last tuesday"], 2)).toMatch(/--to: cannot read 'last tuesday'/);
+    expect(failing(["summary", CSV_FIXTURE, "--from", "2026-11-20", "--to", "2026-11-10"], 2)).toMatch(/--from .* must be before --to/);
+    expect(failing(["summary", CSV_FIXTURE, "--tz", "Mars/Olympus"], 2)).toMatch(/--tz: unknown time zone 'Mars\/Olympus'; use an IANA name/);
+    expect(failing(["summary", CSV_FIXTURE, "--by", "year"], 2)).toMatch(/Allowed choices are hour, day, week, month/);
+    expect(failing(["summary", CSV_FIXTURE, "--format", "xml"], 2)).toMatch(/summary --format: 'xml' is not offered; use text, json/);
+    expect(failing(["summary", CSV_FIXTURE, "--frm", "x"], 2)).toMatch(/unknown option '--frm'.*--from/);
+    expect(failing(["summary", CSV_FIXTURE, "--tls", "TLS9"], 2)).toMatch(/--tls: unknown TLS version 'TLS9'/);
+    expect(failing(["summary", CSV_FIXTURE, "--client-ip", "10.0.0.0/33"], 2)).toMatch(/--client-ip: '10.0.0.0\/33' is not an address or CIDR block/);
+    expect(failing(["summary", CSV_FIXTURE, "--map", "sender=Nope"], 2)).toMatch(/--map sender=Nope: no such column; header found: "timestamp", "sender"/);
+    expect(failing(["frobnicate"], 2)).toMatch(/unknown command 'frobnicate'/);
+  });
+
+  it("a missing column: exit 2 with the header found and the names accepted", () => {
+    const file = put(folder, "nocol.csv", "When;Who;TLS\n2026-11-20 10:00;a@b.example;TLS1.2\n");
+    expect(failing(["summary", file], 2)).toBe(
+      `smtp-auth-report: ${file}: no timestamp column; header found: "When", "Who", "TLS"; accepted names: timestamp, time, date, datetime, date_time, date-time, received, period, origin_timestamp; or name it with --map timestamp=COLUMN\n`,
+    );
+    const mapped = runCli(["export", file, "--map", "timestamp=When", "--map", "sender=who"]);
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toContain("2026-11-20,a@b.example,b.example,TLS1.2,unknown,,1,");
+  });
+
+  it("broken rows and invalid JSON lines are skipped and counted on one last line", () => {
+    const csv = put(folder, "broken.csv", [
+      "timestamp,sender,tls",
+      "2026-11-20T10:00:00Z,a@b.example,TLS1.2",
+      "2026-11-20T10:05:00Z,b@b.example,TLS1.2,extra,fields",
+      "not a date,c@b.example,TLS1.0",
+      "2026-11-20T10:10:00Z,,TLS1.0",
+      "2026-11-20T10:15:00Z,d@b.example,TLS7",
+      "",
+    ].join("\n"));
+    const run = runCli(["export", csv]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split("\n")).toHaveLength(3);
+    expect(run.stderr).toBe(
+      `smtp-auth-report: warning: skipped 3 of 5 records; first: ${csv}:3: 5 fields where the header has 3 (a delimiter inside an unquoted field, or a cut line?); ${csv}:4: timestamp "not a date" not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm); ${csv}:5: no sender | 1 TLS versions not recognised, counted as unknown; first: ${csv}:6: TLS version "TLS7" not recognised\n`,
+    );
+    const jsonl = put(folder, "bad.jsonl", '{"time":"2026-11-20T10:00:00Z","user":"a@b.example"}\n{"time": oops}\n[1,2]\n\n{"time":"2026-11-20T11:00:00Z","user":"b@b.example"}\n');
+    const json = runCli(["export", jsonl]);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe(`smtp-auth-report: warning: skipped 2 of 4 records; first: ${jsonl}:2: invalid JSON (Unexpected token 'o', "{"time": oops}" is not valid JSON); ${jsonl}:3: not a JSON object\n`);
+  });
+
+  it("--strict stops at the first bad record with exit 1 and its place", () => {
+    const csv = put(folder, "strict.csv", "timestamp,sender\n2026-11-20T10:00:00Z,a@b.example\nyesterday-ish,b@b.example\n");
+    expect(failing(["export", csv, "--strict"], 1)).toBe(`smtp-auth-report: ${csv}:3: timestamp "yesterday-ish" not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm) (--strict stops at the first bad record)\n`);
+  });
+
+  it("binary garbage, an empty file, a header alone, only bad records: exit 1", () => {
+    const garbage = put(folder, "garbage.bin", Buffer.concat([Buffer.from("PK\x03\x04"), randomBytes(4000), Buffer.alloc(8)]));
+    expect(failing(["summary", garbage], 1)).toMatch(/garbage\.bin: binary data \(a NUL byte at offset \d+\), not a CSV, JSONL or mail log/);
+    expect(failing(["summary", put(folder, "empty.csv", "")], 1)).toMatch(/empty\.csv: empty file; nothing to report/);
+    const header = put(folder, "header.csv", "timestamp,sender,tls_version\r\n");
+    expect(failing(["summary", header], 1)).toBe(`smtp-auth-report: no submission could be read: no records in ${header} (a header alone, or only blank lines)\n`);
+    expect(failing(["summary", put(folder, "allbad.csv", "timestamp,sender\nnope,a@b\nnope,b@c\n")], 1)).toMatch(/no submission could be read: all 2 records were bad; first: .*allbad\.csv:2: timestamp "nope" not understood/);
+  });
+
+  it("log text in messages cannot reach the terminal as escape sequences", () => {
+    const csv = put(folder, "ansi.csv", "timestamp,sender\n\x1b]0;pwned\x07\x1b[31m,a@b.example\n2026-11-20T10:00:00Z,b@b.example\n");
+    const run = runCli(["export", csv]);
+    expect(run.stderr).toContain('timestamp "\\u001b]0;pwned\\u0007\\u001b[31m" not understood');
+    expect(run.stderr).not.toContain("\x1b");
+  });
+
+  it("a closed standard output (| head -1) ends quietly with exit 0", () => {
+    const shell = spawnSync("bash", ["-c", `set -o pipefail; node bin/smtp-auth-report.js export ${CSV_FIXTURE} --all --by hour | head -1`], { cwd: ROOT, encoding: "utf8" });
+    expect(shell.stdout).toBe("period,sender,domain,tls_version,auth,client_ip,messages,first_seen,last_seen\n");
+    expect(shell.stderr).toBe("");
+    expect(shell.status).toBe(0);
+  });
+
+  it("--debug shows the stack of an error", () => {
+    const run = runCli(["summary", join(folder, "nope.csv"), "--debug"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no such file\n.*InputError/s);
+  });
+});

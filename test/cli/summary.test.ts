@@ -1,0 +1,92 @@
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LEGACY_TLS, type Submission } from "../../src/ingest/submission.js";
+import { expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
+import { localParts, submissions } from "../naive.js";
+
+const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
+const JSONL_FIXTURE = join(FIXTURES, "submissions.jsonl");
+
+describe("summary", () => {
+  it("prints the widget and flyout for the sample data (golden text)", () => {
+    const run = runCli(["summary", CSV_FIXTURE]);
+    expect(run.code).toBe(0);
+    expectGolden("summary-default.txt", run.stdout);
+  });
+
+  it("prints the SPEC's JSON keys (golden JSON), the same from CSV and JSONL", () => {
+    const csv = runCli(["summary", CSV_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
+    expectGolden("summary-week2-berlin.json", csv.stdout);
+    const doc = JSON.parse(csv.stdout);
+    expect(Object.keys(doc)).toEqual(["range", "senders", "messages", "domains", "tls", "auth", "legacy_tls_senders", "basic_auth_senders", "failed_logins", "failed_logins_by_client_ip", "top_senders"]);
+    expect(doc.range).toEqual({ from: "2026-11-08T23:00:00Z", to: "2026-11-15T23:00:00Z", timezone: "Europe/Berlin" });
+    const jsonl = runCli(["summary", JSONL_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
+    expect(jsonl.stdout).toBe(csv.stdout);
+  });
+
+  it("agrees with an independent count on data it has never seen", () => {
+    const records: Submission[] = fc.sample(submissions, { seed: 99, numRuns: 6 }).flat().filter((r) => r.messages > 0);
+    const folder = scratch();
+    const file = put(folder, "unseen.csv", `time,upn,tls,auth,ip,count\n${records.map((r) => [r.timestamp, `"${r.sender.replace(/"/g, '""')}"`, r.tls, r.auth, r.clientIp, r.messages].join(",")).join("\n")}\n`);
+    const doc = JSON.parse(runCli(["summary", file, "--format", "json", "--tz", "America/New_York", "--from", "2026-10-25", "--to", "2026-11-03"]).stdout);
+    const kept = records.filter((r) => {
+      const date = localParts(r.timestamp, "America/New_York").date;
+      return date >= "2026-10-25" && date <= "2026-11-03";
+    });
+    const messages = kept.reduce((n, r) => n + r.messages, 0);
+    expect(doc.messages).toBe(messages);
+    expect(doc.senders).toBe(new Set(kept.map((r) => r.sender)).size);
+    expect(doc.domains).toBe(new Set(kept.map((r) => r.domain)).size);
+    expect(doc.legacy_tls_senders).toBe(new Set(kept.filter((r) => LEGACY_TLS.has(r.tls)).map((r) => r.sender)).size);
+    expect(doc.basic_auth_senders).toBe(new Set(kept.filter((r) => r.auth === "basic").map((r) => r.sender)).size);
+    for (const share of doc.tls) {
+      const of = kept.filter((r) => r.tls === share.tls_version);
+      expect(share.messages).toBe(of.reduce((n, r) => n + r.messages, 0));
+      expect(share.senders).toBe(new Set(of.map((r) => r.sender)).size);
+      expect(share.percent).toBe(Math.round((share.messages * 10_000) / messages) / 100);
+    }
+    expect(doc.tls.reduce((n: number, s: { messages: number }) => n + s.messages, 0)).toBe(messages);
+    expect(doc.auth.reduce((n: number, s: { messages: number }) => n + s.messages, 0)).toBe(messages);
+  });
+
+  it("says so when the range holds nothing, with exit 0", () => {
+    const run = runCli(["summary", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-07"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("No submissions in this range");
+  });
+
+  it("uses colour only when asked and never prints log text raw", () => {
+    const folder = scratch();
+    const file = put(folder, "ansi.csv", "timestamp,sender,tls\n2026-11-20T10:00:00Z,\"evil\x1b[2J\x1b]0;owned\x07@x.example\",TLS1.0\n");
+    const plain = runCli(["summary", file]);
+    expect(plain.stdout).not.toContain("\x1b");
+    expect(plain.stdout).toContain("evil\\x1b[2j\\x1b]0;owned\\x07@x.example");
+    const forced = runCli(["summary", file], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    expect(forced.stdout).toContain("\x1b[1m");
+    expect(forced.stdout).not.toContain("\x1b[2j");
+    expect(runCli(["summary", file, "--no-color"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout).not.toContain("\x1b");
+  });
+});
+
+describe("filters", () => {
+  const records: Submission[] = fc.sample(submissions, { seed: 7, numRuns: 6 }).flat().filter((r) => r.messages > 0);
+  const folder = scratch();
+  const file = put(folder, "unseen.jsonl", records.map((r) => JSON.stringify({ timestamp: new Date(r.timestamp).toISOString(), sender: r.sender, tls_version: r.tls, auth: r.auth, client_ip: r.clientIp, messages: r.messages })).join("\n"));
+  const exported = (args: string[]): string[] => runCli(["export", file, "--all", ...args]).stdout.trimEnd().split("\n").slice(1).filter(Boolean);
+  const total = (lines: string[]): number => lines.reduce((n, l) => n + Number(l.split(",").at(-3)), 0);
+  const expected = (keep: (r: Submission) => boolean): number => records.filter(keep).reduce((n, r) => n + r.messages, 0);
+
+  it("--domain, --sender, --tls, --auth and --client-ip keep exactly the matching records", () => {
+    expect(total(exported(["--domain", "A.example"]))).toBe(expected((r) => r.domain === "a.example"));
+    expect(total(exported(["--domain", "sub.a.example,(none)"]))).toBe(expected((r) => r.domain === "sub.a.example" || r.domain === ""));
+    expect(total(exported(["--sender", "*@A.EXAMPLE"]))).toBe(expected((r) => r.sender.endsWith("@a.example")));
+    expect(total(exported(["--sender", "scan*", "--sender", "printer01"]))).toBe(expected((r) => r.sender.startsWith("scan") || r.sender === "printer01"));
+    expect(total(exported(["--tls", "legacy"]))).toBe(expected((r) => LEGACY_TLS.has(r.tls)));
+    expect(total(exported(["--tls", "tlsv1.2,TLS1.3"]))).toBe(expected((r) => r.tls === "TLS1.2" || r.tls === "TLS1.3"));
+    expect(total(exported(["--auth", "basic"]))).toBe(expected((r) => r.auth === "basic"));
+    expect(total(exported(["--client-ip", "10.0.0.0/8", "--client-ip", "2001:db8::/32"]))).toBe(expected((r) => r.clientIp === "10.0.0.1" || r.clientIp === "2001:db8::1"));
+    expect(total(exported(["--tls", "legacy", "--auth", "basic", "--domain", "b.example"]))).toBe(expected((r) => LEGACY_TLS.has(r.tls) && r.auth === "basic" && r.domain === "b.example"));
+    expect(total(exported([]))).toBe(expected(() => true));
+  });
+});
