@@ -17,29 +17,29 @@ export interface CommonOptions {
   tz: string;
   from?: string;
   to?: string;
-  all: boolean;
+  all?: boolean;
   by: PeriodUnit;
-  domain: string[];
-  sender: string[];
-  tls: string[];
-  auth: string[];
-  clientIp: string[];
+  domain?: string[];
+  sender?: string[];
+  tls?: string[];
+  auth?: string[];
+  clientIp?: string[];
   top?: number;
   output?: string;
   inputFormat?: InputFormat;
-  map: string[];
+  map?: string[];
   dateOrder: "mdy" | "dmy";
   year?: number;
-  strict: boolean;
+  strict?: boolean;
   failOn?: "legacy-tls" | "basic-auth" | "any";
   color: boolean;
   width?: number;
-  excelSafe: boolean;
-  quiet: boolean;
-  debug: boolean;
+  excelSafe?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function positiveInteger(name: string, min = 1) {
   return (value: string): number => {
@@ -55,27 +55,27 @@ export function addCommonOptions(command: Command): Command {
     .argument("[files...]", "log files, quoted globs ('logs/*.csv.gz'), or - for standard input; gzip is detected")
     .option("--from <when>", "start: YYYY-MM-DD (whole day), an ISO date-time, today, yesterday, now, -7d, -12h, -2w")
     .option("--to <when>", "end: a YYYY-MM-DD day is included; a date-time is excluded (default: end of the newest record's day)")
-    .option("--all", "the whole input instead of the 7 days ending with the newest record", false)
+    .option("--all", "the whole input instead of the 7 days ending with the newest record")
     .option("--tz <zone>", "IANA time zone of periods, date-only bounds and timestamps without an offset", "UTC")
     .addOption(new Option("--by <period>", "period of the pivots and the export").choices(PERIOD_UNITS).default("day"))
-    .option("--domain <domains>", "only these sender domains (repeatable or comma-separated)", collect, [])
-    .option("--sender <pattern>", "only senders matching this pattern, * as wildcard (repeatable)", collect, [])
-    .option("--tls <versions>", "only these TLS versions: TLS1.0, TLS1.1, TLS1.2, TLS1.3, SSL3, SSL2, none, unknown, or legacy", collect, [])
-    .option("--auth <kinds>", "only these auth kinds: basic, oauth, unknown", collect, [])
-    .option("--client-ip <cidr>", "only clients in this address or CIDR block (repeatable)", collect, [])
+    .option("--domain <domains>", "only these sender domains (repeatable or comma-separated)", collect)
+    .option("--sender <pattern>", "only senders matching this pattern, * as wildcard (repeatable)", collect)
+    .option("--tls <versions>", "only these TLS versions: TLS1.0, TLS1.1, TLS1.2, TLS1.3, SSL3, SSL2, none, unknown, or legacy", collect)
+    .option("--auth <kinds>", "only these auth kinds: basic, oauth, unknown", collect)
+    .option("--client-ip <cidr>", "only clients in this address or CIDR block (repeatable)", collect)
     .option("--top <n>", "series in a chart, rows in a table or CSV", positiveInteger("--top"))
     .option("-o, --output <file>", "write to this file (atomically) instead of standard output")
     .addOption(new Option("--input-format <format>", "read every input as this format instead of detecting it").choices(INPUT_FORMATS))
-    .option("--map <field=Column>", "read a field from a column of another name, e.g. --map sender='Sender Address' (repeatable)", collect, [])
+    .option("--map <field=Column>", "read a field from a column of another name, e.g. --map sender='Sender Address' (repeatable)", collect)
     .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US) or dmy").choices(["mdy", "dmy"]).default("mdy"))
     .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", 1970))
-    .option("--strict", "stop at the first bad record (exit 1) instead of skipping it", false)
+    .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
     .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (output is still written)").choices(["legacy-tls", "basic-auth", "any"]))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")
     .option("--width <columns>", "width of charts and tables (default: the terminal's, or COLUMNS)", positiveInteger("--width", 40))
-    .option("--excel-safe", "prefix CSV cells starting with = + - @ with ' for spreadsheets", false)
-    .option("-q, --quiet", "no progress or warning summary on standard error", false)
-    .option("--debug", "show stack traces of errors", false);
+    .option("--excel-safe", "prefix CSV cells starting with = + - @ with ' for spreadsheets")
+    .option("-q, --quiet", "no progress or warning summary on standard error")
+    .option("--debug", "show stack traces of errors");
 }
 
 /** The instant the tool treats as now (SMTP_AUTH_REPORT_NOW pins it for reproducible runs). */
@@ -102,13 +102,13 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
   const to = options.to === undefined ? undefined : resolveBound(options.to, "to", zone, now);
   checkRangeOrder(from, to);
-  const filter = compileFilter({ domains: options.domain, senders: options.sender, tls: options.tls, auth: options.auth, clientIps: options.clientIp });
-  const maps = parseColumnMaps(options.map);
-  const aggregator = new SubmissionAggregator(new Calendar(zone, options.by), filter, { from, to, all: options.all });
+  const filter = compileFilter({ domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] });
+  const maps = parseColumnMaps(options.map ?? []);
+  const aggregator = new SubmissionAggregator(new Calendar(zone, options.by), filter, { from, to, all: options.all === true });
   const sources = await expandInputs(files, process.stdin.isTTY === true);
   const report = await readInputs(
     sources,
-    { zone, dateOrder: options.dateOrder, format: options.inputFormat, maps, strict: options.strict, year: options.year },
+    { zone, dateOrder: options.dateOrder, format: options.inputFormat, maps, strict: options.strict === true, year: options.year },
     (submission) => aggregator.add(submission),
   );
   return { aggregate: aggregator.finish(), report };
@@ -130,7 +130,7 @@ export function failOnCode(aggregate: Aggregate, failOn: CommonOptions["failOn"]
 }
 
 /** Prints the one-line summary of skipped records and unknown spellings on stderr, last. */
-export function reportSkipped(report: ReadReport, quiet: boolean): void {
+export function reportSkipped(report: ReadReport, quiet: boolean | undefined): void {
   if (quiet) return;
   const parts: string[] = [];
   if (report.skipped > 0) {

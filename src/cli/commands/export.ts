@@ -16,7 +16,7 @@ export function exportCommand(): Command {
       const { aggregate, report } = await runQuery(files, options);
       const table = exportTable(aggregate);
       const text = format === "csv"
-        ? csvDocument(table, options.excelSafe)
+        ? csvDocument(table, options.excelSafe === true)
         : rowObjects(table).map((row) => `${JSON.stringify(row)}\n`).join("");
       await writeOutput(text, options.output);
       process.exitCode = failOnCode(aggregate, options.failOn);
