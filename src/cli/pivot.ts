@@ -1,0 +1,84 @@
+import { Command, Option } from "commander";
+import { UsageError } from "../errors.js";
+import type { Aggregate } from "../engine/aggregate.js";
+import type { Category } from "../engine/views.js";
+import type { Metric, Terminal } from "../render/chart.js";
+import { csvDocument, type Rows } from "../render/csv.js";
+import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
+import { categoryDetailsTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
+import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "./options.js";
+import { painter, writeOutput } from "./output.js";
+
+const FORMATS = ["chart", "table", "csv", "json"] as const;
+type PivotFormat = (typeof FORMATS)[number];
+
+/** The options of the pivot commands on top of the common ones. */
+interface PivotOptions extends CommonOptions {
+  format?: string;
+  details?: boolean;
+  metric?: Metric;
+}
+
+/** One pivot view: what it renders for each format, with or without `--details`. */
+interface PivotView {
+  chart(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
+  table(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
+  rows(aggregate: Aggregate, options: PivotOptions): Rows;
+  detailsTable(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
+  detailsRows(aggregate: Aggregate, options: PivotOptions): Rows;
+}
+
+/** The views of `volume`. */
+export const VOLUME_VIEW: PivotView = {
+  chart: (a, o, t) => volumeChart(a, o.top, t),
+  table: (a, o, t) => volumePeriodTable(a, o.top, t),
+  rows: (a, o) => volumeTable(a, o.top),
+  detailsTable: (a, o, t) => volumeDetailsText(a, o.top, t),
+  detailsRows: (a, o) => volumeDetailsTable(a, o.top),
+};
+
+/** The views of `tls` and `auth`. */
+export function categoryView(category: Category): PivotView {
+  return {
+    chart: (a, o, t) => categoryChart(a, category, o.metric ?? "percent", o.top, t),
+    table: (a, o, t) => categoryPeriodTable(a, category, o.metric ?? "percent", o.top, t),
+    rows: (a, o) => categoryTable(a, category, o.top),
+    detailsTable: (a, o, t) => categoryDetailsText(a, category, o.top, t),
+    detailsRows: (a, o) => categoryDetailsTable(a, category, o.top),
+  };
+}
+
+/** The terminal's width: --width, else COLUMNS, else the terminal's own, else 80. */
+function terminalWidth(option: number | undefined): number {
+  const columns = Number(process.env.COLUMNS);
+  return option ?? (Number.isInteger(columns) && columns >= 40 ? columns : process.stdout.columns ?? 80);
+}
+
+/** A pivot command (`volume`, `tls`, `auth`): chart, table, CSV or JSON, with or without `--details`. */
+export function pivotCommand(name: string, description: string, view: PivotView, withMetric: boolean): Command {
+  const command = addCommonOptions(new Command(name))
+    .description(description)
+    .option("--format <format>", "chart, table, csv or json (default: chart, or table with --details)")
+    .option("--details", "one row per sender instead of one line per series");
+  if (withMetric) {
+    command.addOption(new Option("--metric <metric>", "what the chart and table show per period").choices(["percent", "messages"]).default("percent"));
+  }
+  return command.action(async (files: string[], options: PivotOptions) => {
+    const format: PivotFormat = checkFormat(options.format, FORMATS, options.details ? "table" : "chart", name);
+    if (options.details && format === "chart") throw new UsageError(`${name} --details is a table; use --format table, csv or json`);
+    const { aggregate, report } = await runQuery(files, options);
+    const terminal: Terminal = { width: terminalWidth(options.width), paint: painter(options.color, options.output !== undefined) };
+    let text: string;
+    if (format === "csv" || format === "json") {
+      const rows = options.details ? view.detailsRows(aggregate, options) : view.rows(aggregate, options);
+      text = format === "csv" ? csvDocument(rows, options.excelSafe === true) : viewJson(aggregate, rows);
+    } else if (options.details) {
+      text = view.detailsTable(aggregate, options, terminal);
+    } else {
+      text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
+    }
+    await writeOutput(text, options.output);
+    process.exitCode = failOnCode(aggregate, options.failOn);
+    reportSkipped(report, options.quiet);
+  });
+}

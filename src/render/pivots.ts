@@ -1,0 +1,129 @@
+import type { Aggregate } from "../engine/aggregate.js";
+import {
+  categoryDetails, categorySeries, needsAction, percent, periodTotals, senderTotals, senderNeedsAction, talliesOf,
+  topSeries, valuesPresent, volumeSeries, type Category, type Series,
+} from "../engine/views.js";
+import { renderChart, type Metric, type Terminal } from "./chart.js";
+import type { Align } from "./layout.js";
+import { naturalWidth, renderTable } from "./table.js";
+import { escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
+
+/** Charts show this many series unless `--top` says otherwise; the rest is summed as `other`. */
+export const CHART_SERIES = 8;
+
+const TITLES = { volume: "Sending volume by domain", tls: "TLS usage", auth: "Authentication" };
+const VALUE_COLORS: Record<string, string> = {
+  SSL2: "redBright", SSL3: "redBright", "TLS1.0": "red", "TLS1.1": "yellow", "TLS1.2": "green", "TLS1.3": "cyan",
+  none: "magenta", unknown: "gray", basic: "yellow", oauth: "green",
+};
+
+const domainName = (domain: string): string => (domain === "" ? "(none)" : domain);
+/** Messages and their share in one cell of a wide table: `61  100.00%`. */
+const shareCell = (messages: number, whole: number): string => `${thousands(messages)}  ${percentText(percent(messages, whole))}%`;
+
+/** `volume` as a chart: messages per period, one line per domain. */
+export function volumeChart(aggregate: Aggregate, top: number | undefined, terminal: Terminal): string {
+  const series = topSeries(volumeSeries(aggregate), top ?? CHART_SERIES, aggregate.periods.length);
+  return renderChart({ title: TITLES.volume, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit, series, metric: "messages" }, terminal);
+}
+
+/** `tls` / `auth` as a chart: per period, one line per TLS version or auth kind. */
+export function categoryChart(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
+  const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
+  const title = `${TITLES[category]}${metric === "percent" ? " (share of each period's messages)" : ""}`;
+  return renderChart({
+    title, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit, series, metric,
+    colors: series.map((s) => VALUE_COLORS[s.name]),
+  }, terminal);
+}
+
+/** A pivot as a table: one row per period, one column per series, and a total. */
+function periodTable(aggregate: Aggregate, title: string, series: Series[], metric: Metric, terminal: Terminal): string {
+  const totals = periodTotals(series, aggregate.periods.length);
+  const all = totals.reduce((a, b) => a + b, 0);
+  const cell = (v: number, whole: number): string => (metric === "percent" ? `${percentText(percent(v, whole))} %` : thousands(v));
+  return renderTable({
+    title: `${title}, ${rangeText(aggregate.range)}`,
+    header: ["period", ...series.map((s) => escapeTerminal(domainName(s.name))), "total"],
+    align: ["left", ...series.map((): Align => "right"), "right"],
+    rows: aggregate.periods.map((p, i) => [p.label, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
+    totals: ["total", ...series.map((s) => cell(s.total, all)), thousands(all)],
+  }, terminal.width, terminal.paint);
+}
+
+/** `volume --format table`: messages per period per domain. */
+export function volumePeriodTable(aggregate: Aggregate, top: number | undefined, terminal: Terminal): string {
+  const series = topSeries(volumeSeries(aggregate), top ?? CHART_SERIES, aggregate.periods.length);
+  return periodTable(aggregate, TITLES.volume, series, "messages", terminal);
+}
+
+/** `tls|auth --format table`: per period, messages or share per TLS version or auth kind. */
+export function categoryPeriodTable(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
+  const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
+  return periodTable(aggregate, TITLES[category], series, metric, terminal);
+}
+
+/** `volume --details`: one row per sender with its share and first and last seen. */
+export function volumeDetailsText(aggregate: Aggregate, top: number | undefined, terminal: Terminal): string {
+  const senders = senderTotals(aggregate);
+  const shown = senders.slice(0, top);
+  const all = senders.reduce((n, s) => n + s.messages, 0);
+  const first = Math.min(...senders.map((s) => s.firstSeen));
+  const last = Math.max(...senders.map((s) => s.lastSeen));
+  return renderTable({
+    title: `Sending volume by sender, ${rangeText(aggregate.range)}`,
+    header: ["sender", "domain", "messages", "share", "first seen", "last seen"],
+    align: ["left", "left", "right", "right", "left", "left"],
+    rows: shown.map((s) => [escapeTerminal(s.sender), escapeTerminal(domainName(s.domain)), thousands(s.messages), `${percentText(percent(s.messages, all))} %`, localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)]),
+    totals: senders.length === 0 ? undefined : [`total (${thousands(senders.length)})`, "", thousands(all), "100.00 %", localTime(first, aggregate.range), localTime(last, aggregate.range)],
+    leftOut: senders.length - shown.length,
+    shrinkable: [0, 1],
+    droppable: [1, 4],
+  }, terminal.width, terminal.paint);
+}
+
+/**
+ * `tls|auth --details`: Microsoft's wide layout, one row per sender with a column per value present
+ * (messages and the sender's percentage); senders on legacy TLS (or Basic auth) first and marked.
+ */
+export function categoryDetailsText(aggregate: Aggregate, category: Category, top: number | undefined, terminal: Terminal): string {
+  const senders = categoryDetails(aggregate, category);
+  const shown = senders.slice(0, top);
+  const values = valuesPresent(senders, category);
+  const all = senders.reduce((n, s) => n + s.messages, 0);
+  const flagged = new Set<number>();
+  shown.forEach((s, r) => senderNeedsAction(s, category) && flagged.add(r));
+  const columnTotals = values.map((v) => senders.reduce((n, s) => n + (talliesOf(s, category).get(v)?.messages ?? 0), 0));
+  // Cells hold messages and the sender's share; where that is too wide, the share alone (as Microsoft's table).
+  const layout = (cell: (messages: number, whole: number) => string) => ({
+    header: ["sender", "domain", ...values, "messages", "last seen"],
+    rows: shown.map((s, r) => {
+      const tallies = talliesOf(s, category);
+      return [
+        `${flagged.has(r) ? "! " : "  "}${escapeTerminal(s.sender)}`,
+        escapeTerminal(domainName(s.domain)),
+        ...values.map((v) => (tallies.has(v) ? cell(tallies.get(v)!.messages, s.messages) : "")),
+        thousands(s.messages),
+        localTime(s.lastSeen, aggregate.range),
+      ];
+    }),
+    totals: [`total (${thousands(senders.length)})`, "", ...columnTotals.map((n) => cell(n, all)), thousands(all), ""],
+  });
+  let table = layout(shareCell);
+  if (naturalWidth(table.header, [...table.rows, table.totals]) > terminal.width) {
+    table = layout((messages, whole) => `${percentText(percent(messages, whole))}%`);
+    table.header = table.header.map((h, c) => (c >= 2 && c < values.length + 2 ? `${h} %` : h));
+  }
+  const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
+  return renderTable({
+    title: `${TITLES[category]} by sender, ${rangeText(aggregate.range)}`,
+    ...table,
+    totals: senders.length === 0 ? undefined : table.totals,
+    align: ["left", "left", ...values.map((): Align => "right"), "right", "left"],
+    leftOut: senders.length - shown.length,
+    notes: values.some((v) => needsAction(category, v)) ? [`! = used ${marker} in this range`] : undefined,
+    flagged,
+    shrinkable: [0, 1],
+    droppable: [1, values.length + 3],
+  }, terminal.width, terminal.paint);
+}

@@ -1,0 +1,75 @@
+import Table from "cli-table3";
+import type { ChalkInstance } from "chalk";
+import { displayWidth, truncate, type Align } from "./layout.js";
+import { thousands } from "./text.js";
+
+/** A table to draw: header, body rows, an optional totals row, and how many rows `--top` left out. */
+export interface TableSpec {
+  title: string;
+  header: string[];
+  align: Align[];
+  rows: string[][];
+  totals?: string[];
+  /** Rows that were not shown; the table says so under itself. */
+  leftOut?: number;
+  /** Lines under the table (legends of markers). */
+  notes?: string[];
+  /** Rows to highlight (those that need action). */
+  flagged?: Set<number>;
+  /** Columns that may be shortened to fit the width (default: the first). */
+  shrinkable?: number[];
+  /** Columns that may be left out, in this order, when shortening is not enough. */
+  droppable?: number[];
+}
+
+const MIN_TEXT = 12;
+
+/** The width a table takes with every cell in full. */
+export function naturalWidth(header: string[], rows: string[][]): number {
+  return header.reduce((n, h, c) => n + Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[c] ?? ""))) + 3, 1);
+}
+
+/**
+ * A bordered table with cli-table3: right-aligned numbers, a bold header and totals row, fitted to the
+ * width by shortening long names and then leaving out the columns that matter least.
+ */
+export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance): string {
+  const all = spec.totals ? [...spec.rows, spec.totals] : spec.rows;
+  const natural = spec.header.map((h, c) => Math.max(displayWidth(h), ...all.map((row) => displayWidth(row[c] ?? ""))));
+  const shrinkable = spec.shrinkable ?? [0];
+  const kept = spec.header.map((_, c) => c);
+  let widths = natural;
+  // Shorten the widest shrinkable column until the table fits; failing that, leave out a droppable
+  // column and try again from the full widths.
+  for (const drop of [undefined, ...(spec.droppable ?? [])]) {
+    if (drop !== undefined) kept.splice(kept.indexOf(drop), 1);
+    widths = [...natural];
+    let overflow = kept.reduce((n, c) => n + widths[c]! + 3, 1) - width;
+    while (overflow > 0) {
+      const widest = shrinkable.filter((c) => kept.includes(c) && widths[c]! > MIN_TEXT).sort((a, b) => widths[b]! - widths[a]!)[0];
+      if (widest === undefined) break;
+      const cut = Math.min(overflow, widths[widest]! - MIN_TEXT);
+      widths[widest]! -= cut;
+      overflow -= cut;
+    }
+    if (overflow <= 0) break;
+  }
+  const fit = (row: string[]): string[] => kept.map((c) => truncate(row[c] ?? "", widths[c]!));
+
+  const table = new Table({
+    head: fit(spec.header).map((h) => paint.bold(h)),
+    colAligns: kept.map((c) => (spec.align[c] === "right" ? "right" : "left")),
+    style: { head: [], border: [], compact: true, "padding-left": 1, "padding-right": 1 },
+  });
+  spec.rows.forEach((row, r) => {
+    const cells = fit(row);
+    table.push(spec.flagged?.has(r) ? cells.map((cell) => paint.yellow(cell)) : cells);
+  });
+  if (spec.totals) table.push(fit(spec.totals).map((cell) => paint.bold(cell)));
+  const lines = [paint.bold(spec.title), table.toString()];
+  if (spec.leftOut !== undefined && spec.leftOut > 0) {
+    lines.push(paint.dim(`${thousands(spec.leftOut)} more ${spec.leftOut === 1 ? "row" : "rows"} not shown (--top)`));
+  }
+  if (spec.notes) lines.push(...spec.notes.map((n) => paint.dim(n)));
+  return `${lines.join("\n")}\n`;
+}
