@@ -52,7 +52,7 @@ const HEIGHT = 10;
 export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   const { paint } = terminal;
   const total = spec.series.reduce((n, s) => n + s.total, 0);
-  const lines = [paint.bold(`${spec.title}, ${spec.rangeText}: ${thousands(total)} ${total === 1 ? "message" : "messages"}`)];
+  const lines = [paint.bold(spec.title), `${spec.rangeText}: ${thousands(total)} ${total === 1 ? "message" : "messages"}`];
   if (total === 0) return `${[...lines, "", "  No submissions in this range (and with these filters)."].join("\n")}\n`;
   const colored = paint.level > 0;
   const colorOf = (i: number): string => spec.colors?.[i] ?? PALETTE[i % PALETTE.length]!;

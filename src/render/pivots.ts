@@ -109,11 +109,11 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
     }),
     totals: [`total (${thousands(senders.length)})`, "", ...columnTotals.map((n) => cell(n, all)), thousands(all), ""],
   });
-  let table = layout(shareCell);
-  if (naturalWidth(table.header, [...table.rows, table.totals]) > terminal.width) {
-    table = layout((messages, whole) => `${percentText(percent(messages, whole))}%`);
-    table.header = table.header.map((h, c) => (c >= 2 && c < values.length + 2 ? `${h} %` : h));
-  }
+  // Cells hold messages and the sender's share; where that is too wide, the share alone (as Microsoft's
+  // table), then the share in whole percent.
+  const percentOnly = (decimals: number) => (messages: number, whole: number): string => `${percent(messages, whole).toFixed(decimals)}%`;
+  const layouts = [layout(shareCell), layout(percentOnly(2)), layout(percentOnly(0))];
+  const table = layouts.find((t) => naturalWidth(t.header, [...t.rows, t.totals]) <= terminal.width) ?? layouts[2]!;
   const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
   return renderTable({
     title: `${TITLES[category]} by sender, ${rangeText(aggregate.range)}`,

@@ -23,6 +23,8 @@ export interface TableSpec {
 }
 
 const MIN_TEXT = 12;
+const MIN_HEADER = 6;
+const READABLE_TEXT = 28;
 
 /** The width a table takes with every cell in full. */
 export function naturalWidth(header: string[], rows: string[][]): number {
@@ -36,19 +38,28 @@ export function naturalWidth(header: string[], rows: string[][]): number {
 export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance): string {
   const all = spec.totals ? [...spec.rows, spec.totals] : spec.rows;
   const natural = spec.header.map((h, c) => Math.max(displayWidth(h), ...all.map((row) => displayWidth(row[c] ?? ""))));
-  const shrinkable = spec.shrinkable ?? [0];
+  const body = spec.header.map((_, c) => Math.max(0, ...all.map((row) => displayWidth(row[c] ?? ""))));
+  const shrinkable = new Set(spec.shrinkable ?? [0]);
+  // Long names shrink to MIN_TEXT; other columns only lose the part of their header wider than their values.
   const kept = spec.header.map((_, c) => c);
   let widths = natural;
-  // Shorten the widest shrinkable column until the table fits; failing that, leave out a droppable
-  // column and try again from the full widths.
-  for (const drop of [undefined, ...(spec.droppable ?? [])]) {
+  // Shorten names first, then headers, widest first; failing that, leave out a droppable column and
+  // try again from the full widths. Names keep a readable width until no column is left to drop.
+  const passes = [undefined, ...(spec.droppable ?? [])];
+  for (const [pass, drop] of passes.entries()) {
     if (drop !== undefined) kept.splice(kept.indexOf(drop), 1);
+    const nameWidth = pass === passes.length - 1 ? MIN_TEXT : READABLE_TEXT;
+    const least = natural.map((w, c) => (shrinkable.has(c) ? Math.min(w, nameWidth) : Math.min(w, Math.max(body[c]!, MIN_HEADER))));
     widths = [...natural];
     let overflow = kept.reduce((n, c) => n + widths[c]! + 3, 1) - width;
     while (overflow > 0) {
-      const widest = shrinkable.filter((c) => kept.includes(c) && widths[c]! > MIN_TEXT).sort((a, b) => widths[b]! - widths[a]!)[0];
+      const slack = (c: number): number => widths[c]! - least[c]!;
+      const candidates = kept.filter((c) => slack(c) > 0);
+      const names = candidates.filter((c) => shrinkable.has(c));
+      const pool = names.length > 0 ? names : candidates;
+      const widest = pool.sort((a, b) => widths[b]! - widths[a]!)[0];
       if (widest === undefined) break;
-      const cut = Math.min(overflow, widths[widest]! - MIN_TEXT);
+      const cut = Math.min(overflow, slack(widest));
       widths[widest]! -= cut;
       overflow -= cut;
     }
