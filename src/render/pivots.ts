@@ -113,7 +113,8 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
   // table), then the share in whole percent.
   const percentOnly = (decimals: number) => (messages: number, whole: number): string => `${percent(messages, whole).toFixed(decimals)}%`;
   const layouts = [layout(shareCell), layout(percentOnly(2)), layout(percentOnly(0))];
-  const table = layouts.find((t) => naturalWidth(t.header, [...t.rows, t.totals]) <= terminal.width) ?? layouts[2]!;
+  const withoutDomain = (row: string[]): string[] => row.filter((_, c) => c !== 1);
+  const table = layouts.find((t) => naturalWidth(withoutDomain(t.header), [...t.rows, t.totals].map(withoutDomain)) <= terminal.width) ?? layouts[2]!;
   const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
   return renderTable({
     title: `${TITLES[category]} by sender, ${rangeText(aggregate.range)}`,
