@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { resolveBound } from "../../src/engine/range.js";
+import { Zone } from "../../src/engine/zone.js";
+import { runCli, FIXTURES } from "../helpers.js";
+
+const berlin = Zone.named("Europe/Berlin");
+// 23 November 2026, 00:30 in Berlin (still the 22nd in UTC).
+const now = Date.UTC(2026, 10, 22, 23, 30);
+const iso = (t: number): string => new Date(t).toISOString();
+
+describe("range bounds", () => {
+  it("reads dates as whole days in the zone, the --to day included", () => {
+    expect(iso(resolveBound("2026-11-16", "from", berlin, now))).toBe("2026-11-15T23:00:00.000Z");
+    expect(iso(resolveBound("2026-11-16", "to", berlin, now))).toBe("2026-11-16T23:00:00.000Z");
+    // The day the clocks go back has 25 hours.
+    expect(resolveBound("2026-10-25", "to", berlin, now) - resolveBound("2026-10-25", "from", berlin, now)).toBe(25 * 3_600_000);
+  });
+
+  it("reads date-times as instants", () => {
+    expect(iso(resolveBound("2026-11-16T08:00", "from", berlin, now))).toBe("2026-11-16T07:00:00.000Z");
+    expect(iso(resolveBound("2026-11-16T08:00:00Z", "to", berlin, now))).toBe("2026-11-16T08:00:00.000Z");
+  });
+
+  it("counts today, yesterday, now and -Nd / -Nh / -Nw from now, in the zone", () => {
+    expect(iso(resolveBound("today", "from", berlin, now))).toBe("2026-11-22T23:00:00.000Z");
+    expect(iso(resolveBound("today", "to", berlin, now))).toBe("2026-11-23T23:00:00.000Z");
+    expect(iso(resolveBound("yesterday", "to", berlin, now))).toBe("2026-11-22T23:00:00.000Z");
+    expect(resolveBound("now", "to", berlin, now)).toBe(now);
+    expect(iso(resolveBound("-7d", "from", berlin, now))).toBe("2026-11-15T23:00:00.000Z");
+    expect(iso(resolveBound("-2w", "from", berlin, now))).toBe("2026-11-08T23:00:00.000Z");
+    expect(resolveBound("-12h", "from", berlin, now)).toBe(now - 12 * 3_600_000);
+  });
+
+  it("are taken from the command line, with now pinned by SMTP_AUTH_REPORT_NOW", () => {
+    const run = runCli(["summary", `${FIXTURES}/submissions.csv`, "--from", "-7d", "--to", "yesterday", "--tz", "Europe/Berlin", "--format", "json"], { env: { SMTP_AUTH_REPORT_NOW: iso(now) } });
+    expect(JSON.parse(run.stdout).range).toEqual({ from: "2026-11-15T23:00:00Z", to: "2026-11-22T23:00:00Z", timezone: "Europe/Berlin" });
+  });
+});
