@@ -37,17 +37,24 @@ export function compileFilter(options: FilterOptions): SubmissionFilter {
     const set = new Set<AuthKind>(auth.map(authChoice));
     tests.push((s) => set.has(s.auth));
   }
-  const cidrs = splitList(options.clientIps);
-  if (cidrs.length > 0) {
-    const blocks = cidrBlocks(cidrs);
-    tests.push((s) => {
-      const ip = bareIp(s.clientIp);
-      const family = isIP(ip);
-      return family !== 0 && blocks.check(ip, family === 4 ? "ipv4" : "ipv6");
-    });
+  if (splitList(options.clientIps).length > 0) {
+    const keepIp = compileClientIpFilter(options.clientIps);
+    tests.push((s) => keepIp(s.clientIp));
   }
   if (tests.length === 0) return () => true;
   return (s) => tests.every((test) => test(s));
+}
+
+/** Compiles `--client-ip` alone: true for an address inside one of the blocks (or for any, with none). */
+export function compileClientIpFilter(clientIps: string[]): (clientIp: string) => boolean {
+  const cidrs = splitList(clientIps);
+  if (cidrs.length === 0) return () => true;
+  const blocks = cidrBlocks(cidrs);
+  return (text) => {
+    const ip = bareIp(text);
+    const family = isIP(ip);
+    return family !== 0 && blocks.check(ip, family === 4 ? "ipv4" : "ipv6");
+  };
 }
 
 function splitList(values: string[]): string[] {

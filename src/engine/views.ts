@@ -142,6 +142,8 @@ export interface Summary {
   legacyTlsSenders: SenderTotal[];
   basicAuthSenders: SenderTotal[];
   topSenders: SenderTotal[];
+  /** Failed logins per client address, most first; undefined when the input cannot record them. */
+  failedLogins: FailedLogin[] | undefined;
 }
 
 /** The summary of an aggregate; `top` senders are listed. */
@@ -156,6 +158,8 @@ export function summarize(aggregate: Aggregate, top: number): Summary {
     legacyTlsSenders: senders.filter((s) => senderNeedsAction(s, "tls")),
     basicAuthSenders: senders.filter((s) => senderNeedsAction(s, "auth")),
     topSenders: senders.slice(0, top),
+    failedLogins: aggregate.failedLogins === undefined ? undefined
+      : [...aggregate.failedLogins].map(([clientIp, failures]) => ({ clientIp, failures })).sort((a, b) => b.failures - a.failures || compareText(a.clientIp, b.clientIp)),
   };
 }
 

@@ -5,7 +5,7 @@ import { Zone } from "../engine/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { normalizeRecord, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import type { Submission } from "./submission.js";
+import type { SubmissionSink } from "./submission.js";
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
 
@@ -40,7 +40,7 @@ function headerOf(head: Buffer): { delimiter: string; sepLine: boolean } {
 /** Reads a CSV with a header row into submissions; bad rows are skipped and reported. */
 export async function readCsv(
   source: string, head: Buffer, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
-  settings: ReadSettings, report: ReadReport, emit: (s: Submission) => void,
+  settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
 ): Promise<void> {
   const { delimiter, sepLine } = headerOf(head);
   const parser = parse({
@@ -93,7 +93,7 @@ export async function readCsv(
       );
       if (submission !== undefined) {
         report.records++;
-        emit(submission);
+        sink.add(submission);
       }
     }
   } catch (error) {

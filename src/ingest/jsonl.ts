@@ -4,12 +4,12 @@ import { UsageError } from "../errors.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { normalizeRecord, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import type { Submission } from "./submission.js";
+import type { SubmissionSink } from "./submission.js";
 
 /** Reads one JSON object per line into submissions; keys are matched as CSV column names are. */
 export async function readJsonl(
   source: string, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
-  settings: ReadSettings, report: ReadReport, emit: (s: Submission) => void,
+  settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
 ): Promise<void> {
   const lines = createInterface({ input: Readable.from(bytes, { objectMode: false }), crlfDelay: Infinity });
   // Objects of one shape share a column map; a new shape is resolved once.
@@ -61,7 +61,7 @@ export async function readJsonl(
     );
     if (submission !== undefined) {
       report.records++;
-      emit(submission);
+      sink.add(submission);
     }
   }
 }

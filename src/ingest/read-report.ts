@@ -11,7 +11,7 @@ const EXAMPLES = 3;
 
 /**
  * What reading found besides records: skipped records (with the first few places), spellings that
- * were not understood, and failed logins from server logs. With `strict`, the first skip throws.
+ * were not understood. With `strict`, the first skip throws.
  */
 export class ReadReport {
   /** Records read and normalised, whatever the range and filters. */
@@ -20,8 +20,6 @@ export class ReadReport {
   readonly examples: RecordProblem[] = [];
   unknownTls = 0;
   readonly unknownTlsExamples: RecordProblem[] = [];
-  /** Failed SMTP AUTH logins per client IP; undefined when no input could carry them. */
-  failedLogins: Map<string, number> | undefined;
 
   constructor(private readonly strict: boolean) {}
 
@@ -38,17 +36,6 @@ export class ReadReport {
     if (this.unknownTlsExamples.length < EXAMPLES) {
       this.unknownTlsExamples.push({ source, line, reason: `TLS version ${quote(spelling)} not recognised` });
     }
-  }
-
-  /** Counts a failed login from a client address. */
-  failedLogin(clientIp: string): void {
-    this.failedLogins ??= new Map();
-    this.failedLogins.set(clientIp, (this.failedLogins.get(clientIp) ?? 0) + 1);
-  }
-
-  /** Says that the input is of a kind that records failed logins, even if none failed. */
-  expectFailedLogins(): void {
-    this.failedLogins ??= new Map();
   }
 }
 

@@ -5,7 +5,7 @@ import { readJsonl } from "./jsonl.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, inputBytes, peek, type InputFormat, type InputSource } from "./open.js";
 import { ReadReport } from "./read-report.js";
-import type { Submission } from "./submission.js";
+import type { SubmissionSink } from "./submission.js";
 
 /** Everything reading needs besides the inputs. */
 export interface ReadOptions extends ReadSettings {
@@ -15,13 +15,15 @@ export interface ReadOptions extends ReadSettings {
   strict: boolean;
   /** Year of classic syslog timestamps, which carry none. */
   year?: number;
+  /** The current time, which bounds syslog timestamps read from standard input. */
+  now: number;
 }
 
 /**
- * Reads every input in turn, handing each submission to `emit` as it is read, and returns what
- * reading found besides: counts, skipped records, unknown spellings, failed logins.
+ * Reads every input in turn, handing each submission to the sink as it is read, and returns what
+ * reading found besides: counts, skipped records, unknown spellings.
  */
-export async function readInputs(sources: InputSource[], options: ReadOptions, emit: (s: Submission) => void): Promise<ReadReport> {
+export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
   const emptySources: string[] = [];
   for (const source of sources) {
@@ -34,10 +36,10 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, e
     const format = options.format ?? detectFormat(head, source.name);
     switch (format) {
       case "csv":
-        await readCsv(source.name, head, all, options.maps, options, report, emit);
+        await readCsv(source.name, head, all, options.maps, options, report, sink);
         break;
       case "jsonl":
-        await readJsonl(source.name, all, options.maps, options, report, emit);
+        await readJsonl(source.name, all, options.maps, options, report, sink);
         break;
       case "postfix":
       case "exchange":

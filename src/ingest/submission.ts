@@ -27,6 +27,21 @@ export interface Submission {
   messages: number;
 }
 
+/**
+ * Where readers put what they read. Server logs know some TLS versions only at the end of a file
+ * (`none` if the file logs TLS at all, else `unknown`): those submissions are added unsettled and
+ * given their version by `settle`.
+ */
+export interface SubmissionSink {
+  add(submission: Submission): void;
+  addUnsettled(submission: Submission): void;
+  settle(tls: TlsVersion): void;
+  /** A failed SMTP AUTH login from a client address. */
+  failedLogin(timestamp: number, clientIp: string): void;
+  /** Says that an input could record failed logins, even if none failed. */
+  expectFailedLogins(): void;
+}
+
 // Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv`,
 // and the `sp_prot` / `server` / `client` decoration of Windows SCHANNEL names.
 const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersion>([

@@ -75,8 +75,8 @@ export function viewJson(aggregate: Aggregate, rows: Rows): string {
 }
 
 /** `summary --format json` (SPEC keys). */
-export function summaryJson(aggregate: Aggregate, summary: Summary, failedLogins: Map<string, number> | undefined): string {
-  const failed = failedLogins === undefined ? null : [...failedLogins.values()].reduce((a, b) => a + b, 0);
+export function summaryJson(aggregate: Aggregate, summary: Summary): string {
+  const failed = summary.failedLogins;
   const doc = {
     range: rangeJson(aggregate.range),
     senders: summary.senders,
@@ -86,9 +86,8 @@ export function summaryJson(aggregate: Aggregate, summary: Summary, failedLogins
     auth: summary.auth.map((s) => ({ auth: s.value, messages: s.messages, percent: s.percent, senders: s.senders })),
     legacy_tls_senders: summary.legacyTlsSenders.length,
     basic_auth_senders: summary.basicAuthSenders.length,
-    failed_logins: failed,
-    failed_logins_by_client_ip: failedLogins === undefined ? null
-      : [...failedLogins].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([client_ip, failures]) => ({ client_ip, failures })),
+    failed_logins: failed === undefined ? null : failed.reduce((n, f) => n + f.failures, 0),
+    failed_logins_by_client_ip: failed === undefined ? null : failed.map((f) => ({ client_ip: f.clientIp, failures: f.failures })),
     top_senders: summary.topSenders.map((s) => ({
       sender: s.sender,
       domain: s.domain,

@@ -7,13 +7,13 @@ import { escapeTerminal, localTime, percentText, rangeText, thousands } from "./
 const ACTION_LIST = 10;
 
 /** The summary as people read it in a terminal: Microsoft's widget and flyout, plus who needs action. */
-export function summaryText(aggregate: Aggregate, summary: Summary, failedLogins: Map<string, number> | undefined, paint: ChalkInstance): string {
+export function summaryText(aggregate: Aggregate, summary: Summary, paint: ChalkInstance): string {
+  const failed = summary.failedLogins;
   const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ""];
   if (summary.messages === 0) {
     lines.push("  No submissions in this range (and with these filters).", "");
     return lines.join("\n");
   }
-  const failedTotal = failedLogins === undefined ? undefined : [...failedLogins.values()].reduce((a, b) => a + b, 0);
   const figures: [string, string, string][] = [
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
     ["Messages", thousands(summary.messages), ""],
@@ -21,8 +21,9 @@ export function summaryText(aggregate: Aggregate, summary: Summary, failedLogins
     ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), "TLS older than 1.2, or no TLS"],
     ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), "password logins (LOGIN, PLAIN, ...)"],
   ];
-  if (failedLogins !== undefined && failedTotal !== undefined) {
-    figures.push(["Failed logins", thousands(failedTotal), `from ${thousands(failedLogins.size)} client ${failedLogins.size === 1 ? "address" : "addresses"}`]);
+  if (failed !== undefined) {
+    const total = failed.reduce((n, f) => n + f.failures, 0);
+    figures.push(["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]);
   }
   lines.push(...alignColumns(figures, ["left", "right", "left"], "  ", (text, row, column) => {
     const alarming = (row === 3 || row === 4) && summary[row === 3 ? "legacyTlsSenders" : "basicAuthSenders"].length > 0;
@@ -44,11 +45,10 @@ export function summaryText(aggregate: Aggregate, summary: Summary, failedLogins
     lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on legacy TLS or Basic auth`));
     lines.push(...senderLines(action, ACTION_LIST, aggregate, paint));
   }
-  if (failedLogins !== undefined && failedLogins.size > 0) {
+  if (failed !== undefined && failed.length > 0) {
     lines.push("", paint.bold("Failed logins by client address"));
-    const worst = [...failedLogins].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    lines.push(...alignColumns(worst.slice(0, ACTION_LIST).map(([ip, n]) => [escapeTerminal(ip), thousands(n)]), ["left", "right"]));
-    if (worst.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(worst.length - ACTION_LIST)} more addresses`));
+    lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), ["left", "right"]));
+    if (failed.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(failed.length - ACTION_LIST)} more addresses`));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -11,7 +11,7 @@ import { exportTable } from "../../src/render/rows.js";
 import { addDays, naiveExport, submissions, WINDOW_END, WINDOW_START, type NaiveRange } from "../naive.js";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"];
-const NO_FILTER = compileFilter({ domains: [], senders: [], tls: [], auth: [], clientIps: [] });
+const NO_FILTER = { keep: compileFilter({ domains: [], senders: [], tls: [], auth: [], clientIps: [] }), keepClientIp: () => true };
 
 
 function engineExport(records: Submission[], zone: Zone, by: PeriodUnit, from: number | undefined, to: number | undefined, all: boolean): string[] {

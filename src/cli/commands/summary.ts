@@ -18,8 +18,8 @@ export function summaryCommand(): Command {
       const { aggregate, report } = await runQuery(files, options);
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS);
       const text = format === "json"
-        ? summaryJson(aggregate, summary, report.failedLogins)
-        : summaryText(aggregate, summary, report.failedLogins, painter(options.color, options.output !== undefined));
+        ? summaryJson(aggregate, summary)
+        : summaryText(aggregate, summary, painter(options.color, options.output !== undefined));
       await writeOutput(text, options.output);
       process.exitCode = failOnCode(aggregate, options.failOn);
       reportSkipped(report, options.quiet);
