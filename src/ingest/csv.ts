@@ -103,3 +103,39 @@ export async function readCsv(
   }
   if (columns === undefined) throw new InputError(`${source}: empty: no header row and no records`);
 }
+
+/** The fields of one CSV line (RFC 4180 quoting, no line breaks inside fields). */
+export function splitCsvLine(line: string, delimiter = ","): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line.charCodeAt(i) === 34) {
+      let value = "";
+      let j = i + 1;
+      for (;;) {
+        const quote = line.indexOf('"', j);
+        if (quote < 0) {
+          value += line.slice(j);
+          j = line.length;
+          break;
+        }
+        value += line.slice(j, quote);
+        if (line.charCodeAt(quote + 1) === 34) {
+          value += '"';
+          j = quote + 2;
+        } else {
+          j = quote + 1;
+          break;
+        }
+      }
+      const end = line.indexOf(delimiter, j);
+      fields.push(end < 0 ? value + line.slice(j) : value + line.slice(j, end));
+      i = end < 0 ? line.length + 1 : end + 1;
+    } else {
+      const end = line.indexOf(delimiter, i);
+      fields.push(end < 0 ? line.slice(i) : line.slice(i, end));
+      i = end < 0 ? line.length + 1 : end + 1;
+    }
+  }
+  return fields;
+}

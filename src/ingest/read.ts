@@ -1,7 +1,10 @@
+import { stat } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import type { Field } from "./columns.js";
 import { readCsv } from "./csv.js";
+import { readExchange } from "./exchange.js";
 import { readJsonl } from "./jsonl.js";
+import { readPostfix } from "./postfix.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, inputBytes, peek, type InputFormat, type InputSource } from "./open.js";
 import { ReadReport } from "./read-report.js";
@@ -41,14 +44,19 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       case "jsonl":
         await readJsonl(source.name, all, options.maps, options, report, sink);
         break;
-      case "postfix":
+      case "postfix": {
+        const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
+        await readPostfix(source.name, all, options.zone, { year: options.year, reference }, report, sink);
+        break;
+      }
       case "exchange":
-        throw new InputError(`${source.name}: looks like a ${format} log, which this version cannot read yet; export it as CSV or JSONL`);
+        await readExchange(source.name, all, report, sink);
+        break;
     }
     if (report.records + report.skipped === before) emptySources.push(source.name);
   }
   if (report.records === 0) {
-    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : `no records in ${emptySources.join(", ")} (a header alone, or only blank lines)`;
+    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : `no records in ${emptySources.join(", ")} (a header alone, only blank lines, or a server log without authenticated submissions)`;
     throw new InputError(`no submission could be read: ${why}${report.examples[0] ? `; first: ${report.examples[0].source}:${report.examples[0].line}: ${report.examples[0].reason}` : ""}`);
   }
   return report;

@@ -80,7 +80,7 @@ describe("bad input and bad usage", () => {
     expect(failing(["summary", garbage], 1)).toMatch(/garbage\.bin: binary data \(a NUL byte at offset \d+\), not a CSV, JSONL or mail log/);
     expect(failing(["summary", put(folder, "empty.csv", "")], 1)).toMatch(/empty\.csv: empty file; nothing to report/);
     const header = put(folder, "header.csv", "timestamp,sender,tls_version\r\n");
-    expect(failing(["summary", header], 1)).toBe(`smtp-auth-report: no submission could be read: no records in ${header} (a header alone, or only blank lines)\n`);
+    expect(failing(["summary", header], 1)).toBe(`smtp-auth-report: no submission could be read: no records in ${header} (a header alone, only blank lines, or a server log without authenticated submissions)\n`);
     expect(failing(["summary", put(folder, "allbad.csv", "timestamp,sender\nnope,a@b\nnope,b@c\n")], 1)).toMatch(/no submission could be read: all 2 records were bad; first: .*allbad\.csv:2: timestamp "nope" not understood/);
   });
 

@@ -1,0 +1,141 @@
+import { splitCsvLine } from "./csv.js";
+import { lineBatches } from "./lines.js";
+import type { ReadReport } from "./read-report.js";
+import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "./submission.js";
+
+interface Session {
+  tls?: TlsVersion;
+  auth: AuthKind;
+  user: string;
+  authenticated: boolean;
+  /** Whether the session's connect line was seen (else its TLS is unknown, not none). */
+  observed: boolean;
+  /** A `MAIL FROM` waiting for its reply: its address and line time. */
+  mail?: { address: string; timestamp: number };
+}
+
+interface Columns {
+  time: number;
+  session: number;
+  remote: number;
+  event: number;
+  data: number;
+  context: number;
+}
+
+const TLS_NEGOTIATED = /TLS protocol (\S+) negotiation succeeded/;
+
+/**
+ * Reads Exchange Server SMTP Receive protocol logs (`#Fields:` CSV with session-id and
+ * sequence-number). Per session: the negotiated TLS version, the `AUTH` mechanism, the authenticated
+ * user, the client address; every `MAIL FROM` accepted (a 2xx reply) after a successful login is one
+ * submission. `535` replies count as failed logins. A new `#Fields:` line (log rollover) is honoured.
+ */
+export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>, report: ReadReport, sink: SubmissionSink): Promise<void> {
+  sink.expectFailedLogins();
+  const sessions = new Map<string, Session>();
+  let columns: Columns | undefined;
+  let fileHasTls = false;
+  let lineNumber = 0;
+  for await (const batch of lineBatches(bytes)) {
+    for (const rawLine of batch) {
+      lineNumber++;
+      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
+      if (line.startsWith("#")) {
+        if (line.startsWith("#Fields:")) columns = fieldColumns(splitCsvLine(line.slice(8).trim()), source, lineNumber, report);
+        continue;
+      }
+      if (line === "" || columns === undefined) continue;
+      const cells = splitCsvLine(line);
+      const id = cells[columns.session] ?? "";
+      const event = cells[columns.event] ?? "";
+      const data = cells[columns.data] ?? "";
+      const context = cells[columns.context] ?? "";
+      if (event === "+") {
+        sessions.set(id, { auth: "unknown", user: "", authenticated: false, observed: true });
+        continue;
+      }
+      let session = sessions.get(id);
+      if (event === "-") {
+        sessions.delete(id);
+        continue;
+      }
+      if (session === undefined) {
+        session = { auth: "unknown", user: "", authenticated: false, observed: false };
+        sessions.set(id, session);
+      }
+      const timestamp = Date.parse(cells[columns.time] ?? "");
+      if (event === "*") {
+        const tls = TLS_NEGOTIATED.exec(context) ?? TLS_NEGOTIATED.exec(data);
+        if (tls) {
+          session.tls = parseTlsVersion(tls[1]!) ?? "unknown";
+          if (!fileHasTls) {
+            fileHasTls = true;
+            sink.settle("none");
+          }
+        } else if (context === "authenticated" && data !== "") {
+          session.user = data;
+          session.authenticated = true;
+        } else {
+          const named = /User Name: ?([^\s,]+)/.exec(`${data} ${context}`);
+          if (named) session.user = named[1]!;
+        }
+        continue;
+      }
+      if (event === "<") {
+        const command = data.trimStart().toUpperCase();
+        if (command.startsWith("AUTH ")) session.auth = parseAuthKind(data.trim().split(/\s+/)[1] ?? "");
+        else if (command.startsWith("MAIL FROM:")) {
+          const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
+          session.mail = { address, timestamp };
+        }
+        continue;
+      }
+      if (event !== ">") continue;
+      if (data.startsWith("235")) {
+        session.authenticated = true;
+        continue;
+      }
+      if (data.startsWith("535")) {
+        sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
+        continue;
+      }
+      const mail = session.mail;
+      if (mail === undefined) continue;
+      session.mail = undefined;
+      if (!data.startsWith("2") || !session.authenticated) continue;
+      if (Number.isNaN(mail.timestamp)) {
+        report.skip(source, lineNumber, `date-time ${JSON.stringify(cells[columns.time] ?? "")} not understood`);
+        continue;
+      }
+      const sender = (session.user || mail.address).toLowerCase();
+      if (sender === "") continue;
+      const submission = {
+        timestamp: mail.timestamp, sender, domain: domainOf(sender), tls: session.tls ?? (session.observed && fileHasTls ? "none" : "unknown") as TlsVersion,
+        auth: session.auth, clientIp: endpointAddress(cells[columns.remote] ?? ""), messages: 1,
+      };
+      report.records++;
+      if (session.observed && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
+      else sink.add(submission);
+    }
+  }
+  sink.settle(fileHasTls ? "none" : "unknown");
+}
+
+function fieldColumns(names: string[], source: string, line: number, report: ReadReport): Columns | undefined {
+  const at = (name: string): number => names.findIndex((n) => n.trim().toLowerCase() === name);
+  const columns = { time: at("date-time"), session: at("session-id"), remote: at("remote-endpoint"), event: at("event"), data: at("data"), context: at("context") };
+  if (Object.values(columns).some((i) => i < 0)) {
+    report.skip(source, line, "#Fields: line without date-time, session-id, remote-endpoint, event, data and context; lines up to the next #Fields: are passed over");
+    return undefined;
+  }
+  return columns;
+}
+
+/** The address of an `address:port` endpoint (`[v6]:port` too). */
+function endpointAddress(endpoint: string): string {
+  const v6 = /^\[([^\]]+)\]/.exec(endpoint);
+  if (v6) return v6[1]!;
+  const colon = endpoint.lastIndexOf(":");
+  return colon > 0 && endpoint.indexOf(":") === colon ? endpoint.slice(0, colon) : endpoint;
+}
