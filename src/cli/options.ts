@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { SubmissionAggregator, type Aggregate } from "../engine/aggregate.js";
-import { compileClientIpFilter, compileFilter } from "../engine/filter.js";
+import { compileSelection } from "../engine/filter.js";
 import { Calendar, PERIOD_UNITS, type PeriodUnit } from "../engine/period.js";
 import { checkRangeOrder, resolveBound } from "../engine/range.js";
 import { needsAction } from "../engine/views.js";
@@ -102,10 +102,9 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
   const to = options.to === undefined ? undefined : resolveBound(options.to, "to", zone, now);
   checkRangeOrder(from, to);
-  const keep = compileFilter({ domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] });
-  const keepClientIp = compileClientIpFilter(options.clientIp ?? []);
+  const selection = compileSelection({ domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] });
   const maps = parseColumnMaps(options.map ?? []);
-  const aggregator = new SubmissionAggregator(new Calendar(zone, options.by), { keep, keepClientIp }, { from, to, all: options.all === true });
+  const aggregator = new SubmissionAggregator(new Calendar(zone, options.by), selection, { from, to, all: options.all === true });
   const sources = await expandInputs(files, process.stdin.isTTY === true);
   const report = await readInputs(
     sources,

@@ -1,5 +1,5 @@
-import type { AuthKind, Submission, SubmissionSink, TlsVersion } from "../ingest/submission.js";
-import type { SubmissionFilter } from "./filter.js";
+import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../ingest/submission.js";
+import type { Selection } from "./filter.js";
 import type { Calendar, Period, PeriodUnit } from "./period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
 
@@ -26,24 +26,70 @@ export interface Aggregate {
   failedLogins: Map<string, number> | undefined;
 }
 
-/** A group while reading: keyed by bucket (see Calendar), not yet by period. */
-interface BucketGroup extends Omit<Group, "period"> {
-  bucket: number;
-}
+// A group key packs (sender+address pair, bucket, TLS, auth) into one safe integer:
+// pair < 2^26, bucket index < 2^22, TLS code < 8, auth code < 4.
+const BUCKETS = 4_194_304;
+const PAIRS = 67_108_864;
 
-/** What narrows the records: the filters, and which client addresses to count failed logins of. */
-export interface Selection {
-  keep: SubmissionFilter;
-  keepClientIp: (clientIp: string) => boolean;
+/** Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). */
+class GroupTable {
+  readonly index = new Map<number, number>();
+  keys = new Float64Array(1024);
+  messages = new Float64Array(1024);
+  first = new Float64Array(1024);
+  last = new Float64Array(1024);
+  size = 0;
+
+  add(key: number, messages: number, first: number, last: number): void {
+    const at = this.index.get(key);
+    if (at !== undefined) {
+      this.messages[at]! += messages;
+      if (first < this.first[at]!) this.first[at] = first;
+      if (last > this.last[at]!) this.last[at] = last;
+      return;
+    }
+    if (this.size === this.keys.length) this.grow();
+    const i = this.size++;
+    this.index.set(key, i);
+    this.keys[i] = key;
+    this.messages[i] = messages;
+    this.first[i] = first;
+    this.last[i] = last;
+  }
+
+  private grow(): void {
+    const double = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.keys = double(this.keys);
+    this.messages = double(this.messages);
+    this.first = double(this.first);
+    this.last = double(this.last);
+  }
 }
 
 /**
  * Collects submissions into (bucket, sender, domain, TLS, auth, client IP) groups as they stream in.
- * Memory grows with the number of groups, never with the number of records.
+ * Senders and addresses are interned, and each distinct one is tested against the filters once.
+ * Memory grows with the number of groups and distinct values, never with the number of records.
  */
 export class SubmissionAggregator implements SubmissionSink {
-  private readonly groups = new Map<string, BucketGroup>();
-  private unsettled = new Map<string, BucketGroup>();
+  private readonly groups = new GroupTable();
+  private unsettled = new GroupTable();
+  private readonly senderIds = new Map<string, number>();
+  private readonly senders: string[] = [];
+  private readonly domains: string[] = [];
+  private readonly senderKept: boolean[] = [];
+  private readonly ipIds = new Map<string, number>();
+  private readonly ips: string[] = [];
+  private readonly ipKept: boolean[] = [];
+  private readonly pairIds = new Map<number, number>();
+  private readonly pairSender: number[] = [];
+  private readonly pairIp: number[] = [];
+  private readonly tlsKept: boolean[];
+  private readonly authKept: boolean[];
   private failed: Map<string, number> | undefined;
   private min = Infinity;
   private max = -Infinity;
@@ -57,35 +103,68 @@ export class SubmissionAggregator implements SubmissionSink {
   ) {
     this.from = request.from ?? -Infinity;
     this.to = request.to ?? Infinity;
+    this.tlsKept = TLS_VERSIONS.map((v) => selection.tls(v));
+    this.authKept = AUTH_KINDS.map((v) => selection.auth(v));
   }
 
-  /** Counts one submission (outside the given bounds or the filters, it only widens the extent). */
-  add(submission: Submission): void {
-    if (this.admit(submission) && this.selection.keep(submission)) this.merge(this.groups, submission, submission.tls);
+  senderId(sender: string, domain: string): number {
+    const identity = domain === "" || sender.endsWith(`@${domain}`) ? sender : `${sender}\u0000${domain}`;
+    let id = this.senderIds.get(identity);
+    if (id === undefined) {
+      id = this.senders.length;
+      this.senderIds.set(identity, id);
+      this.senders.push(sender);
+      this.domains.push(domain);
+      this.senderKept.push(this.selection.sender(sender, domain));
+    }
+    return id;
+  }
+
+  clientIpId(clientIp: string): number {
+    let id = this.ipIds.get(clientIp);
+    if (id === undefined) {
+      id = this.ips.length;
+      this.ipIds.set(clientIp, id);
+      this.ips.push(clientIp);
+      this.ipKept.push(this.selection.clientIp(clientIp));
+    }
+    return id;
+  }
+
+  /** Counts submissions given by ids and codes (outside the bounds or filters, it only widens the extent). */
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void {
+    if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp] || !this.tlsKept[tls] || !this.authKept[auth]) return;
+    this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, timestamp);
+  }
+
+  /** Counts one submission. */
+  add(s: Submission): void {
+    this.addIds(s.timestamp, this.senderId(s.sender, s.domain), this.clientIpId(s.clientIp), TLS_CODE.get(s.tls)!, AUTH_CODE.get(s.auth)!, s.messages);
   }
 
   /** Holds a submission whose TLS version is settled at the end of its file. */
-  addUnsettled(submission: Submission): void {
-    if (this.admit(submission)) this.merge(this.unsettled, submission, "unknown");
+  addUnsettled(s: Submission): void {
+    const sender = this.senderId(s.sender, s.domain);
+    const ip = this.clientIpId(s.clientIp);
+    const auth = AUTH_CODE.get(s.auth)!;
+    if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip] || !this.authKept[auth]) return;
+    this.unsettled.add(this.key(s.timestamp, sender, ip, 0, auth), s.messages, s.timestamp, s.timestamp);
   }
 
-  /** Gives the unsettled submissions their TLS version, and applies the filters to them now. */
+  /** Gives the unsettled submissions their TLS version, and applies the TLS filter to them now. */
   settle(tls: TlsVersion): void {
-    for (const g of this.unsettled.values()) {
-      const settled = { ...g, tls, timestamp: g.firstSeen };
-      if (!this.selection.keep(settled)) continue;
-      const key = groupKey(g.bucket, settled);
-      const into = this.groups.get(key);
-      if (into === undefined) this.groups.set(key, { ...g, tls });
-      else mergeInto(into, g);
+    const code = TLS_CODE.get(tls)!;
+    if (this.tlsKept[code]) {
+      const u = this.unsettled;
+      for (let i = 0; i < u.size; i++) this.groups.add(u.keys[i]! + code * 4, u.messages[i]!, u.first[i]!, u.last[i]!);
     }
-    this.unsettled = new Map();
+    this.unsettled = new GroupTable();
   }
 
   /** Counts a failed login, when it is inside the given bounds and its client is selected. */
   failedLogin(timestamp: number, clientIp: string): void {
     this.expectFailedLogins();
-    if (timestamp < this.from || timestamp >= this.to || !this.selection.keepClientIp(clientIp)) return;
+    if (timestamp < this.from || timestamp >= this.to || !this.ipKept[this.clientIpId(clientIp)]) return;
     const key = `${this.calendar.bucketOf(timestamp)}\u0000${clientIp}`;
     this.failed!.set(key, (this.failed!.get(key) ?? 0) + 1);
   }
@@ -95,27 +174,23 @@ export class SubmissionAggregator implements SubmissionSink {
     this.failed ??= new Map();
   }
 
-  private admit(submission: Submission): boolean {
-    const t = submission.timestamp;
-    if (t < this.min) this.min = t;
-    if (t > this.max) this.max = t;
-    return t >= this.from && t < this.to && submission.messages !== 0;
+  private admit(timestamp: number, messages: number): boolean {
+    if (timestamp < this.min) this.min = timestamp;
+    if (timestamp > this.max) this.max = timestamp;
+    return timestamp >= this.from && timestamp < this.to && messages !== 0;
   }
 
-  private merge(groups: Map<string, BucketGroup>, s: Submission, tls: TlsVersion): void {
-    const bucket = this.calendar.bucketOf(s.timestamp);
-    const key = groupKey(bucket, { ...s, tls });
-    const group = groups.get(key);
-    if (group === undefined) {
-      groups.set(key, {
-        bucket, sender: s.sender, domain: s.domain, tls, auth: s.auth, clientIp: s.clientIp,
-        messages: s.messages, firstSeen: s.timestamp, lastSeen: s.timestamp,
-      });
-      return;
+  private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
+    const pairKey = sender * PAIRS + ip;
+    let pair = this.pairIds.get(pairKey);
+    if (pair === undefined) {
+      pair = this.pairSender.length;
+      this.pairIds.set(pairKey, pair);
+      this.pairSender.push(sender);
+      this.pairIp.push(ip);
     }
-    group.messages += s.messages;
-    if (s.timestamp < group.firstSeen) group.firstSeen = s.timestamp;
-    if (s.timestamp > group.lastSeen) group.lastSeen = s.timestamp;
+    const bucket = this.calendar.bucketIndex(this.calendar.bucketOf(timestamp));
+    return ((pair * BUCKETS + bucket) * 8 + tls) * 4 + auth;
   }
 
   /** Oldest and newest timestamp of every record read, filtered or not; undefined before the first. */
@@ -129,20 +204,46 @@ export class SubmissionAggregator implements SubmissionSink {
     const extent = this.extent ?? { min: this.request.from ?? 0, max: (this.request.to ?? 1) - 1 };
     const range = completeRange(this.request, this.calendar.zone, extent);
     const periods = this.calendar.periodsBetween(range.from, range.to);
-    const periodByKey = new Map(periods.map((p) => [p.key, p]));
+    const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
     // Bounds taken from the data are whole local days, which buckets never straddle.
     const inRange = (bucket: number): boolean => {
       const start = this.calendar.bucketStart(bucket);
       return (this.request.from !== undefined || start >= range.from) && (this.request.to !== undefined || start < range.to);
     };
-    const rolled = new Map<string, Group>();
-    for (const g of this.groups.values()) {
-      const period = periodByKey.get(this.calendar.periodOfBucket(g.bucket));
-      if (period === undefined || !inRange(g.bucket)) continue;
-      const key = groupKey(period.key, g);
-      const into = rolled.get(key);
-      if (into === undefined) rolled.set(key, { ...g, period });
-      else mergeInto(into, g);
+    // Buckets roll up into periods; each distinct bucket is placed once.
+    const placed = new Map<number, number>();
+    const place = (bucketIndex: number): number => {
+      let at = placed.get(bucketIndex);
+      if (at === undefined) {
+        const bucket = this.calendar.bucketOfIndex(bucketIndex);
+        at = inRange(bucket) ? periodIndex.get(this.calendar.periodOfBucket(bucket)) ?? -1 : -1;
+        placed.set(bucketIndex, at);
+      }
+      return at;
+    };
+    const rolled = new Map<number, Group>();
+    const g = this.groups;
+    for (let i = 0; i < g.size; i++) {
+      const key = g.keys[i]!;
+      const auth = key % 4;
+      const tls = Math.floor(key / 4) % 8;
+      const bucketIndex = Math.floor(key / 32) % BUCKETS;
+      const pair = Math.floor(key / (32 * BUCKETS));
+      const p = place(bucketIndex);
+      if (p < 0) continue;
+      const periodKey = ((pair * BUCKETS + p) * 8 + tls) * 4 + auth;
+      const into = rolled.get(periodKey);
+      if (into !== undefined) {
+        into.messages += g.messages[i]!;
+        if (g.first[i]! < into.firstSeen) into.firstSeen = g.first[i]!;
+        if (g.last[i]! > into.lastSeen) into.lastSeen = g.last[i]!;
+        continue;
+      }
+      const sender = this.pairSender[pair]!;
+      rolled.set(periodKey, {
+        period: periods[p]!, sender: this.senders[sender]!, domain: this.domains[sender]!, tls: TLS_VERSIONS[tls]!, auth: AUTH_KINDS[auth]!,
+        clientIp: this.ips[this.pairIp[pair]!]!, messages: g.messages[i]!, firstSeen: g.first[i]!, lastSeen: g.last[i]!,
+      });
     }
     let failedLogins: Map<string, number> | undefined;
     if (this.failed !== undefined) {
@@ -154,17 +255,6 @@ export class SubmissionAggregator implements SubmissionSink {
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
       }
     }
-    const groups = [...rolled.values()].map(({ period, sender, domain, tls, auth, clientIp, messages, firstSeen, lastSeen }) => ({ period, sender, domain, tls, auth, clientIp, messages, firstSeen, lastSeen }));
-    return { range, unit: this.calendar.unit, periods, groups, failedLogins };
+    return { range, unit: this.calendar.unit, periods, groups: [...rolled.values()], failedLogins };
   }
-}
-
-function groupKey(bucket: number, g: { sender: string; domain: string; tls: string; auth: string; clientIp: string }): string {
-  return `${bucket}\u0000${g.sender}\u0000${g.domain}\u0000${g.tls}\u0000${g.auth}\u0000${g.clientIp}`;
-}
-
-function mergeInto(into: { messages: number; firstSeen: number; lastSeen: number }, g: { messages: number; firstSeen: number; lastSeen: number }): void {
-  into.messages += g.messages;
-  if (g.firstSeen < into.firstSeen) into.firstSeen = g.firstSeen;
-  if (g.lastSeen > into.lastSeen) into.lastSeen = g.lastSeen;
 }

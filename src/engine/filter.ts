@@ -11,44 +11,43 @@ export interface FilterOptions {
   clientIps: string[];
 }
 
-/** A compiled filter: true when a submission is kept. */
-export type SubmissionFilter = (submission: Submission) => boolean;
+/** The compiled filters, one test per field, so that a reader can test each distinct value once. */
+export interface Selection {
+  sender(sender: string, domain: string): boolean;
+  tls(tls: TlsVersion): boolean;
+  auth(auth: AuthKind): boolean;
+  clientIp(clientIp: string): boolean;
+}
+
+const ANY = (): boolean => true;
 
 /** Compiles the filter options, with a usage error naming any value that is not accepted. */
-export function compileFilter(options: FilterOptions): SubmissionFilter {
-  const tests: SubmissionFilter[] = [];
+export function compileSelection(options: FilterOptions): Selection {
   const domains = splitList(options.domains).map((d) => d.toLowerCase().replace(/^@/, ""));
-  if (domains.length > 0) {
-    const set = new Set(domains.map((d) => (d === "(none)" ? "" : d)));
-    tests.push((s) => set.has(s.domain));
-  }
-  const senders = options.senders.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
-  if (senders.length > 0) {
-    const patterns = senders.map(wildcard);
-    tests.push((s) => patterns.some((p) => p.test(s.sender)));
-  }
+  const domainSet = new Set(domains.map((d) => (d === "(none)" ? "" : d)));
+  const patterns = options.senders.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean).map(wildcard);
   const tls = splitList(options.tls);
-  if (tls.length > 0) {
-    const set = new Set<TlsVersion>(tls.flatMap(tlsChoice));
-    tests.push((s) => set.has(s.tls));
-  }
+  const tlsSet = new Set<TlsVersion>(tls.flatMap(tlsChoice));
   const auth = splitList(options.auth);
-  if (auth.length > 0) {
-    const set = new Set<AuthKind>(auth.map(authChoice));
-    tests.push((s) => set.has(s.auth));
-  }
-  if (splitList(options.clientIps).length > 0) {
-    const keepIp = compileClientIpFilter(options.clientIps);
-    tests.push((s) => keepIp(s.clientIp));
-  }
-  if (tests.length === 0) return () => true;
-  return (s) => tests.every((test) => test(s));
+  const authSet = new Set<AuthKind>(auth.map(authChoice));
+  return {
+    sender: domainSet.size === 0 && patterns.length === 0 ? ANY
+      : (sender, domain) => (domainSet.size === 0 || domainSet.has(domain)) && (patterns.length === 0 || patterns.some((p) => p.test(sender))),
+    tls: tls.length === 0 ? ANY : (v) => tlsSet.has(v),
+    auth: auth.length === 0 ? ANY : (v) => authSet.has(v),
+    clientIp: compileClientIpFilter(options.clientIps),
+  };
+}
+
+/** True when a submission passes every filter of a selection. */
+export function selects(selection: Selection, s: Submission): boolean {
+  return selection.sender(s.sender, s.domain) && selection.tls(s.tls) && selection.auth(s.auth) && selection.clientIp(s.clientIp);
 }
 
 /** Compiles `--client-ip` alone: true for an address inside one of the blocks (or for any, with none). */
 export function compileClientIpFilter(clientIps: string[]): (clientIp: string) => boolean {
   const cidrs = splitList(clientIps);
-  if (cidrs.length === 0) return () => true;
+  if (cidrs.length === 0) return ANY;
   const blocks = cidrBlocks(cidrs);
   return (text) => {
     const ip = bareIp(text);

@@ -6,6 +6,8 @@ export type PeriodUnit = "hour" | "day" | "week" | "month";
 export const PERIOD_UNITS: readonly PeriodUnit[] = ["hour", "day", "week", "month"];
 
 const HOUR = 3_600_000;
+const QUARTER = 900_000;
+const HOUR_ORIGIN = Date.UTC(1999, 11, 31);
 
 /** One period of a range: its key (an integer that orders periods), label and start instant. */
 export interface Period {
@@ -26,6 +28,19 @@ export class Calendar {
   bucketOf(instant: number): number {
     if (this.unit === "hour") return this.hourStart(instant);
     return this.zone.dayNumber(instant);
+  }
+
+  /**
+   * A bucket as a small non-negative integer (under 2^22 for this century): the day number, or for
+   * hours the quarter-hours since 1999-12-31 (zones shift hours by quarters at most).
+   */
+  bucketIndex(bucket: number): number {
+    return this.unit === "hour" ? (bucket - HOUR_ORIGIN) / QUARTER : bucket;
+  }
+
+  /** The bucket of a bucket index. */
+  bucketOfIndex(index: number): number {
+    return this.unit === "hour" ? index * QUARTER + HOUR_ORIGIN : index;
   }
 
   /** The instant a bucket begins. */

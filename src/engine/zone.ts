@@ -21,6 +21,7 @@ export interface WallTime {
  */
 export class Zone {
   private readonly offsetByDay = new Map<number, number>();
+  private readonly shiftByLocalDay = new Map<number, number>();
   private readonly fixed: boolean;
 
   private constructor(readonly name: string) {
@@ -58,8 +59,26 @@ export class Zone {
 
   /** The instant of a wall-clock time in this zone (a time skipped by a DST change lands just after it). */
   toInstant(wall: WallTime): number {
-    const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+    return this.instantOf(wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+  }
+
+  /** As toInstant, from the fields; a local day without a DST change is looked up once. */
+  instantOf(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond: number): number {
+    const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
     if (this.fixed) return asUtc;
+    const dayKey = (year * 13 + month) * 32 + day;
+    let shift = this.shiftByLocalDay.get(dayKey);
+    if (shift === undefined) {
+      const midnight = Date.UTC(year, month - 1, day);
+      const start = this.exactInstant(midnight);
+      const end = this.exactInstant(midnight + DAY - 1);
+      shift = midnight - start === midnight + DAY - 1 - end ? midnight - start : NaN;
+      this.shiftByLocalDay.set(dayKey, shift);
+    }
+    return Number.isNaN(shift) ? this.exactInstant(asUtc) : asUtc - shift;
+  }
+
+  private exactInstant(asUtc: number): number {
     let instant = asUtc - this.offsetAt(asUtc) * MINUTE;
     const offset = this.offsetAt(instant);
     instant = asUtc - offset * MINUTE;

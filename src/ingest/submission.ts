@@ -27,12 +27,22 @@ export interface Submission {
   messages: number;
 }
 
+/** The index of each TLS version in TLS_VERSIONS and of each auth kind in AUTH_KINDS: their codes. */
+export const TLS_CODE = new Map<TlsVersion, number>(TLS_VERSIONS.map((v, i) => [v, i]));
+export const AUTH_CODE = new Map<AuthKind, number>(AUTH_KINDS.map((v, i) => [v, i]));
+
 /**
- * Where readers put what they read. Server logs know some TLS versions only at the end of a file
- * (`none` if the file logs TLS at all, else `unknown`): those submissions are added unsettled and
- * given their version by `settle`.
+ * Where readers put what they read. The hot path hands over ids (interned senders and addresses)
+ * and codes (TLS_CODE, AUTH_CODE) instead of objects. Server logs know some TLS versions only at
+ * the end of a file (`none` if the file logs TLS at all, else `unknown`): those submissions are
+ * added unsettled and given their version by `settle`.
  */
 export interface SubmissionSink {
+  /** The id of a sender (lower-case) with its domain. */
+  senderId(sender: string, domain: string): number;
+  /** The id of a client address. */
+  clientIpId(clientIp: string): number;
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void;
   add(submission: Submission): void;
   addUnsettled(submission: Submission): void;
   settle(tls: TlsVersion): void;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SubmissionAggregator } from "../../src/engine/aggregate.js";
-import { compileFilter } from "../../src/engine/filter.js";
+import { compileSelection } from "../../src/engine/filter.js";
 import { Calendar, type PeriodUnit } from "../../src/engine/period.js";
 import { resolveBound } from "../../src/engine/range.js";
 import { Zone } from "../../src/engine/zone.js";
@@ -11,7 +11,7 @@ import { exportTable } from "../../src/render/rows.js";
 import { addDays, naiveExport, submissions, WINDOW_END, WINDOW_START, type NaiveRange } from "../naive.js";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland"];
-const NO_FILTER = { keep: compileFilter({ domains: [], senders: [], tls: [], auth: [], clientIps: [] }), keepClientIp: () => true };
+const NO_FILTER = compileSelection({ domains: [], senders: [], tls: [], auth: [], clientIps: [] });
 
 
 function engineExport(records: Submission[], zone: Zone, by: PeriodUnit, from: number | undefined, to: number | undefined, all: boolean): string[] {
