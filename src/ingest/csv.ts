@@ -1,9 +1,9 @@
-import { parse, type CsvError } from "csv-parse";
-import { Readable, pipeline } from "node:stream";
+import { parse as parseSync } from "csv-parse/sync";
 import { InputError } from "../errors.js";
 import { Zone } from "../engine/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
-import { normalizeRecord, type ReadSettings } from "./normalize.js";
+import { lineBatches } from "./lines.js";
+import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "./submission.js";
 
@@ -37,70 +37,141 @@ function headerOf(head: Buffer): { delimiter: string; sepLine: boolean } {
   return { delimiter: detectDelimiter(header), sepLine: false };
 }
 
+/** What a CSV splitter hands on: each record's fields and line, or why a record is broken. */
+export interface CsvRecordHandler {
+  record(fields: string[], line: number): void;
+  broken(line: number, reason: string): void;
+}
+
+// A quoted field may run over this many lines before its opening quote is taken as a mistake.
+const MAX_RECORD_LINES = 200;
+
+/**
+ * Splits CSV lines into records. A line without a quote is split on the delimiter directly (the hot
+ * path); any record with a quote goes to csv-parse, which stays the authority on quoting, including
+ * fields that run over several lines. An opening quote never closed makes its first line a broken
+ * record, and the lines after it are read again.
+ */
+export class CsvSplitter {
+  private pending: string[] = [];
+  private pendingLine = 0;
+
+  constructor(private readonly delimiter: string, private readonly handler: CsvRecordHandler) {}
+
+  /** Takes the next line (without its line end). */
+  line(text: string, number: number): void {
+    if (this.pending.length > 0) {
+      this.pending.push(text);
+      const joined = this.pending.join("\n");
+      if (quoteCount(joined) % 2 === 0) {
+        this.pending = [];
+        this.quoted(joined, this.pendingLine);
+      } else if (this.pending.length > MAX_RECORD_LINES) {
+        this.giveUp();
+      }
+      return;
+    }
+    if (text.indexOf('"') < 0) {
+      if (text !== "") this.handler.record(text.split(this.delimiter), number);
+      return;
+    }
+    // An odd number of quotes is either a quote inside an unquoted field (csv-parse reads it as is)
+    // or a quoted field that goes on in the next lines.
+    if (quoteCount(text) % 2 === 1 && parseQuoted(text, this.delimiter) === undefined) {
+      this.pending = [text];
+      this.pendingLine = number;
+      return;
+    }
+    this.quoted(text, number);
+  }
+
+  /** Ends the input: a record still open is broken. */
+  end(): void {
+    while (this.pending.length > 0) this.giveUp();
+  }
+
+  private quoted(text: string, number: number): void {
+    const fields = parseQuoted(text, this.delimiter);
+    if (fields === undefined) this.handler.broken(number, "broken CSV row (unbalanced quotes)");
+    else if (fields.length > 1 || fields[0] !== "") this.handler.record(fields, number);
+  }
+
+  private giveUp(): void {
+    const [, ...rest] = this.pending;
+    const first = this.pendingLine;
+    this.pending = [];
+    this.handler.broken(first, "broken CSV row (a quote opened here is never closed)");
+    rest.forEach((text, i) => this.line(text, first + 1 + i));
+  }
+}
+
+function quoteCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('"'); at >= 0; at = text.indexOf('"', at + 1)) count++;
+  return count;
+}
+
+/** One record with quotes, read by csv-parse; undefined when it is not valid CSV. */
+function parseQuoted(text: string, delimiter: string): string[] | undefined {
+  try {
+    const records = parseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, record_delimiter: ["\n", "\r\n"] }) as string[][];
+    return records.length === 1 ? records[0] : records.length === 0 ? [""] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a CSV with a header row into submissions; bad rows are skipped and reported. */
 export async function readCsv(
   source: string, head: Buffer, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
   settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
 ): Promise<void> {
   const { delimiter, sepLine } = headerOf(head);
-  const parser = parse({
-    delimiter,
-    bom: true,
-    from_line: sepLine ? 2 : 1,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    info: true,
-    on_skip: (error: CsvError | undefined) => {
-      const line = Number((error as { lines?: number } | undefined)?.lines ?? 0);
-      report.skip(source, line, `broken CSV row (${error?.message.replace(/^Invalid Record: |\s*at line \d+.*$/g, "") ?? "unreadable"})`);
-      return undefined;
-    },
-  });
-  pipeline(Readable.from(bytes, { objectMode: false }), parser, () => undefined);
-  let columns: ColumnMap | undefined;
+  const normalizer = new RecordNormalizer(sink, report, settings, source);
+  let columns: ColumnMap["index"] | undefined;
   let width = 0;
   let zone = settings.zone;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  const splitter = new CsvSplitter(delimiter, {
+    broken: (line, reason) => report.skip(source, line, reason),
+    record: (fields, line) => {
       if (columns === undefined) {
-        columns = resolveColumns(record, maps, source);
-        width = record.length;
-        if (columns.timestampInUtc) zone = Zone.named("UTC");
-        continue;
+        const resolved = resolveColumns(fields, maps, source);
+        columns = resolved.index;
+        width = fields.length;
+        if (resolved.timestampInUtc) zone = Zone.named("UTC");
+        return;
       }
-      const line = info.lines;
-      if (record.length !== width) {
-        if (record.every((cell) => cell.trim() === "")) continue;
-        if (record.length < width || record.slice(width).some((cell) => cell.trim() !== "")) {
-          report.skip(source, line, `${record.length} fields where the header has ${width} (a delimiter inside an unquoted field, or a cut line?)`);
-          continue;
+      if (fields.length !== width) {
+        if (fields.every((cell) => cell.trim() === "")) return;
+        if (fields.length < width || fields.slice(width).some((cell) => cell.trim() !== "")) {
+          report.skip(source, line, `${fields.length} fields where the header has ${width} (a delimiter inside an unquoted field, or a cut line?)`);
+          return;
         }
       }
-      const at = columns.index;
-      const submission = normalizeRecord(
-        {
-          timestamp: record[at.timestamp],
-          sender: record[at.sender],
-          tls: at.tls_version === undefined ? undefined : record[at.tls_version],
-          auth: at.auth === undefined ? undefined : record[at.auth],
-          clientIp: at.client_ip === undefined ? undefined : record[at.client_ip],
-          messages: at.messages === undefined ? undefined : record[at.messages],
-          domain: at.domain === undefined ? undefined : record[at.domain],
-        },
-        zone, settings, report, source, line,
+      const at = columns;
+      normalizer.accept(
+        line, zone, fields[at.timestamp], fields[at.sender],
+        at.tls_version === undefined ? undefined : fields[at.tls_version],
+        at.auth === undefined ? undefined : fields[at.auth],
+        at.client_ip === undefined ? undefined : fields[at.client_ip],
+        at.messages === undefined ? undefined : fields[at.messages],
+        at.domain === undefined ? undefined : fields[at.domain],
       );
-      if (submission !== undefined) {
-        report.records++;
-        sink.add(submission);
+    },
+  });
+  let number = 0;
+  for await (const batch of lineBatches(bytes)) {
+    for (const text of batch) {
+      number++;
+      if (number === 1) {
+        if (sepLine) continue;
+        splitter.line(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, number);
+      } else {
+        splitter.line(text, number);
       }
     }
-  } catch (error) {
-    parser.destroy();
-    if (error instanceof Error && (error.name === "UsageError" || error.name === "InputError")) throw error;
-    throw new InputError(`${source}: cannot read as CSV: ${(error as Error).message}`);
   }
+  splitter.end();
   if (columns === undefined) throw new InputError(`${source}: empty: no header row and no records`);
 }
 

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { UsageError } from "../errors.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
-import { normalizeRecord, type RawValue, type ReadSettings } from "./normalize.js";
+import { RecordNormalizer, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "./submission.js";
 
@@ -14,6 +14,7 @@ export async function readJsonl(
   const lines = createInterface({ input: Readable.from(bytes, { objectMode: false }), crlfDelay: Infinity });
   // Objects of one shape share a column map; a new shape is resolved once.
   const mapsByShape = new Map<string, ColumnMap | string>();
+  const normalizer = new RecordNormalizer(sink, report, settings, source);
   let firstShape = true;
   let lineNumber = 0;
   for await (const rawLine of lines) {
@@ -52,16 +53,6 @@ export async function readJsonl(
     }
     const at = columns.index;
     const get = (i: number | undefined): RawValue => (i === undefined ? undefined : object[keys[i]!]);
-    const submission = normalizeRecord(
-      {
-        timestamp: get(at.timestamp), sender: get(at.sender), tls: get(at.tls_version), auth: get(at.auth),
-        clientIp: get(at.client_ip), messages: get(at.messages), domain: get(at.domain),
-      },
-      settings.zone, settings, report, source, lineNumber,
-    );
-    if (submission !== undefined) {
-      report.records++;
-      sink.add(submission);
-    }
+    normalizer.accept(lineNumber, settings.zone, get(at.timestamp), get(at.sender), get(at.tls_version), get(at.auth), get(at.client_ip), get(at.messages), get(at.domain));
   }
 }

@@ -1,22 +1,11 @@
 import type { Zone } from "../engine/zone.js";
 import type { ReadReport } from "./read-report.js";
 import { quote } from "./read-report.js";
-import { domainOf, parseAuthKind, parseTlsVersion, type Submission } from "./submission.js";
+import { AUTH_CODE, TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink } from "./submission.js";
 import { parseTimestamp, type DateOrder } from "./timestamp.js";
 
 /** A field's value as an input gives it: CSV text, or any JSON value. */
 export type RawValue = string | number | boolean | null | undefined | object;
-
-/** The raw values of one input record, by field. */
-export interface RawRecord {
-  timestamp: RawValue;
-  sender: RawValue;
-  tls?: RawValue;
-  auth?: RawValue;
-  clientIp?: RawValue;
-  messages?: RawValue;
-  domain?: RawValue;
-}
 
 /** How values are read: the zone of naive timestamps and the order of slash dates. */
 export interface ReadSettings {
@@ -24,53 +13,114 @@ export interface ReadSettings {
   dateOrder: DateOrder;
 }
 
-/** Turns raw values into a Submission, or reports why the record is skipped and returns undefined. */
-export function normalizeRecord(raw: RawRecord, zone: Zone, settings: ReadSettings, report: ReadReport, source: string, line: number): Submission | undefined {
-  const timestampValue = raw.timestamp;
-  if (timestampValue === undefined || timestampValue === null || timestampValue === "") {
-    report.skip(source, line, "no timestamp");
-    return undefined;
+const UNKNOWN_TLS = TLS_CODE.get("unknown")!;
+// Cached TLS spellings that were not recognised are stored as -1 - code, so each is still counted.
+const unrecognised = (code: number): number => -1 - code;
+
+/**
+ * Turns raw field values into submissions for a sink, or reports why a record is skipped. Every
+ * distinct raw sender, address, TLS spelling and mechanism is normalised once and then looked up.
+ */
+export class RecordNormalizer {
+  private readonly senders = new Map<string, number>();
+  private readonly ips = new Map<string, number>();
+  private readonly tls = new Map<string, number>();
+  private readonly auths = new Map<string, number>();
+
+  constructor(
+    private readonly sink: SubmissionSink,
+    private readonly report: ReadReport,
+    private readonly settings: ReadSettings,
+    private readonly source: string,
+  ) {}
+
+  /** Reads one record; `zone` is the zone of its naive timestamps (UTC for a `Date (UTC)` column). */
+  accept(line: number, zone: Zone, timestampValue: RawValue, senderValue: RawValue, tlsValue: RawValue, authValue: RawValue, ipValue: RawValue, messagesValue: RawValue, domainValue: RawValue): void {
+    if (timestampValue === undefined || timestampValue === null || timestampValue === "") {
+      this.report.skip(this.source, line, "no timestamp");
+      return;
+    }
+    const timestamp = typeof timestampValue === "number" || typeof timestampValue === "string"
+      ? parseTimestamp(timestampValue, zone, this.settings.dateOrder)
+      : NaN;
+    if (Number.isNaN(timestamp)) {
+      this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
+      return;
+    }
+    const sender = this.senderOf(senderValue, domainValue);
+    if (sender < 0) {
+      this.report.skip(this.source, line, "no sender");
+      return;
+    }
+    const messages = messageCount(messagesValue);
+    if (messages === undefined) {
+      this.report.skip(this.source, line, `message count ${quote(text(messagesValue))} is not a whole number`);
+      return;
+    }
+    let tls = this.tlsOf(tlsValue);
+    if (tls < 0) {
+      this.report.unrecognisedTls(this.source, line, tlsText(tlsValue));
+      tls = UNKNOWN_TLS;
+    }
+    this.report.records++;
+    this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, this.authOf(authValue), messages);
   }
-  const timestamp = typeof timestampValue === "number" || typeof timestampValue === "string"
-    ? parseTimestamp(timestampValue, zone, settings.dateOrder)
-    : NaN;
-  if (Number.isNaN(timestamp)) {
-    report.skip(source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
-    return undefined;
+
+  private senderOf(senderValue: RawValue, domainValue: RawValue): number {
+    const raw = text(senderValue);
+    const key = domainValue === undefined ? raw : `${raw}\u0000${text(domainValue)}`;
+    let id = this.senders.get(key);
+    if (id === undefined) {
+      const sender = raw.trim().toLowerCase();
+      const domain = domainOf(sender) || text(domainValue).trim().toLowerCase().replace(/^@/, "");
+      id = sender === "" ? -1 : this.sink.senderId(sender, domain);
+      this.senders.set(key, id);
+    }
+    return id;
   }
-  const sender = text(raw.sender).trim().toLowerCase();
-  if (sender === "") {
-    report.skip(source, line, "no sender");
-    return undefined;
+
+  private tlsOf(value: RawValue): number {
+    const raw = tlsText(value);
+    let code = this.tls.get(raw);
+    if (code === undefined) {
+      const version = parseTlsVersion(raw);
+      code = version === undefined ? unrecognised(UNKNOWN_TLS) : TLS_CODE.get(version)!;
+      this.tls.set(raw, code);
+    }
+    return code;
   }
-  const messages = messageCount(raw.messages);
-  if (messages === undefined) {
-    report.skip(source, line, `message count ${quote(text(raw.messages))} is not a whole number`);
-    return undefined;
+
+  private authOf(value: RawValue): number {
+    const raw = text(value);
+    let code = this.auths.get(raw);
+    if (code === undefined) {
+      code = AUTH_CODE.get(parseAuthKind(raw.trim()))!;
+      this.auths.set(raw, code);
+    }
+    return code;
   }
-  const tlsText = typeof raw.tls === "number" ? raw.tls.toFixed(1) : typeof raw.tls === "boolean" ? String(raw.tls) : text(raw.tls);
-  let tls = parseTlsVersion(tlsText);
-  if (tls === undefined) {
-    report.unrecognisedTls(source, line, tlsText);
-    tls = "unknown";
+
+  private ipOf(value: RawValue): number {
+    const raw = text(value);
+    let id = this.ips.get(raw);
+    if (id === undefined) {
+      id = this.sink.clientIpId(raw.trim());
+      this.ips.set(raw, id);
+    }
+    return id;
   }
-  const domain = domainOf(sender) || text(raw.domain).trim().toLowerCase().replace(/^@/, "");
-  return {
-    timestamp,
-    sender,
-    domain,
-    tls,
-    auth: parseAuthKind(text(raw.auth).trim()),
-    clientIp: text(raw.clientIp).trim(),
-    messages,
-  };
 }
 
 function text(value: RawValue): string {
-  if (value === undefined || value === null) return "";
   if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/** A TLS value as text: JSON numbers such as 1.2 keep their decimal, booleans their word. */
+function tlsText(value: RawValue): string {
+  return typeof value === "number" ? value.toFixed(1) : text(value);
 }
 
 function messageCount(value: RawValue): number | undefined {

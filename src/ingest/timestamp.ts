@@ -28,6 +28,8 @@ const LATEST = Date.UTC(2100, 0, 1);
 
 function parseAny(value: string | number, zone: Zone, order: DateOrder): number {
   if (typeof value === "number") return fromEpoch(value);
+  const fast = fastIso(value, zone);
+  if (fast !== undefined) return fast;
   const text = value.trim();
   if (EPOCH.test(text)) return fromEpoch(Number(text));
   let m = ISO.exec(text);
@@ -91,4 +93,54 @@ function daysInMonth(year: number, month: number): number {
 /** True when the text is a date alone (`YYYY-MM-DD`), which as a range bound means a whole day. */
 export function isDateOnly(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text.trim());
+}
+
+/** Two ASCII digits at a position as a number, or NaN. */
+function digits2(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/**
+ * The common `YYYY-MM-DD[T ]HH:MM:SS[.f][Z|±HH:MM]` read by character codes (the hot path of every
+ * export); undefined for anything else, which the general forms then read.
+ */
+function fastIso(text: string, zone: Zone): number | undefined {
+  const length = text.length;
+  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 && separator !== 32) return undefined;
+  const year = digits2(text, 0) * 100 + digits2(text, 2);
+  const month = digits2(text, 5);
+  const day = digits2(text, 8);
+  const hour = digits2(text, 11);
+  const minute = digits2(text, 14);
+  const second = digits2(text, 17);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)) return undefined;
+  let at = 19;
+  let millisecond = 0;
+  const mark = text.charCodeAt(at);
+  if (mark === 46 || mark === 44) {
+    let scale = 100;
+    at++;
+    for (let code = text.charCodeAt(at); code >= 48 && code <= 57; code = text.charCodeAt(++at)) {
+      millisecond += (code - 48) * scale;
+      scale /= 10;
+    }
+    millisecond = Math.floor(millisecond);
+  }
+  const clamped = second === 60 ? 59 : second;
+  if (at === length) return zone.instantOf(year, month, day, hour, minute, clamped, millisecond);
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, clamped, millisecond);
+  const sign = text.charCodeAt(at);
+  if (sign === 90 && at + 1 === length) return asUtc;
+  if ((sign === 43 || sign === 45) && (length === at + 6 || length === at + 5 || length === at + 3)) {
+    const hours = digits2(text, at + 1);
+    const minutes = length === at + 3 ? 0 : digits2(text, length === at + 6 ? at + 4 : at + 3);
+    if (length === at + 6 && text.charCodeAt(at + 3) !== 58) return undefined;
+    if (Number.isNaN(hours) || Number.isNaN(minutes)) return undefined;
+    return asUtc - (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  }
+  return undefined;
 }
