@@ -66,7 +66,8 @@ export class RecordNormalizer {
     this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, this.authOf(authValue), messages);
   }
 
-  private senderOf(senderValue: RawValue, domainValue: RawValue): number {
+  /** The sink id of a raw sender (and domain column value), or -1 for an empty sender. */
+  senderOf(senderValue: RawValue, domainValue: RawValue): number {
     const raw = text(senderValue);
     const key = domainValue === undefined ? raw : `${raw}\u0000${text(domainValue)}`;
     let id = this.senders.get(key);
@@ -79,7 +80,8 @@ export class RecordNormalizer {
     return id;
   }
 
-  private tlsOf(value: RawValue): number {
+  /** The TLS code of a raw spelling, or -1 - code of `unknown` for a spelling not recognised. */
+  tlsOf(value: RawValue): number {
     const raw = tlsText(value);
     let code = this.tls.get(raw);
     if (code === undefined) {
@@ -90,7 +92,8 @@ export class RecordNormalizer {
     return code;
   }
 
-  private authOf(value: RawValue): number {
+  /** The auth code of a raw mechanism name. */
+  authOf(value: RawValue): number {
     const raw = text(value);
     let code = this.auths.get(raw);
     if (code === undefined) {
@@ -100,7 +103,8 @@ export class RecordNormalizer {
     return code;
   }
 
-  private ipOf(value: RawValue): number {
+  /** The sink id of a raw client address. */
+  ipOf(value: RawValue): number {
     const raw = text(value);
     let id = this.ips.get(raw);
     if (id === undefined) {

@@ -28,9 +28,11 @@ const LATEST = Date.UTC(2100, 0, 1);
 
 function parseAny(value: string | number, zone: Zone, order: DateOrder): number {
   if (typeof value === "number") return fromEpoch(value);
-  const fast = fastIso(value, zone);
-  if (fast !== undefined) return fast;
   const text = value.trim();
+  if (text.length >= 19 && text.charCodeAt(4) === 45) {
+    const fast = isoFromBytes(Buffer.from(text, "latin1"), 0, text.length, zone);
+    if (!Number.isNaN(fast)) return fast;
+  }
   if (EPOCH.test(text)) return fromEpoch(Number(text));
   let m = ISO.exec(text);
   if (m) return build(zone, +m[1]!, +m[2]!, +m[3]!, m[4], m[5], m[6], m[7], undefined, m[8]);
@@ -96,51 +98,68 @@ export function isDateOnly(text: string): boolean {
 }
 
 /** Two ASCII digits at a position as a number, or NaN. */
-function digits2(text: string, at: number): number {
-  const a = text.charCodeAt(at) - 48;
-  const b = text.charCodeAt(at + 1) - 48;
+function digits2(bytes: Uint8Array, at: number): number {
+  const a = bytes[at]! - 48;
+  const b = bytes[at + 1]! - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
 }
 
 /**
- * The common `YYYY-MM-DD[T ]HH:MM:SS[.f][Z|±HH:MM]` read by character codes (the hot path of every
- * export); undefined for anything else, which the general forms then read.
+ * The instant of the timestamp in bytes [start, end) when it is in one of the common forms read
+ * without making a string: `YYYY-MM-DD[T ]HH:MM:SS[.f][Z|±HH:MM]` or epoch digits. NaN for anything
+ * else (the general forms then read it as text) and for instants outside 2000-2099.
  */
-function fastIso(text: string, zone: Zone): number | undefined {
-  const length = text.length;
-  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
-  const separator = text.charCodeAt(10);
-  if (separator !== 84 && separator !== 32) return undefined;
-  const year = digits2(text, 0) * 100 + digits2(text, 2);
-  const month = digits2(text, 5);
-  const day = digits2(text, 8);
-  const hour = digits2(text, 11);
-  const minute = digits2(text, 14);
-  const second = digits2(text, 17);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)) return undefined;
-  let at = 19;
+export function instantFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone): number {
+  const first = bytes[start]!;
+  const instant = bytes[start + 4] === 45 ? isoFromBytes(bytes, start, end, zone) : first >= 48 && first <= 57 ? epochFromBytes(bytes, start, end) : NaN;
+  return instant >= EARLIEST && instant < LATEST ? instant : NaN;
+}
+
+function epochFromBytes(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < 9 || end - start > 17) return NaN;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return fromEpoch(n);
+}
+
+function isoFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone): number {
+  const length = end - start;
+  if (length < 19 || bytes[start + 7] !== 45 || bytes[start + 13] !== 58 || bytes[start + 16] !== 58) return NaN;
+  const separator = bytes[start + 10];
+  if (separator !== 84 && separator !== 32) return NaN;
+  const year = digits2(bytes, start) * 100 + digits2(bytes, start + 2);
+  const month = digits2(bytes, start + 5);
+  const day = digits2(bytes, start + 8);
+  const hour = digits2(bytes, start + 11);
+  const minute = digits2(bytes, start + 14);
+  const second = digits2(bytes, start + 17);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)) return NaN;
+  let at = start + 19;
   let millisecond = 0;
-  const mark = text.charCodeAt(at);
-  if (mark === 46 || mark === 44) {
+  if (bytes[at] === 46 || bytes[at] === 44) {
     let scale = 100;
     at++;
-    for (let code = text.charCodeAt(at); code >= 48 && code <= 57; code = text.charCodeAt(++at)) {
+    for (let code = bytes[at]!; at < end && code >= 48 && code <= 57; code = bytes[++at]!) {
       millisecond += (code - 48) * scale;
       scale /= 10;
     }
     millisecond = Math.floor(millisecond);
   }
   const clamped = second === 60 ? 59 : second;
-  if (at === length) return zone.instantOf(year, month, day, hour, minute, clamped, millisecond);
+  if (at === end) return zone.instantOf(year, month, day, hour, minute, clamped, millisecond);
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, clamped, millisecond);
-  const sign = text.charCodeAt(at);
-  if (sign === 90 && at + 1 === length) return asUtc;
-  if ((sign === 43 || sign === 45) && (length === at + 6 || length === at + 5 || length === at + 3)) {
-    const hours = digits2(text, at + 1);
-    const minutes = length === at + 3 ? 0 : digits2(text, length === at + 6 ? at + 4 : at + 3);
-    if (length === at + 6 && text.charCodeAt(at + 3) !== 58) return undefined;
-    if (Number.isNaN(hours) || Number.isNaN(minutes)) return undefined;
-    return asUtc - (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
-  }
-  return undefined;
+  const sign = bytes[at];
+  if (sign === 90 && at + 1 === end) return asUtc;
+  if (sign !== 43 && sign !== 45) return NaN;
+  const rest = end - at;
+  if (rest !== 6 && rest !== 5 && rest !== 3) return NaN;
+  if (rest === 6 && bytes[at + 3] !== 58) return NaN;
+  const hours = digits2(bytes, at + 1);
+  const minutes = rest === 3 ? 0 : digits2(bytes, rest === 6 ? at + 4 : at + 3);
+  if (Number.isNaN(hours) || Number.isNaN(minutes)) return NaN;
+  return asUtc - (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
 }

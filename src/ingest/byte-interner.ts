@@ -1,0 +1,79 @@
+/**
+ * Gives each distinct byte string a small integer id without making a JS string of it: an open-
+ * addressing hash table over a byte arena. The reading hot path looks up senders, addresses, TLS
+ * spellings and mechanisms this way, and decodes a value only the first time it is seen.
+ */
+export class ByteInterner {
+  private slots = new Int32Array(1 << 12);
+  private hashes = new Int32Array(1 << 10);
+  private starts = new Int32Array(1 << 10);
+  private lengths = new Int32Array(1 << 10);
+  private arena = new Uint8Array(1 << 16);
+  private used = 0;
+  /** Number of ids given out; ids are 0 … size-1 in order of first sight. */
+  size = 0;
+
+  /** The id of bytes [start, end) of a buffer; a new id is `size - 1` after the call. */
+  intern(bytes: Uint8Array, start: number, end: number): number {
+    let hash = -2128831035;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 16777619);
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return this.insert(slot, hash, bytes, start, length);
+      const id = entry - 1;
+      if (this.hashes[id] === hash && this.lengths[id] === length && this.same(id, bytes, start, length)) return id;
+    }
+  }
+
+  /** The bytes of an id as UTF-8 text. */
+  text(id: number): string {
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[id]!, this.lengths[id]!).toString("utf8");
+  }
+
+  private same(id: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const at = this.starts[id]!;
+    for (let i = 0; i < length; i++) if (this.arena[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private insert(slot: number, hash: number, bytes: Uint8Array, start: number, length: number): number {
+    const id = this.size++;
+    if (id === this.hashes.length) {
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+    }
+    while (this.used + length > this.arena.length) {
+      const bigger = new Uint8Array(this.arena.length * 2);
+      bigger.set(this.arena);
+      this.arena = bigger;
+    }
+    this.arena.set(bytes.subarray(start, start + length), this.used);
+    this.hashes[id] = hash;
+    this.starts[id] = this.used;
+    this.lengths[id] = length;
+    this.used += length;
+    this.slots[slot] = id + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
