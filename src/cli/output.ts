@@ -1,21 +1,31 @@
 import { randomBytes } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 import { InputError } from "../errors.js";
 
 /**
- * Writes a command's output: to standard output, or atomically to `path` (a temporary file beside it,
- * renamed into place when complete, removed if anything fails).
+ * Writes a command's output, a string or chunks of one: to standard output, or atomically to `path`
+ * (a temporary file beside it, renamed into place when complete, removed if anything fails).
  */
-export async function writeOutput(text: string, path: string | undefined): Promise<void> {
+export async function writeOutput(text: string | Iterable<string>, path: string | undefined): Promise<void> {
+  const chunks = typeof text === "string" ? [text] : text;
   if (path === undefined || path === "-") {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    for (const chunk of chunks) {
+      if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
+    }
+    await new Promise<void>((resolve, reject) => process.stdout.write("", (error) => (error ? reject(error) : resolve())));
     return;
   }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await writeFile(temporary, text);
+    const file = await open(temporary, "w");
+    try {
+      for (const chunk of chunks) await file.write(chunk);
+    } finally {
+      await file.close();
+    }
     await rename(temporary, path);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

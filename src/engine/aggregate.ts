@@ -1,5 +1,6 @@
 import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../ingest/submission.js";
 import type { Selection } from "./filter.js";
+import { NumberIndex } from "./number-index.js";
 import type { Calendar, Period, PeriodUnit } from "./period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
 
@@ -33,28 +34,30 @@ const PAIRS = 67_108_864;
 
 /** Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). */
 class GroupTable {
-  readonly index = new Map<number, number>();
+  private readonly index = new NumberIndex();
   keys = new Float64Array(1024);
   messages = new Float64Array(1024);
   first = new Float64Array(1024);
   last = new Float64Array(1024);
-  size = 0;
+
+  get size(): number {
+    return this.index.size;
+  }
 
   add(key: number, messages: number, first: number, last: number): void {
-    const at = this.index.get(key);
-    if (at !== undefined) {
+    const before = this.index.size;
+    const at = this.index.indexOf(key);
+    if (at < before) {
       this.messages[at]! += messages;
       if (first < this.first[at]!) this.first[at] = first;
       if (last > this.last[at]!) this.last[at] = last;
       return;
     }
-    if (this.size === this.keys.length) this.grow();
-    const i = this.size++;
-    this.index.set(key, i);
-    this.keys[i] = key;
-    this.messages[i] = messages;
-    this.first[i] = first;
-    this.last[i] = last;
+    if (at === this.keys.length) this.grow();
+    this.keys[at] = key;
+    this.messages[at] = messages;
+    this.first[at] = first;
+    this.last[at] = last;
   }
 
   private grow(): void {
@@ -85,7 +88,7 @@ export class SubmissionAggregator implements SubmissionSink {
   private readonly ipIds = new Map<string, number>();
   private readonly ips: string[] = [];
   private readonly ipKept: boolean[] = [];
-  private readonly pairIds = new Map<number, number>();
+  private readonly pairIds = new NumberIndex();
   private readonly pairSender: number[] = [];
   private readonly pairIp: number[] = [];
   private readonly tlsKept: boolean[];
@@ -181,11 +184,8 @@ export class SubmissionAggregator implements SubmissionSink {
   }
 
   private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
-    const pairKey = sender * PAIRS + ip;
-    let pair = this.pairIds.get(pairKey);
-    if (pair === undefined) {
-      pair = this.pairSender.length;
-      this.pairIds.set(pairKey, pair);
+    const pair = this.pairIds.indexOf(sender * PAIRS + ip);
+    if (pair === this.pairSender.length) {
       this.pairSender.push(sender);
       this.pairIp.push(ip);
     }

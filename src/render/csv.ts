@@ -1,32 +1,54 @@
-import { stringify } from "csv-stringify/sync";
-
 /** A cell value as CSV and JSON outputs carry it. */
 export type Cell = string | number;
 
-/** Header and rows of a view, as its CSV and JSON outputs carry them. */
+/** Header and rows of a view, as its CSV and JSON outputs carry them (rows may be made lazily). */
 export interface Rows {
   header: readonly string[];
-  rows: Cell[][];
+  rows: Iterable<Cell[]>;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA_START = /^[=+\-@]/;
+const ROWS_PER_CHUNK = 8192;
+
+/** One CSV cell as RFC 4180 writes it: quoted only when it holds `,` `"` or a line end. */
+export function csvCell(text: string, excelSafe: boolean): string {
+  const safe = excelSafe && FORMULA_START.test(text) ? `'${text}` : text;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
 
 /**
- * An RFC 4180 CSV document: one header row, `,` separated, `\n` line ends; `percent` columns with two
- * decimals. With `excelSafe`, text cells that a spreadsheet would run as a formula get a leading `'`.
+ * An RFC 4180 CSV document in chunks: one header row, `,` separated, `\n` line ends; `percent` columns
+ * with two decimals. With `excelSafe`, text cells that a spreadsheet would run as a formula get a
+ * leading `'`.
  */
-export function csvDocument({ header, rows }: Rows, excelSafe: boolean): string {
+export function* csvChunks({ header, rows }: Rows, excelSafe: boolean): Generator<string> {
   const percentAt = header.indexOf("percent");
-  const cells = rows.map((row) =>
-    row.map((cell, i) => {
-      if (typeof cell === "number") return i === percentAt ? cell.toFixed(2) : String(cell);
-      return excelSafe && FORMULA_START.test(cell) ? `'${cell}` : cell;
-    }),
-  );
-  return stringify([header as string[], ...cells], { record_delimiter: "unix" });
+  const cell = (value: Cell, column: number): string => {
+    if (typeof value === "number") return column === percentAt ? value.toFixed(2) : String(value);
+    return csvCell(value, excelSafe);
+  };
+  let chunk = `${header.map((h, i) => cell(h, i)).join(",")}\n`;
+  let count = 0;
+  for (const row of rows) {
+    let line = cell(row[0]!, 0);
+    for (let i = 1; i < row.length; i++) line += `,${cell(row[i]!, i)}`;
+    chunk += `${line}\n`;
+    if (++count === ROWS_PER_CHUNK) {
+      yield chunk;
+      chunk = "";
+      count = 0;
+    }
+  }
+  if (chunk !== "") yield chunk;
+}
+
+/** A whole CSV document as one string (for the small views). */
+export function csvDocument(rows: Rows, excelSafe: boolean): string {
+  return [...csvChunks(rows, excelSafe)].join("");
 }
 
 /** Rows as objects keyed by the header, for JSON outputs. */
-export function rowObjects({ header, rows }: Rows): Record<string, Cell>[] {
-  return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]!])));
+export function* rowObjects({ header, rows }: Rows): Generator<Record<string, Cell>> {
+  for (const row of rows) yield Object.fromEntries(header.map((name, i) => [name, row[i]!]));
 }

@@ -11,11 +11,12 @@ export const EXPORT_COLUMNS = ["period", "sender", "domain", "tls_version", "aut
 
 /** The detailed report: one row per period, sender, TLS version, auth kind and client IP. */
 export function exportTable(aggregate: Aggregate): Rows {
+  const groups = exportRows(aggregate);
   return {
     header: EXPORT_COLUMNS,
-    rows: exportRows(aggregate).map((g) => [
-      g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen),
-    ]),
+    rows: (function* () {
+      for (const g of groups) yield [g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen)];
+    })(),
   };
 }
 
@@ -71,7 +72,7 @@ export function categoryDetailsTable(aggregate: Aggregate, category: Category, t
 
 /** A view's JSON document: the range and the rows of its CSV. */
 export function viewJson(aggregate: Aggregate, rows: Rows): string {
-  return `${JSON.stringify({ range: rangeJson(aggregate.range), rows: rowObjects(rows) }, null, 2)}\n`;
+  return `${JSON.stringify({ range: rangeJson(aggregate.range), rows: [...rowObjects(rows)] }, null, 2)}\n`;
 }
 
 /** `summary --format json` (SPEC keys). */

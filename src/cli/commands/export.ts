@@ -1,10 +1,22 @@
 import { Command } from "commander";
-import { csvDocument, rowObjects } from "../../render/csv.js";
+import { csvChunks, rowObjects } from "../../render/csv.js";
 import { exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
 import { writeOutput } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;
+
+function* jsonLines(objects: Iterable<object>): Generator<string> {
+  let chunk = "";
+  for (const object of objects) {
+    chunk += `${JSON.stringify(object)}\n`;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk !== "") yield chunk;
+}
 
 /** `export`: the detailed report, one row per period, sender, TLS version, auth kind and client IP. */
 export function exportCommand(): Command {
@@ -15,9 +27,7 @@ export function exportCommand(): Command {
       const format = checkFormat(options.format, FORMATS, "csv", "export");
       const { aggregate, report } = await runQuery(files, options);
       const table = exportTable(aggregate);
-      const text = format === "csv"
-        ? csvDocument(table, options.excelSafe === true)
-        : rowObjects(table).map((row) => `${JSON.stringify(row)}\n`).join("");
+      const text = format === "csv" ? csvChunks(table, options.excelSafe === true) : jsonLines(rowObjects(table));
       await writeOutput(text, options.output);
       process.exitCode = failOnCode(aggregate, options.failOn);
       reportSkipped(report, options.quiet);
