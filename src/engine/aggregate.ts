@@ -22,6 +22,7 @@ export interface Aggregate {
   range: DateRange;
   unit: PeriodUnit;
   periods: Period[];
+  /** The groups, in the export's order (see exportRows). */
   groups: Group[];
   /** Failed logins per client address in the range; undefined when no input could record them. */
   failedLogins: Map<string, number> | undefined;
@@ -221,30 +222,18 @@ export class SubmissionAggregator implements SubmissionSink {
       }
       return at;
     };
-    const rolled = new Map<number, Group>();
+    // Roll buckets up into periods: the same packing, with the period's index in place of the bucket.
+    const rolled = new GroupTable();
     const g = this.groups;
     for (let i = 0; i < g.size; i++) {
       const key = g.keys[i]!;
-      const auth = key % 4;
-      const tls = Math.floor(key / 4) % 8;
-      const bucketIndex = Math.floor(key / 32) % BUCKETS;
-      const pair = Math.floor(key / (32 * BUCKETS));
-      const p = place(bucketIndex);
+      const low = key % 32;
+      const p = place(Math.floor(key / 32) % BUCKETS);
       if (p < 0) continue;
-      const periodKey = ((pair * BUCKETS + p) * 8 + tls) * 4 + auth;
-      const into = rolled.get(periodKey);
-      if (into !== undefined) {
-        into.messages += g.messages[i]!;
-        if (g.first[i]! < into.firstSeen) into.firstSeen = g.first[i]!;
-        if (g.last[i]! > into.lastSeen) into.lastSeen = g.last[i]!;
-        continue;
-      }
-      const sender = this.pairSender[pair]!;
-      rolled.set(periodKey, {
-        period: periods[p]!, sender: this.senders[sender]!, domain: this.domains[sender]!, tls: TLS_VERSIONS[tls]!, auth: AUTH_KINDS[auth]!,
-        clientIp: this.ips[this.pairIp[pair]!]!, messages: g.messages[i]!, firstSeen: g.first[i]!, lastSeen: g.last[i]!,
-      });
+      const pair = Math.floor(key / (32 * BUCKETS));
+      rolled.add((pair * BUCKETS + p) * 32 + low, g.messages[i]!, g.first[i]!, g.last[i]!);
     }
+    const groups = this.sortedGroups(rolled, periods);
     let failedLogins: Map<string, number> | undefined;
     if (this.failed !== undefined) {
       failedLogins = new Map();
@@ -255,6 +244,45 @@ export class SubmissionAggregator implements SubmissionSink {
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
       }
     }
-    return { range, unit: this.calendar.unit, periods, groups: [...rolled.values()], failedLogins };
+    return { range, unit: this.calendar.unit, periods, groups, failedLogins };
+  }
+
+  /**
+   * The period groups as objects in the export's order (period label, sender, domain, TLS, auth,
+   * client IP, by plain string comparison), sorted on ranks of the distinct values.
+   */
+  private sortedGroups(rolled: GroupTable, periods: Period[]): Group[] {
+    const rankOf = (values: string[], compare: (a: number, b: number) => number): Float64Array => {
+      const order = Array.from(values, (_, i) => i).sort(compare);
+      const rank = new Float64Array(values.length);
+      order.forEach((id, r) => (rank[id] = r));
+      return rank;
+    };
+    const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    const periodRank = rankOf(periods.map((p) => p.label), (a, b) => text(periods[a]!.label, periods[b]!.label));
+    const senderRank = rankOf(this.senders, (a, b) => text(this.senders[a]!, this.senders[b]!) || text(this.domains[a]!, this.domains[b]!));
+    const ipRank = rankOf(this.ips, (a, b) => text(this.ips[a]!, this.ips[b]!));
+    const tlsRank = rankOf([...TLS_VERSIONS], (a, b) => text(TLS_VERSIONS[a]!, TLS_VERSIONS[b]!));
+    const authRank = rankOf([...AUTH_KINDS], (a, b) => text(AUTH_KINDS[a]!, AUTH_KINDS[b]!));
+    const size = rolled.size;
+    const primary = new Float64Array(size);
+    const secondary = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      const key = rolled.keys[i]!;
+      const pair = Math.floor(key / (32 * BUCKETS));
+      primary[i] = periodRank[Math.floor(key / 32) % BUCKETS]! * PAIRS + senderRank[this.pairSender[pair]!]!;
+      secondary[i] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * PAIRS + ipRank[this.pairIp[pair]!]!;
+    }
+    const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => primary[a]! - primary[b]! || secondary[a]! - secondary[b]!);
+    return order.map((i) => {
+      const key = rolled.keys[i]!;
+      const pair = Math.floor(key / (32 * BUCKETS));
+      const sender = this.pairSender[pair]!;
+      return {
+        period: periods[Math.floor(key / 32) % BUCKETS]!, sender: this.senders[sender]!, domain: this.domains[sender]!,
+        tls: TLS_VERSIONS[Math.floor(key / 4) % 8]!, auth: AUTH_KINDS[key % 4]!, clientIp: this.ips[this.pairIp[pair]!]!,
+        messages: rolled.messages[i]!, firstSeen: rolled.first[i]!, lastSeen: rolled.last[i]!,
+      };
+    });
   }
 }

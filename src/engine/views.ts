@@ -13,32 +13,12 @@ export function percent(part: number, whole: number): number {
   return Math.round((part * 10_000) / whole) / 100;
 }
 
-/** The rank of each distinct string in code-point order. */
-function ranks(values: Iterable<string>): Map<string, number> {
-  return new Map([...new Set(values)].sort(compareText).map((v, i) => [v, i]));
-}
-
 /**
  * The export's rows: groups ordered by period, sender, domain, TLS version, auth, client IP (plain
- * string order). Each distinct string is ranked once, so the sort compares small integers.
+ * string order). The aggregate keeps its groups in this order already.
  */
 export function exportRows(aggregate: Aggregate): Group[] {
-  const groups = aggregate.groups;
-  const columns = [
-    (g: Group) => g.period.label, (g: Group) => g.sender, (g: Group) => g.domain,
-    (g: Group) => g.tls, (g: Group) => g.auth, (g: Group) => g.clientIp,
-  ].map((of) => {
-    const rank = ranks(groups.map(of));
-    return Float64Array.from(groups, (g) => rank.get(of(g))!);
-  });
-  const order = Array.from(groups, (_, i) => i).sort((a, b) => {
-    for (const column of columns) {
-      const d = column[a]! - column[b]!;
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  return order.map((i) => groups[i]!);
+  return aggregate.groups;
 }
 
 /** The dimensions a submission is split by in the TLS and Authentication views. */

@@ -1,36 +1,43 @@
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
 import { UsageError } from "../errors.js";
+import { ByteFields, type FieldBounds } from "./byte-fields.js";
+import { ByteInterner } from "./byte-interner.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
+import { eachLine } from "./lines.js";
 import { RecordNormalizer, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "./submission.js";
 
-/** Reads one JSON object per line into submissions; keys are matched as CSV column names are. */
+const MAX_KEYS = 64;
+
+/**
+ * Reads one JSON object per line into submissions; keys are matched as CSV column names are. Flat
+ * objects whose strings have no escapes are read from their bytes (the hot path); anything else
+ * (escapes, nesting, odd values, a new shape of object) goes through JSON.parse.
+ */
 export async function readJsonl(
   source: string, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
   settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
 ): Promise<void> {
-  const lines = createInterface({ input: Readable.from(bytes, { objectMode: false }), crlfDelay: Infinity });
   // Objects of one shape share a column map; a new shape is resolved once.
   const mapsByShape = new Map<string, ColumnMap | string>();
   const normalizer = new RecordNormalizer(sink, report, settings, source);
+  const fast = new ByteFields(normalizer, sink, report, source);
+  const keyNames = new ByteInterner();
   let firstShape = true;
-  let lineNumber = 0;
-  for await (const rawLine of lines) {
-    lineNumber++;
-    const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
-    if (line.trim() === "") continue;
+
+  const slow = (text: string, lineNumber: number): void => {
+    const line = lineNumber === 1 ? text.replace(/^\uFEFF/, "") : text;
+    if (line.trim() === "") return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
       report.skip(source, lineNumber, `invalid JSON (${(error as Error).message.replace(/ in JSON at position.*$/, "")})`);
-      continue;
+      return;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       report.skip(source, lineNumber, "not a JSON object");
-      continue;
+      return;
     }
     const object = value as Record<string, RawValue>;
     const keys = Object.keys(object);
@@ -49,10 +56,105 @@ export async function readJsonl(
     firstShape = false;
     if (typeof columns === "string") {
       report.skip(source, lineNumber, columns);
-      continue;
+      return;
     }
     const at = columns.index;
     const get = (i: number | undefined): RawValue => (i === undefined ? undefined : object[keys[i]!]);
     normalizer.accept(lineNumber, settings.zone, get(at.timestamp), get(at.sender), get(at.tls_version), get(at.auth), get(at.client_ip), get(at.messages), get(at.domain));
-  }
+  };
+
+  // The fast path's view of one line: key ids and value ranges, and the shape last seen.
+  const keyIds = new Int32Array(MAX_KEYS);
+  const valueStart = new Int32Array(MAX_KEYS);
+  const valueEnd = new Int32Array(MAX_KEYS);
+  const stringValue = new Uint8Array(MAX_KEYS);
+  const shapeIds = new Int32Array(MAX_KEYS);
+  let shapeLength = -1;
+  let shape: ColumnMap["index"] | undefined;
+  const bounds: FieldBounds = { timestampStart: -1, timestampEnd: -1, senderStart: -1, senderEnd: -1, tlsStart: -1, tlsEnd: -1, authStart: -1, authEnd: -1, ipStart: -1, ipEnd: -1, messagesStart: -1, messagesEnd: -1 };
+
+  /** Reads a flat object's keys and values; the number of keys, or -1 to decline the line. */
+  const scan = (b: Buffer, start: number, end: number): number => {
+    let i = start;
+    const space = (): void => {
+      while (i < end && (b[i] === 32 || b[i] === 9)) i++;
+    };
+    space();
+    if (b[i++] !== 123) return -1;
+    let count = 0;
+    space();
+    if (b[i] === 125) return 0;
+    for (;;) {
+      if (count === MAX_KEYS || b[i++] !== 34) return -1;
+      const keyStart = i;
+      while (i < end && b[i] !== 34) if (b[i++] === 92) return -1;
+      keyIds[count] = keyNames.intern(b, keyStart, i);
+      i++;
+      space();
+      if (b[i++] !== 58) return -1;
+      space();
+      const first = b[i];
+      if (first === 34) {
+        valueStart[count] = ++i;
+        while (i < end && b[i] !== 34) if (b[i++] === 92) return -1;
+        if (i >= end) return -1;
+        valueEnd[count] = i++;
+        stringValue[count] = 1;
+      } else if (first === 123 || first === 91 || first === undefined) {
+        return -1;
+      } else {
+        valueStart[count] = i;
+        while (i < end && b[i] !== 44 && b[i] !== 125 && b[i] !== 32) i++;
+        valueEnd[count] = i;
+        stringValue[count] = 0;
+      }
+      count++;
+      space();
+      const next = b[i++];
+      if (next === 125) {
+        space();
+        return i === end ? count : -1;
+      }
+      if (next !== 44) return -1;
+      space();
+    }
+  };
+
+  /** The column map of this line's keys, when the shape is known. */
+  const shapeOf = (count: number): ColumnMap["index"] | undefined => {
+    if (count === shapeLength) {
+      let same = true;
+      for (let k = 0; k < count && same; k++) same = keyIds[k] === shapeIds[k];
+      if (same) return shape;
+    }
+    const names = Array.from(keyIds.subarray(0, count), (id) => keyNames.text(id));
+    const known = mapsByShape.get(names.join("\u0000"));
+    if (known === undefined || typeof known === "string") return undefined;
+    shapeIds.set(keyIds.subarray(0, count));
+    shapeLength = count;
+    shape = known.index;
+    return shape;
+  };
+
+  // A field the fast path can take: a string, or for the timestamp and count a bare number.
+  const take = (position: number | undefined, numberToo: boolean): boolean => position === undefined || stringValue[position] === 1 || numberToo;
+
+  let lineNumber = 0;
+  await eachLine(bytes, (b, start, end, number) => {
+    lineNumber = number;
+    const count = number === 1 ? -1 : scan(b, start, end);
+    const at = count > 0 ? shapeOf(count) : undefined;
+    if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) {
+      return slow(b.toString("utf8", start, end), number);
+    }
+    const set = (position: number | undefined): [number, number] => (position === undefined ? [-1, -1] : [valueStart[position]!, valueEnd[position]!]);
+    [bounds.timestampStart, bounds.timestampEnd] = set(at.timestamp);
+    [bounds.senderStart, bounds.senderEnd] = set(at.sender);
+    [bounds.tlsStart, bounds.tlsEnd] = set(at.tls_version);
+    [bounds.authStart, bounds.authEnd] = set(at.auth);
+    [bounds.ipStart, bounds.ipEnd] = set(at.client_ip);
+    [bounds.messagesStart, bounds.messagesEnd] = set(at.messages);
+    if (!fast.accept(b, bounds, settings.zone, number)) slow(b.toString("utf8", start, end), number);
+  });
+  void lineNumber;
 }
