@@ -1,8 +1,9 @@
 import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../ingest/submission.js";
-import type { Selection } from "./filter.js";
+import { compileSelection, type FilterOptions, type Selection } from "./filter.js";
 import { NumberIndex } from "./number-index.js";
-import type { Calendar, Period, PeriodUnit } from "./period.js";
+import { Calendar, type Period, type PeriodUnit } from "./period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
+import { Zone } from "./zone.js";
 
 /** Messages of one (period, sender, TLS version, auth kind, client IP): the row every view is derived from. */
 export interface Group {
@@ -26,6 +27,36 @@ export interface Aggregate {
   groups: Group[];
   /** Failed logins per client address in the range; undefined when no input could record them. */
   failedLogins: Map<string, number> | undefined;
+}
+
+/** An aggregator's groups and interned values as plain data (see snapshot and absorb). */
+export interface GroupSnapshot {
+  senders: string[];
+  domains: string[];
+  ips: string[];
+  pairSender: number[];
+  pairIp: number[];
+  keys: Float64Array<ArrayBuffer>;
+  messages: Float64Array<ArrayBuffer>;
+  first: Float64Array<ArrayBuffer>;
+  last: Float64Array<ArrayBuffer>;
+  min: number;
+  max: number;
+}
+
+/** What an aggregator is made from, as plain data (a worker thread makes its own from it). */
+export interface AggregatorSpec {
+  timeZone: string;
+  by: PeriodUnit;
+  filters: FilterOptions;
+  from?: number;
+  to?: number;
+  all: boolean;
+}
+
+/** An aggregator for a spec. */
+export function createAggregator(spec: AggregatorSpec): SubmissionAggregator {
+  return new SubmissionAggregator(new Calendar(Zone.named(spec.timeZone), spec.by), compileSelection(spec.filters), { from: spec.from, to: spec.to, all: spec.all });
 }
 
 // A group key packs (sender+address pair, bucket, TLS, auth) into one safe integer:
@@ -141,6 +172,34 @@ export class SubmissionAggregator implements SubmissionSink {
     this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, timestamp);
   }
 
+  /** The id of a sender and client address together, or -1 when the filters leave them out. */
+  pairId(sender: number, clientIp: number): number {
+    return this.senderKept[sender] && this.ipKept[clientIp] ? this.pairOf(sender, clientIp) : -1;
+  }
+
+  /** Counts submissions of a pair (from pairId): the hot path, one table lookup a record. */
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void {
+    if (!this.admit(timestamp, messages) || pair < 0 || !this.tlsKept[tls] || !this.authKept[auth]) return;
+    this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
+  }
+
+  // Records come mostly in time order: the last day bucket and its bounds are kept.
+  private dayFrom = 0;
+  private dayTo = 0;
+  private dayBucket = 0;
+
+  private bucketIndexOf(timestamp: number): number {
+    if (timestamp >= this.dayFrom && timestamp < this.dayTo) return this.dayBucket;
+    const bucket = this.calendar.bucketOf(timestamp);
+    const index = this.calendar.bucketIndex(bucket);
+    if (this.calendar.unit !== "hour") {
+      this.dayFrom = this.calendar.bucketStart(bucket);
+      this.dayTo = this.calendar.bucketStart(bucket + 1);
+      this.dayBucket = index;
+    }
+    return index;
+  }
+
   /** Counts one submission. */
   add(s: Submission): void {
     this.addIds(s.timestamp, this.senderId(s.sender, s.domain), this.clientIpId(s.clientIp), TLS_CODE.get(s.tls)!, AUTH_CODE.get(s.auth)!, s.messages);
@@ -185,13 +244,40 @@ export class SubmissionAggregator implements SubmissionSink {
   }
 
   private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
+    return ((this.pairOf(sender, ip) * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth;
+  }
+
+  private pairOf(sender: number, ip: number): number {
     const pair = this.pairIds.indexOf(sender * PAIRS + ip);
     if (pair === this.pairSender.length) {
       this.pairSender.push(sender);
       this.pairIp.push(ip);
     }
-    const bucket = this.calendar.bucketIndex(this.calendar.bucketOf(timestamp));
-    return ((pair * BUCKETS + bucket) * 8 + tls) * 4 + auth;
+    return pair;
+  }
+
+  /** Everything read so far, as plain data a worker thread can post (its typed arrays transfer). */
+  snapshot(): GroupSnapshot {
+    const g = this.groups;
+    return {
+      senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
+      keys: g.keys.slice(0, g.size), messages: g.messages.slice(0, g.size), first: g.first.slice(0, g.size), last: g.last.slice(0, g.size),
+      min: this.min, max: this.max,
+    };
+  }
+
+  /** Adds what another aggregator with the same calendar, filters and bounds read (a worker's part). */
+  absorb(part: GroupSnapshot): void {
+    const senders = part.senders.map((sender, i) => this.senderId(sender, part.domains[i]!));
+    const ips = part.ips.map((ip) => this.clientIpId(ip));
+    const pairs = part.pairSender.map((sender, i) => this.pairOf(senders[sender]!, ips[part.pairIp[i]!]!));
+    for (let i = 0; i < part.keys.length; i++) {
+      const key = part.keys[i]!;
+      const pair = Math.floor(key / (32 * BUCKETS));
+      this.groups.add(key + (pairs[pair]! - pair) * 32 * BUCKETS, part.messages[i]!, part.first[i]!, part.last[i]!);
+    }
+    if (part.min < this.min) this.min = part.min;
+    if (part.max > this.max) this.max = part.max;
   }
 
   /** Oldest and newest timestamp of every record read, filtered or not; undefined before the first. */

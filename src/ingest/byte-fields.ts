@@ -38,13 +38,49 @@ export class ByteFields {
   private readonly tlsCodes: number[] = [];
   private readonly authBytes = new ByteInterner();
   private readonly authCodes: number[] = [];
+  // Whole records but for their timestamp: devices repeat the same sender, TLS, auth and address.
+  private readonly restBytes = new ByteInterner();
+  private readonly restSender: number[] = [];
+  private readonly restPair: number[] = [];
+  private readonly restTls: number[] = [];
+  private readonly restAuth: number[] = [];
+  private readonly noAuth: number;
 
   constructor(
     private readonly normalizer: RecordNormalizer,
     private readonly sink: SubmissionSink,
     private readonly report: ReadReport,
     private readonly source: string,
-  ) {}
+  ) {
+    this.noAuth = normalizer.authOf("");
+  }
+
+  /**
+   * As accept, for a record in bytes [start, end) without a count field: everything but the
+   * timestamp is looked up as one byte string, so a device's repeated records cost one lookup.
+   */
+  acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
+    const timestamp = instantFromBytes(bytes, f.timestampStart, f.timestampEnd, zone);
+    if (Number.isNaN(timestamp)) return false;
+    const rest = this.restBytes.intern2(bytes, start, f.timestampStart, f.timestampEnd, end);
+    if (rest === this.restSender.length) {
+      const sender = this.senderOf(bytes, f);
+      this.restSender.push(sender);
+      this.restTls.push(this.tlsOf(bytes, f));
+      this.restAuth.push(this.authOf(bytes, f));
+      this.restPair.push(sender < 0 ? -1 : this.sink.pairId(sender, this.ipOf(bytes, f)));
+    }
+    const sender = this.restSender[rest]!;
+    if (sender < 0) return false;
+    let tls = this.restTls[rest]!;
+    if (tls < 0) {
+      this.report.unrecognisedTls(this.source, line, this.tlsBytes.text(this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd)));
+      tls = UNKNOWN_TLS;
+    }
+    this.report.records++;
+    this.sink.addPair(timestamp, this.restPair[rest]!, tls, this.restAuth[rest]!, 1);
+    return true;
+  }
 
   /** Counts the record, or returns false (having counted nothing) when it must be read as text. */
   accept(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
@@ -59,33 +95,45 @@ export class ByteFields {
         messages = messages * 10 + d;
       }
     }
-    const rawSender = this.senderBytes.intern(bytes, f.senderStart, f.senderEnd);
-    if (rawSender === this.senderIds.length) this.senderIds.push(this.normalizer.senderOf(this.senderBytes.text(rawSender), undefined));
-    const sender = this.senderIds[rawSender]!;
+    const sender = this.senderOf(bytes, f);
     if (sender < 0) return false;
-
-    let tls = UNKNOWN_TLS;
-    if (f.tlsStart >= 0) {
-      const raw = this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd);
-      if (raw === this.tlsCodes.length) this.tlsCodes.push(this.normalizer.tlsOf(this.tlsBytes.text(raw)));
-      tls = this.tlsCodes[raw]!;
-      if (tls < 0) {
-        this.report.unrecognisedTls(this.source, line, this.tlsBytes.text(raw));
-        tls = UNKNOWN_TLS;
-      }
+    let tls = this.tlsOf(bytes, f);
+    if (tls < 0) {
+      this.report.unrecognisedTls(this.source, line, this.tlsBytes.text(this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd)));
+      tls = UNKNOWN_TLS;
     }
-    let auth = this.normalizer.authOf("");
-    if (f.authStart >= 0) {
-      const raw = this.authBytes.intern(bytes, f.authStart, f.authEnd);
-      if (raw === this.authCodes.length) this.authCodes.push(this.normalizer.authOf(this.authBytes.text(raw)));
-      auth = this.authCodes[raw]!;
-    }
-    let ip = -1;
-    const rawIp = f.ipStart >= 0 ? this.ipBytes.intern(bytes, f.ipStart, f.ipEnd) : this.ipBytes.intern(bytes, 0, 0);
-    if (rawIp === this.ipIds.length) this.ipIds.push(this.normalizer.ipOf(this.ipBytes.text(rawIp)));
-    ip = this.ipIds[rawIp]!;
+    const auth = this.authOf(bytes, f);
+    const ip = this.ipOf(bytes, f);
     this.report.records++;
     this.sink.addIds(timestamp, sender, ip, tls, auth, messages);
     return true;
+  }
+
+  /** The sink id of the sender field, or -1 when it is empty. */
+  private senderOf(bytes: Uint8Array, f: FieldBounds): number {
+    const raw = this.senderBytes.intern(bytes, f.senderStart, f.senderEnd);
+    if (raw === this.senderIds.length) this.senderIds.push(this.normalizer.senderOf(this.senderBytes.text(raw), undefined));
+    return this.senderIds[raw]!;
+  }
+
+  /** The TLS code of the field (`unknown` without one), or negative for a spelling not recognised. */
+  private tlsOf(bytes: Uint8Array, f: FieldBounds): number {
+    if (f.tlsStart < 0) return UNKNOWN_TLS;
+    const raw = this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd);
+    if (raw === this.tlsCodes.length) this.tlsCodes.push(this.normalizer.tlsOf(this.tlsBytes.text(raw)));
+    return this.tlsCodes[raw]!;
+  }
+
+  private authOf(bytes: Uint8Array, f: FieldBounds): number {
+    if (f.authStart < 0) return this.noAuth;
+    const raw = this.authBytes.intern(bytes, f.authStart, f.authEnd);
+    if (raw === this.authCodes.length) this.authCodes.push(this.normalizer.authOf(this.authBytes.text(raw)));
+    return this.authCodes[raw]!;
+  }
+
+  private ipOf(bytes: Uint8Array, f: FieldBounds): number {
+    const raw = f.ipStart >= 0 ? this.ipBytes.intern(bytes, f.ipStart, f.ipEnd) : this.ipBytes.intern(bytes, 0, 0);
+    if (raw === this.ipIds.length) this.ipIds.push(this.normalizer.ipOf(this.ipBytes.text(raw)));
+    return this.ipIds[raw]!;
   }
 }

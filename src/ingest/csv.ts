@@ -127,26 +127,39 @@ function parseQuoted(text: string, delimiter: string): string[] | undefined {
   }
 }
 
-/** Reads a CSV with a header row into submissions; bad rows are skipped and reported. */
+/** The delimiter and header fields of a CSV from its first bytes, for reading a later part of it. */
+export function csvHeader(head: Buffer): { delimiter: string; fields: string[] } | undefined {
+  const { delimiter, sepLine } = headerOf(head);
+  const lines = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "").split(/\r?\n/);
+  const header = lines.slice(sepLine ? 1 : 0).find((line) => line.trim() !== "");
+  return header === undefined ? undefined : { delimiter, fields: parseQuoted(header, delimiter) ?? [] };
+}
+
+/**
+ * Reads a CSV with a header row into submissions; bad rows are skipped and reported. With `part`, the
+ * bytes are a later part of a file whose delimiter and header are given (line numbers then count from
+ * the part's start). Returns the number of lines read.
+ */
 export async function readCsv(
   source: string, head: Buffer, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
-  settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
-): Promise<void> {
-  const { delimiter, sepLine } = headerOf(head);
+  settings: ReadSettings, report: ReadReport, sink: SubmissionSink, part?: { delimiter: string; fields: string[] },
+): Promise<number> {
+  const { delimiter, sepLine } = part === undefined ? headerOf(head) : { delimiter: part.delimiter, sepLine: false };
   const normalizer = new RecordNormalizer(sink, report, settings, source);
   let columns: ColumnMap["index"] | undefined;
   let width = 0;
   let zone = settings.zone;
+  const useHeader = (fields: string[]): void => {
+    const resolved = resolveColumns(fields, maps, source);
+    columns = resolved.index;
+    width = fields.length;
+    if (resolved.timestampInUtc) zone = Zone.named("UTC");
+  };
+  if (part !== undefined) useHeader(part.fields);
   const splitter = new CsvSplitter(delimiter, {
     broken: (line, reason) => report.skip(source, line, reason),
     record: (fields, line) => {
-      if (columns === undefined) {
-        const resolved = resolveColumns(fields, maps, source);
-        columns = resolved.index;
-        width = fields.length;
-        if (resolved.timestampInUtc) zone = Zone.named("UTC");
-        return;
-      }
+      if (columns === undefined) return useHeader(fields);
       if (fields.length !== width) {
         if (fields.every((cell) => cell.trim() === "")) return;
         if (fields.length < width || fields.slice(width).some((cell) => cell.trim() !== "")) {
@@ -172,7 +185,7 @@ export async function readCsv(
   let starts = new Int32Array(64);
   const asText = (buffer: Buffer, start: number, end: number, number: number): void => {
     let text = buffer.toString("utf8", start, end);
-    if (number === 1) {
+    if (number === 1 && part === undefined) {
       if (sepLine) return;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
@@ -207,11 +220,13 @@ export async function readCsv(
     bounds.ipEnd = to(at.client_ip);
     bounds.messagesStart = from(at.messages);
     bounds.messagesEnd = to(at.messages);
-    if (!fast.accept(buffer, bounds, zone, number)) asText(buffer, start, end, number);
+    const counted = bounds.messagesStart < 0 ? fast.acceptRecord(buffer, bounds, zone, number, start, end) : fast.accept(buffer, bounds, zone, number);
+    if (!counted) asText(buffer, start, end, number);
   };
-  await eachLine(bytes, line);
+  const lines = await eachLine(bytes, line);
   splitter.end();
   if (columns === undefined) throw new InputError(`${source}: empty: no header row and no records`);
+  return lines;
 }
 
 /** The fields of one CSV line (RFC 4180 quoting, no line breaks inside fields). */

@@ -12,21 +12,23 @@ const MAX_KEYS = 64;
 /**
  * Reads one JSON object per line into submissions; keys are matched as CSV column names are. Flat
  * objects whose strings have no escapes are read from their bytes (the hot path); anything else
- * (escapes, nesting, odd values, a new shape of object) goes through JSON.parse.
+ * (escapes, nesting, odd values, a new shape of object) goes through JSON.parse. With `part`, the
+ * bytes are a later part of a file (line numbers count from the part's start). Returns the number of
+ * lines read.
  */
 export async function readJsonl(
   source: string, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
-  settings: ReadSettings, report: ReadReport, sink: SubmissionSink,
-): Promise<void> {
+  settings: ReadSettings, report: ReadReport, sink: SubmissionSink, part = false,
+): Promise<number> {
   // Objects of one shape share a column map; a new shape is resolved once.
   const mapsByShape = new Map<string, ColumnMap | string>();
   const normalizer = new RecordNormalizer(sink, report, settings, source);
   const fast = new ByteFields(normalizer, sink, report, source);
   const keyNames = new ByteInterner();
-  let firstShape = true;
+  let firstShape = !part;
 
   const slow = (text: string, lineNumber: number): void => {
-    const line = lineNumber === 1 ? text.replace(/^\uFEFF/, "") : text;
+    const line = lineNumber === 1 && !part ? text.replace(/^\uFEFF/, "") : text;
     if (line.trim() === "") return;
     let value: unknown;
     try {
@@ -139,9 +141,7 @@ export async function readJsonl(
   // A field the fast path can take: a string, or for the timestamp and count a bare number.
   const take = (position: number | undefined, numberToo: boolean): boolean => position === undefined || stringValue[position] === 1 || numberToo;
 
-  let lineNumber = 0;
-  await eachLine(bytes, (b, start, end, number) => {
-    lineNumber = number;
+  return eachLine(bytes, (b, start, end, number) => {
     const count = number === 1 ? -1 : scan(b, start, end);
     const at = count > 0 ? shapeOf(count) : undefined;
     if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) {
@@ -154,7 +154,7 @@ export async function readJsonl(
     [bounds.authStart, bounds.authEnd] = set(at.auth);
     [bounds.ipStart, bounds.ipEnd] = set(at.client_ip);
     [bounds.messagesStart, bounds.messagesEnd] = set(at.messages);
-    if (!fast.accept(b, bounds, settings.zone, number)) slow(b.toString("utf8", start, end), number);
+    const counted = bounds.messagesStart < 0 ? fast.acceptRecord(b, bounds, settings.zone, number, start, end) : fast.accept(b, bounds, settings.zone, number);
+    if (!counted) slow(b.toString("utf8", start, end), number);
   });
-  void lineNumber;
 }

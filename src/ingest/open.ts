@@ -61,7 +61,7 @@ export async function* inputBytes(source: InputSource): AsyncGenerator<Buffer> {
     yield first.value;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   })();
-  const gzipped = first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const gzipped = isGzip(first.value);
   const decoded = gzipped ? gunzip(rest) : rest;
   try {
     yield* utf8(decoded);
@@ -71,6 +71,20 @@ export async function* inputBytes(source: InputSource): AsyncGenerator<Buffer> {
     if (gzipped) throw new InputError(`${source.name}: gzip data is truncated or corrupt (${message}); check the file is complete`);
     throw new InputError(`${source.name}: cannot read: ${message}`);
   }
+}
+
+/** True when bytes start with gzip's magic number. */
+export function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Bytes [start, end) of a file, for reading it in parts. `opened` is the stream already opened on it
+ * for peeking: it is closed, and the part is read afresh.
+ */
+export async function* fileBytes(path: string, start: number, end: number, opened: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  await opened.return(undefined);
+  yield* createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
 }
 
 async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {

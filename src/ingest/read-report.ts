@@ -9,6 +9,15 @@ export interface RecordProblem {
 
 const EXAMPLES = 3;
 
+/** A ReadReport's counts as plain data. */
+export interface ReportCounts {
+  records: number;
+  skipped: number;
+  examples: RecordProblem[];
+  unknownTls: number;
+  unknownTlsExamples: RecordProblem[];
+}
+
 /**
  * What reading found besides records: skipped records (with the first few places), spellings that
  * were not understood. With `strict`, the first skip throws.
@@ -28,6 +37,21 @@ export class ReadReport {
     if (this.strict) throw new InputError(`${source}:${line}: ${reason} (--strict stops at the first bad record)`);
     this.skipped++;
     if (this.examples.length < EXAMPLES) this.examples.push({ source, line, reason });
+  }
+
+  /** Adds what reading a later part of a file found; its line numbers are moved on by `lineOffset`. */
+  absorb(part: ReportCounts, lineOffset: number): void {
+    this.records += part.records;
+    this.skipped += part.skipped;
+    this.unknownTls += part.unknownTls;
+    const moved = (p: RecordProblem): RecordProblem => ({ ...p, line: p.line + lineOffset });
+    this.examples.push(...part.examples.slice(0, EXAMPLES - this.examples.length).map(moved));
+    this.unknownTlsExamples.push(...part.unknownTlsExamples.slice(0, EXAMPLES - this.unknownTlsExamples.length).map(moved));
+  }
+
+  /** The counts as plain data (what a worker thread posts). */
+  counts(): ReportCounts {
+    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples };
   }
 
   /** Notes a TLS spelling that was read as `unknown`. */

@@ -1,12 +1,14 @@
 import { stat } from "node:fs/promises";
+import type { AggregatorSpec } from "../engine/aggregate.js";
 import { InputError } from "../errors.js";
 import type { Field } from "./columns.js";
-import { readCsv } from "./csv.js";
+import { csvHeader, readCsv } from "./csv.js";
 import { readExchange } from "./exchange.js";
 import { readJsonl } from "./jsonl.js";
 import { readPostfix } from "./postfix.js";
 import type { ReadSettings } from "./normalize.js";
-import { detectFormat, inputBytes, peek, type InputFormat, type InputSource } from "./open.js";
+import { detectFormat, fileBytes, inputBytes, isGzip, peek, type InputFormat, type InputSource } from "./open.js";
+import { readPart, splitPoint } from "./parallel.js";
 import { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "./submission.js";
 
@@ -20,6 +22,8 @@ export interface ReadOptions extends ReadSettings {
   year?: number;
   /** The current time, which bounds syslog timestamps read from standard input. */
   now: number;
+  /** How the sink was made; with it, a large CSV or JSONL file is read by two threads. */
+  spec?: AggregatorSpec;
 }
 
 /**
@@ -39,11 +43,29 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     const format = options.format ?? detectFormat(head, source.name);
     switch (format) {
       case "csv":
-        await readCsv(source.name, head, all, options.maps, options, report, sink);
+      case "jsonl": {
+        const split = options.spec !== undefined && !options.strict && !isGzip(head) ? await splitPoint(source) : undefined;
+        const header = format === "csv" ? csvHeader(head) : undefined;
+        // A quote in a CSV's first bytes may mean a quoted line end somewhere: read it in one piece.
+        const splittable = split !== undefined && (format === "jsonl" || (header !== undefined && head.indexOf(34) < 0));
+        const part = splittable
+          ? readPart({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header, spec: options.spec!, dateOrder: options.dateOrder, maps: [...options.maps] })
+          : undefined;
+        const bytes = part === undefined ? all : fileBytes(source.path!, 0, split!, all);
+        try {
+          const lines = format === "csv"
+            ? await readCsv(source.name, head, bytes, options.maps, options, report, sink)
+            : await readJsonl(source.name, bytes, options.maps, options, report, sink);
+          if (part !== undefined) {
+            const found = await part.result;
+            sink.absorb(found.snapshot);
+            report.absorb(found.counts, lines);
+          }
+        } finally {
+          part?.stop();
+        }
         break;
-      case "jsonl":
-        await readJsonl(source.name, all, options.maps, options, report, sink);
-        break;
+      }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
         await readPostfix(source.name, all, options.zone, { year: options.year, reference }, report, sink);

@@ -1,3 +1,5 @@
+import type { GroupSnapshot } from "../engine/aggregate.js";
+
 /** The canonical TLS versions a submission can carry; `none` = not encrypted, `unknown` = the log does not say. */
 export const TLS_VERSIONS = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "none", "unknown"] as const;
 /** One of the canonical TLS versions. */
@@ -43,6 +45,10 @@ export interface SubmissionSink {
   /** The id of a client address. */
   clientIpId(clientIp: string): number;
   addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void;
+  /** The id of a sender and client address together, or -1 when the filters leave them out. */
+  pairId(sender: number, clientIp: number): number;
+  /** As addIds, for a pair from pairId (the hot path). */
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void;
   add(submission: Submission): void;
   addUnsettled(submission: Submission): void;
   settle(tls: TlsVersion): void;
@@ -50,6 +56,8 @@ export interface SubmissionSink {
   failedLogin(timestamp: number, clientIp: string): void;
   /** Says that an input could record failed logins, even if none failed. */
   expectFailedLogins(): void;
+  /** Adds what a second reader of the same kind found (a part of a large file read by a worker). */
+  absorb(part: GroupSnapshot): void;
 }
 
 // Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv`,

@@ -28,19 +28,17 @@ export function* csvChunks({ header, rows }: Rows, excelSafe: boolean): Generato
     if (typeof value === "number") return column === percentAt ? value.toFixed(2) : String(value);
     return csvCell(value, excelSafe);
   };
-  let chunk = `${header.map((h, i) => cell(h, i)).join(",")}\n`;
-  let count = 0;
+  let lines = [header.map((h, i) => cell(h, i)).join(",")];
   for (const row of rows) {
     let line = cell(row[0]!, 0);
     for (let i = 1; i < row.length; i++) line += `,${cell(row[i]!, i)}`;
-    chunk += `${line}\n`;
-    if (++count === ROWS_PER_CHUNK) {
-      yield chunk;
-      chunk = "";
-      count = 0;
+    lines.push(line);
+    if (lines.length === ROWS_PER_CHUNK) {
+      yield `${lines.join("\n")}\n`;
+      lines = [];
     }
   }
-  if (chunk !== "") yield chunk;
+  if (lines.length > 0) yield `${lines.join("\n")}\n`;
 }
 
 /** A whole CSV document as one string (for the small views). */

@@ -3,7 +3,7 @@ import {
   CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
   volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
-import { rowObjects, type Cell, type Rows } from "./csv.js";
+import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";
 import { isoInstant, rangeJson } from "./text.js";
 
 /** The export's columns (SPEC "Output formats"). */
@@ -18,6 +18,32 @@ export function exportTable(aggregate: Aggregate): Rows {
       for (const g of groups) yield [g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen)];
     })(),
   };
+}
+
+/**
+ * The detailed report as CSV chunks, written directly: it can run to millions of rows. Rows come in
+ * period and sender order, so a text cell is quoted only when it differs from the row before; TLS
+ * versions, auth kinds, periods and instants never need quotes.
+ */
+export function* exportCsv(aggregate: Aggregate, excelSafe: boolean): Generator<string> {
+  let lines = [EXPORT_COLUMNS.join(",")];
+  let sender = "";
+  let domain = "";
+  let ip = "";
+  let senderCell = "";
+  let domainCell = "";
+  let ipCell = "";
+  for (const g of exportRows(aggregate)) {
+    if (g.sender !== sender) senderCell = csvCell((sender = g.sender), excelSafe);
+    if (g.domain !== domain) domainCell = csvCell((domain = g.domain), excelSafe);
+    if (g.clientIp !== ip) ipCell = csvCell((ip = g.clientIp), excelSafe);
+    lines.push(`${g.period.label},${senderCell},${domainCell},${g.tls},${g.auth},${ipCell},${g.messages},${isoInstant(g.firstSeen)},${isoInstant(g.lastSeen)}`);
+    if (lines.length === 8192) {
+      yield `${lines.join("\n")}\n`;
+      lines = [];
+    }
+  }
+  if (lines.length > 0) yield `${lines.join("\n")}\n`;
 }
 
 /** `volume --format csv|json`: messages per period per domain, zeros included. */

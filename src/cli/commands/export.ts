@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { csvChunks, rowObjects } from "../../render/csv.js";
-import { exportTable } from "../../render/rows.js";
+import { rowObjects } from "../../render/csv.js";
+import { exportCsv, exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
 import { writeOutput } from "../output.js";
 
@@ -26,8 +26,7 @@ export function exportCommand(): Command {
     .action(async (files: string[], options: CommonOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "csv", "export");
       const { aggregate, report } = await runQuery(files, options);
-      const table = exportTable(aggregate);
-      const text = format === "csv" ? csvChunks(table, options.excelSafe === true) : jsonLines(rowObjects(table));
+      const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
       process.exitCode = failOnCode(aggregate, options.failOn);
       reportSkipped(report, options.quiet);

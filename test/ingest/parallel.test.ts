@@ -1,0 +1,40 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { prng } from "../../fixtures/mail-logs.js";
+import { runCli, scratch } from "../helpers.js";
+
+/** A file large enough to be read by two threads (24 MB and more), with one bad record near its end. */
+function largeInput(format: "csv" | "jsonl"): { path: string; badLine: number } {
+  const random = prng(3);
+  const lines: string[] = format === "csv" ? ["timestamp,sender,tls_version,auth,client_ip"] : [];
+  const start = Date.UTC(2026, 9, 1);
+  for (let i = 0; i < 360_000; i++) {
+    const t = new Date(start + Math.floor(random() * 60 * 86_400_000)).toISOString();
+    const device = Math.floor(random() ** 2 * 3000);
+    const tls = ["TLS1.2", "TLS1.0", "TLSv1.3", "none"][device % 4]!;
+    const auth = ["LOGIN", "XOAUTH2", "basic"][device % 3]!;
+    const sender = `device-${device}@${device % 2 ? "a" : "b"}.example`;
+    const ip = `10.0.${device % 250}.${device % 7}`;
+    lines.push(format === "csv" ? `${t},${sender},${tls},${auth},${ip}` : JSON.stringify({ time: t, user: sender, tls, auth, ip }));
+  }
+  const badLine = lines.length - 10;
+  lines[badLine - 1] = format === "csv" ? "not-a-time,x@y.example,TLS1.2,LOGIN,10.0.0.1" : '{"time": "not-a-time", "user": "x@y.example"}';
+  const path = join(scratch(), `large.${format}`);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return { path, badLine };
+}
+
+describe("a large file read by two threads", () => {
+  for (const format of ["csv", "jsonl"] as const) {
+    it(`${format}: gives exactly what one thread gives, with the right line numbers`, () => {
+      const { path, badLine } = largeInput(format);
+      const two = runCli(["export", path, "--all", "--by", "week"]);
+      expect(two.stderr).toMatch(new RegExp(`skipped 1 of 360,000 records; first: .*:${badLine}: timestamp "not-a-time" not understood`));
+      const one = runCli(["export", path, "--all", "--by", "week"], { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+      expect(one.stderr).toBe(two.stderr);
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.stdout.trimEnd().split("\n").slice(1).reduce((n, l) => n + Number(l.split(",")[6]), 0)).toBe(359_999);
+    });
+  }
+});
