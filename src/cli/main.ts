@@ -4,6 +4,7 @@ import { InputError, UsageError } from "../errors.js";
 import { escapeTerminal } from "../render/text.js";
 import { authCommand } from "./commands/auth.js";
 import { exportCommand } from "./commands/export.js";
+import { reportCommand } from "./commands/report.js";
 import { summaryCommand } from "./commands/summary.js";
 import { tlsCommand } from "./commands/tls.js";
 import { volumeCommand } from "./commands/volume.js";
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .description("Who still submits mail with SMTP AUTH, Basic authentication or legacy TLS: reports from your own logs.")
     .version(version())
     .showSuggestionAfterError(true);
-  for (const command of [summaryCommand(), volumeCommand(), tlsCommand(), authCommand(), exportCommand()]) program.addCommand(command);
+  for (const command of [summaryCommand(), volumeCommand(), tlsCommand(), authCommand(), exportCommand(), reportCommand()]) program.addCommand(command);
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       outputError: (message, write) => write(`smtp-auth-report: ${message.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),

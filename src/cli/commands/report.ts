@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { summarize } from "../../engine/views.js";
+import { reportHtml } from "../../render/html.js";
+import { addCommonOptions, currentTime, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { writeOutput } from "../output.js";
+
+/** Chart.js's browser build, to be inlined into the page (read from the installed package). */
+function chartLibrary(): string {
+  // The package exports only its module builds; the browser build sits beside them in dist/.
+  return readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
+}
+
+/** `report`: one self-contained HTML page with the figures, the three charts and the details tables. */
+export function reportCommand(): Command {
+  return addCommonOptions(new Command("report"))
+    .description("a self-contained HTML page (no network needed to view it): figures, charts, details tables, who needs action")
+    .action(async (files: string[], options: CommonOptions) => {
+      if (options.output === undefined && process.stdout.isTTY) {
+        throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
+      }
+      const { aggregate, report } = await runQuery(files, options);
+      const page = reportHtml(aggregate, summarize(aggregate, 10), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary() });
+      await writeOutput(page, options.output);
+      process.exitCode = failOnCode(aggregate, options.failOn);
+      reportSkipped(report, options.quiet);
+    });
+}

@@ -1,0 +1,267 @@
+import type { Aggregate } from "../engine/aggregate.js";
+import {
+  CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
+  valuesPresent, volumeSeries, type Category, type Summary,
+} from "../engine/views.js";
+import { CHART_SERIES } from "./pivots.js";
+import { localTime, percentText, rangeText, thousands } from "./text.js";
+
+/** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
+export interface ReportContext {
+  inputs: string[];
+  generatedAt: number;
+  /** Chart.js (UMD build), inlined into the page. */
+  chartLibrary: string;
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text made safe for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+}
+
+/** JSON made safe inside a `<script>` element (no `</script>`, no HTML comment openers). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const SERIES_COLORS: Record<string, string> = {
+  SSL2: "#7f1d1d", SSL3: "#991b1b", "TLS1.0": "#dc2626", "TLS1.1": "#f59e0b", "TLS1.2": "#16a34a", "TLS1.3": "#0891b2",
+  none: "#9333ea", unknown: "#9ca3af", basic: "#f59e0b", oauth: "#16a34a",
+};
+const PALETTE = ["#2563eb", "#f59e0b", "#db2777", "#16a34a", "#7c3aed", "#dc2626", "#0891b2", "#65a30d", "#9ca3af"];
+
+/** A sortable, filterable table: header cells with their kind (text or number) and rows of cells. */
+interface HtmlTable {
+  id: string;
+  caption: string;
+  columns: { label: string; numeric?: boolean }[];
+  /** Each cell: the text shown, and for numbers the value sorted on. */
+  rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean }[];
+  note?: string;
+}
+
+function tableHtml(table: HtmlTable): string {
+  const head = table.columns.map((c, i) => `<th data-column="${i}"${c.numeric ? ' data-numeric="1" class="num"' : ""} tabindex="0">${escapeHtml(c.label)}</th>`).join("");
+  const body = table.rows.map((row) => {
+    const cells = row.cells.map((cell, i) => {
+      if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`;
+      return `<td class="num" data-sort="${cell.sort}">${escapeHtml(cell.text)}</td>`;
+    }).join("");
+    return `<tr${row.flagged ? ' class="flagged"' : ""}>${cells}</tr>`;
+  }).join("\n");
+  return `<section class="table-block" id="${table.id}">
+<div class="table-head"><h2>${escapeHtml(table.caption)}</h2><input type="search" class="filter" placeholder="Filter rows…" aria-label="Filter ${escapeHtml(table.caption)}"></div>
+<div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table></div>${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ""}
+</section>`;
+}
+
+const number = (n: number): { text: string; sort: number } => ({ text: thousands(n), sort: n });
+const share = (part: number, whole: number): { text: string; sort: number } => ({ text: `${percentText(percent(part, whole))} %`, sort: percent(part, whole) });
+const domainName = (domain: string): string => (domain === "" ? "(none)" : domain);
+
+/** The chart data: labels per period and one dataset per series, as Chart.js takes them. */
+function chartData(aggregate: Aggregate, category: Category | "volume") {
+  const all = category === "volume" ? volumeSeries(aggregate) : categorySeries(aggregate, category);
+  const series = topSeries(all, CHART_SERIES, aggregate.periods.length);
+  const totals = aggregate.periods.map((_, i) => series.reduce((n, s) => n + s.values[i]!, 0));
+  return {
+    labels: aggregate.periods.map((p) => p.label),
+    datasets: series.map((s, i) => ({
+      label: category === "volume" ? domainName(s.name) : s.name,
+      color: (category === "volume" ? undefined : SERIES_COLORS[s.name]) ?? PALETTE[i % PALETTE.length],
+      values: category === "volume" ? s.values : s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
+    })),
+  };
+}
+
+function categoryTable(aggregate: Aggregate, category: Category): HtmlTable {
+  const senders = categoryDetails(aggregate, category);
+  const values = valuesPresent(senders, category);
+  return {
+    id: `${category}-table`,
+    caption: category === "tls" ? "TLS usage by sender" : "Authentication by sender",
+    columns: [{ label: "Sender" }, { label: "Domain" }, ...values.map((v) => ({ label: `${v} %`, numeric: true })), { label: "Messages", numeric: true }, { label: "Last seen" }],
+    rows: senders.map((s) => ({
+      flagged: senderNeedsAction(s, category),
+      cells: [
+        s.sender, domainName(s.domain),
+        ...values.map((v) => {
+          const t = talliesOf(s, category).get(v);
+          return t === undefined ? { text: "", sort: 0 } : share(t.messages, s.messages);
+        }),
+        number(s.messages), localTime(s.lastSeen, aggregate.range),
+      ],
+    })),
+    note: category === "tls" ? "Highlighted: used TLS older than 1.2, or no TLS, in this range." : "Highlighted: used Basic authentication (a password) in this range.",
+  };
+}
+
+/** Senders and client addresses still on legacy TLS or Basic auth, most recent first. */
+function actionTable(aggregate: Aggregate): HtmlTable {
+  const byPair = new Map<string, { sender: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
+  for (const g of aggregate.groups) {
+    if (!needsAction("tls", g.tls) && !needsAction("auth", g.auth)) continue;
+    const key = `${g.sender}\u0000${g.clientIp}`;
+    let row = byPair.get(key);
+    if (row === undefined) byPair.set(key, (row = { sender: g.sender, ip: g.clientIp, tls: new Set(), auth: new Set(), messages: 0, last: 0 }));
+    row.tls.add(g.tls);
+    row.auth.add(g.auth);
+    row.messages += g.messages;
+    row.last = Math.max(row.last, g.lastSeen);
+  }
+  // Legacy TLS first (refused already in many places), then Basic auth; the most recent first.
+  const legacy = (r: { tls: Set<string> }): number => Number([...r.tls].some((v) => needsAction("tls", v)));
+  const rows = [...byPair.values()].sort((a, b) => legacy(b) - legacy(a) || b.last - a.last || (a.sender < b.sender ? -1 : 1));
+  const problems = (r: { tls: Set<string>; auth: Set<string> }): string => [
+    ...CATEGORY_VALUES.tls.filter((v) => r.tls.has(v) && needsAction("tls", v)).map((v) => (v === "none" ? "no TLS" : v)),
+    ...(r.auth.has("basic") ? ["Basic auth"] : []),
+  ].join(", ");
+  return {
+    id: "action-table",
+    caption: "Action needed: senders and clients on legacy TLS or Basic auth",
+    columns: [{ label: "Sender" }, { label: "Client IP" }, { label: "Problem" }, { label: "TLS" }, { label: "Auth" }, { label: "Messages", numeric: true }, { label: "Last seen" }],
+    rows: rows.map((r) => ({
+      cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
+    })),
+    note: rows.length === 0 ? "Nothing to do: no legacy TLS and no Basic authentication in this range." : undefined,
+  };
+}
+
+/** The self-contained report page: no request leaves it when opened; all log text is escaped. */
+export function reportHtml(aggregate: Aggregate, summary: Summary, context: ReportContext): string {
+  const senders = senderTotals(aggregate);
+  const failed = summary.failedLogins;
+  const tiles = [
+    { label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
+    { label: "Messages", value: thousands(summary.messages), alert: false },
+    { label: "Senders on legacy TLS", value: thousands(summary.legacyTlsSenders.length), alert: summary.legacyTlsSenders.length > 0 },
+    { label: "Senders on Basic auth", value: thousands(summary.basicAuthSenders.length), alert: summary.basicAuthSenders.length > 0 },
+    ...(failed === undefined ? [] : [{ label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false }]),
+  ];
+  const volume: HtmlTable = {
+    id: "volume-table",
+    caption: "Sending volume by sender",
+    columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
+    rows: senders.map((s) => ({ cells: [s.sender, domainName(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
+  };
+  const data = { volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth") };
+  const range = rangeText(aggregate.range);
+  const library = context.chartLibrary.replace(/\/\/# sourceMappingURL=\S+\s*$/, "").replace(/<\/script/gi, "<\\/script");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>SMTP AUTH report, ${escapeHtml(range)}</title>
+<style>
+:root { --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --alert: #b45309; --alert-bg: #fef3c7; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; padding: 24px; max-width: 1280px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
+.meta { color: var(--muted); margin: 0 0 20px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin-bottom: 24px; }
+.tile { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+.tile .value { font-size: 28px; font-weight: 600; } .tile .label { color: var(--muted); }
+.tile.alert { border-color: #f59e0b; background: var(--alert-bg); } .tile.alert .value { color: var(--alert); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; margin-bottom: 24px; }
+.chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; } .chart h2 { margin-bottom: 8px; }
+.chart .canvas-box { position: relative; height: 260px; }
+.table-block { margin-bottom: 28px; }
+.table-head { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
+.filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; min-width: 220px; }
+.scroll { max-height: 480px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+th { position: sticky; top: 0; background: #f9fafb; cursor: pointer; user-select: none; }
+th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.flagged td { background: var(--alert-bg); }
+.note { color: var(--muted); margin: 6px 0 0; }
+footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 11px; }
+  .filter { display: none; }
+  .scroll { max-height: none; overflow: visible; border: none; }
+  .chart, .table-block, .tile { break-inside: avoid; }
+  .charts { grid-template-columns: 1fr 1fr; }
+  th { position: static; }
+}
+</style>
+</head>
+<body>
+<header>
+<h1>SMTP AUTH report</h1>
+<p class="meta">${escapeHtml(range)} · time zone ${escapeHtml(aggregate.range.zone.name)} · inputs: ${context.inputs.map(escapeHtml).join(", ")}</p>
+</header>
+<section class="tiles">
+${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div></div>`).join("\n")}
+</section>
+${tableHtml(actionTable(aggregate))}
+<section class="charts">
+<div class="chart"><h2>Sending volume by domain</h2><div class="canvas-box"><canvas id="volume-chart" aria-label="Messages per ${aggregate.unit} by domain"></canvas></div></div>
+<div class="chart"><h2>TLS usage (share of messages)</h2><div class="canvas-box"><canvas id="tls-chart" aria-label="Share of TLS versions per ${aggregate.unit}"></canvas></div></div>
+<div class="chart"><h2>Authentication (share of messages)</h2><div class="canvas-box"><canvas id="auth-chart" aria-label="Share of auth kinds per ${aggregate.unit}"></canvas></div></div>
+</section>
+${tableHtml(volume)}
+${tableHtml(categoryTable(aggregate, "tls"))}
+${tableHtml(categoryTable(aggregate, "auth"))}
+<footer>Made by smtp-auth-report on ${escapeHtml(new Date(context.generatedAt).toISOString().replace(/\.\d{3}Z$/, "Z"))}. Legacy TLS: SSL, TLS 1.0 and 1.1, or no TLS. Basic auth: LOGIN, PLAIN, CRAM-MD5, DIGEST-MD5, NTLM.</footer>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${library}</script>
+<script>
+(function () {
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  function draw(id, chart, stacked, percent) {
+    if (typeof Chart === "undefined") return;
+    new Chart(document.getElementById(id), {
+      type: "line",
+      data: { labels: chart.labels, datasets: chart.datasets.map(function (d) {
+        return { label: d.label, data: d.values, borderColor: d.color, backgroundColor: d.color + (stacked ? "99" : "33"), fill: stacked, pointRadius: chart.labels.length > 40 ? 0 : 2, tension: 0.2, borderWidth: 2 };
+      }) },
+      options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
+        scales: { y: { stacked: stacked, beginAtZero: true, max: percent ? 100 : undefined, ticks: { callback: function (v) { return percent ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
+        plugins: { legend: { position: "bottom" } } }
+    });
+  }
+  draw("volume-chart", data.volume, false, false);
+  draw("tls-chart", data.tls, true, true);
+  draw("auth-chart", data.auth, true, true);
+
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var headers = table.querySelectorAll("th");
+    headers.forEach(function (th) {
+      function sort() {
+        var column = Number(th.dataset.column), numeric = th.dataset.numeric === "1";
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column], y = b.cells[column];
+          var d = numeric ? Number(x.dataset.sort || 0) - Number(y.dataset.sort || 0) : (x.textContent < y.textContent ? -1 : x.textContent > y.textContent ? 1 : 0);
+          return ascending ? d : -d;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  });
+  document.querySelectorAll(".table-block").forEach(function (block) {
+    var input = block.querySelector(".filter"), rows = block.querySelectorAll("tbody tr");
+    input.addEventListener("input", function () {
+      var needle = input.value.toLowerCase();
+      rows.forEach(function (r) { r.hidden = needle !== "" && r.textContent.toLowerCase().indexOf(needle) < 0; });
+    });
+  });
+})();
+</script>
+</body>
+</html>
+`;
+}
