@@ -1,7 +1,8 @@
 import type { Zone } from "../engine/zone.js";
-import { lineBatches } from "./lines.js";
+import { eachLine } from "./lines.js";
 import type { ReadReport } from "./read-report.js";
-import { domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "./submission.js";
+import { RecordNormalizer } from "./normalize.js";
+import { TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "./submission.js";
 import { parseTimestamp } from "./timestamp.js";
 
 /** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
@@ -33,72 +34,94 @@ export async function readPostfix(
 ): Promise<void> {
   sink.expectFailedLogins();
   const sessions = new Map<string, Session>();
+  // Senders, addresses and mechanisms are normalised once each, as in the other readers.
+  const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
+  const tlsSpellings = new Map<string, TlsVersion>();
   const clock = classicClock(zone, dating);
   let fileHasTls = false;
-  let lineNumber = 0;
-  for await (const batch of lineBatches(bytes)) {
-    for (const line of batch) {
-      lineNumber++;
-      // Cheap test first: most lines of a mail log are not smtpd's.
-      const tag = line.indexOf("smtpd[");
-      if (tag < 0) continue;
-      const close = line.indexOf("]: ", tag);
-      if (close < 0) continue;
-      const timeEnd = isDigit(line.charCodeAt(0)) ? line.indexOf(" ") : 15;
-      const hostEnd = line.indexOf(" ", timeEnd + 1);
-      const program = line.slice(hostEnd + 1, tag + 5);
-      if (hostEnd < 0 || !program.startsWith("postfix") || line.charCodeAt(tag - 1) !== 47) continue;
-      const key = `${line.slice(timeEnd + 1, hostEnd)} ${line.slice(tag + 6, close)}`;
-      const message = line.slice(close + 3);
-
-      if (message.startsWith("connect from ")) {
-        sessions.set(key, {});
-        continue;
-      }
-      if (message.startsWith("disconnect from ")) {
-        sessions.delete(key);
-        continue;
-      }
-      const established = message.indexOf("TLS connection established from ");
-      if (established >= 0) {
-        const cipher = message.indexOf(" with cipher", established);
-        const versionStart = message.lastIndexOf(": ", cipher < 0 ? message.length : cipher);
-        const version = parseTlsVersion(message.slice(versionStart + 2, cipher < 0 ? undefined : cipher));
-        const session = sessions.get(key);
-        if (session !== undefined && version !== undefined) session.tls = version;
-        if (!fileHasTls) {
-          fileHasTls = true;
-          sink.settle("none");
-        }
-        continue;
-      }
-      const failed = message.startsWith("warning: ") && message.includes(" authentication failed");
-      const client = failed ? -1 : message.indexOf(": client=");
-      if (!failed && (client < 0 || !message.includes("sasl_username="))) continue;
-
-      const timestamp = timeEnd === 15 ? clock(line) : parseTimestamp(line.slice(0, timeEnd), zone);
-      if (Number.isNaN(timestamp)) {
-        report.skip(source, lineNumber, `syslog timestamp ${JSON.stringify(line.slice(0, timeEnd))} not understood`);
-        continue;
-      }
-      if (failed) {
-        sink.failedLogin(timestamp, bracketed(message, 9));
-        continue;
-      }
-      const sender = field(message, "sasl_username=").toLowerCase();
-      if (sender === "") continue;
-      const session = sessions.get(key);
-      const submission = {
-        timestamp, sender, domain: domainOf(sender), tls: session?.tls ?? (session !== undefined && fileHasTls ? "none" : "unknown") as TlsVersion,
-        auth: parseAuthKind(field(message, "sasl_method=")), clientIp: bracketed(message, client + 9), messages: 1,
-      };
-      report.records++;
-      // A session seen from its start without a TLS line: `none`, if this file logs TLS at all.
-      if (session !== undefined && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
-      else sink.add(submission);
+  // Most lines of a mail log are not smtpd's: only lines with the marker are made into text.
+  const marker = Buffer.from("smtpd[");
+  let found = -1;
+  let searched: Buffer | undefined;
+  await eachLine(bytes, (buffer, start, end, lineNumber) => {
+    if (buffer !== searched || found < start) {
+      searched = buffer;
+      found = buffer.indexOf(marker, start);
     }
-  }
+    if (found < 0 || found >= end) {
+      if (found < 0) found = Infinity;
+      return;
+    }
+    handle(buffer.toString("utf8", start, end), lineNumber);
+  });
   sink.settle(fileHasTls ? "none" : "unknown");
+
+  function handle(line: string, lineNumber: number): void {
+    const tag = line.indexOf("smtpd[");
+    if (tag < 0) return;
+    const close = line.indexOf("]: ", tag);
+    if (close < 0) return;
+    const timeEnd = isDigit(line.charCodeAt(0)) ? line.indexOf(" ") : 15;
+    const hostEnd = line.indexOf(" ", timeEnd + 1);
+    const program = line.slice(hostEnd + 1, tag + 5);
+    if (hostEnd < 0 || !program.startsWith("postfix") || line.charCodeAt(tag - 1) !== 47) return;
+    const key = `${line.slice(timeEnd + 1, hostEnd)} ${line.slice(tag + 6, close)}`;
+    const message = line.slice(close + 3);
+
+    if (message.startsWith("connect from ")) {
+      sessions.set(key, {});
+      return;
+    }
+    if (message.startsWith("disconnect from ")) {
+      sessions.delete(key);
+      return;
+    }
+    const established = message.indexOf("TLS connection established from ");
+    if (established >= 0) {
+      const cipher = message.indexOf(" with cipher", established);
+      const versionStart = message.lastIndexOf(": ", cipher < 0 ? message.length : cipher);
+      const spelling = message.slice(versionStart + 2, cipher < 0 ? undefined : cipher);
+      let version = tlsSpellings.get(spelling);
+      if (version === undefined) tlsSpellings.set(spelling, (version = parseTlsVersion(spelling) ?? "unknown"));
+      const session = sessions.get(key);
+      if (session !== undefined) session.tls = version;
+      if (!fileHasTls) {
+        fileHasTls = true;
+        sink.settle("none");
+      }
+      return;
+    }
+    const failed = message.startsWith("warning: ") && message.includes(" authentication failed");
+    const client = failed ? -1 : message.indexOf(": client=");
+    if (!failed && (client < 0 || !message.includes("sasl_username="))) return;
+
+    const timestamp = timeEnd === 15 ? clock(line) : parseTimestamp(line.slice(0, timeEnd), zone);
+    if (Number.isNaN(timestamp)) {
+      report.skip(source, lineNumber, `syslog timestamp ${JSON.stringify(line.slice(0, timeEnd))} not understood`);
+      return;
+    }
+    if (failed) {
+      sink.failedLogin(timestamp, bracketed(message, 9));
+      return;
+    }
+    const rawSender = field(message, "sasl_username=");
+    const session = sessions.get(key);
+    const tls: TlsVersion = session?.tls ?? (session !== undefined && fileHasTls ? "none" : "unknown");
+    const clientIp = bracketed(message, client + 9);
+    const method = field(message, "sasl_method=");
+    // A session seen from its start without a TLS line: `none`, if this file logs TLS at all.
+    if (session !== undefined && session.tls === undefined && !fileHasTls) {
+      const sender = rawSender.toLowerCase();
+      if (sender === "") return;
+      sink.addUnsettled({ timestamp, sender, domain: domainOf(sender), tls, auth: parseAuthKind(method), clientIp, messages: 1 });
+      report.records++;
+      return;
+    }
+    const sender = normalizer.senderOf(rawSender, undefined);
+    if (sender < 0) return;
+    report.records++;
+    sink.addIds(timestamp, sender, normalizer.ipOf(clientIp), TLS_CODE.get(tls)!, normalizer.authOf(method), 1);
+  }
 }
 
 function isDigit(code: number): boolean {
