@@ -8,6 +8,7 @@ import { Zone } from "../engine/zone.js";
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs, INPUT_FORMATS, type InputFormat } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
+import { progressFor } from "./progress.js";
 import type { ReadReport } from "../ingest/read-report.js";
 import { escapeTerminal, thousands } from "../render/text.js";
 
@@ -73,8 +74,8 @@ export function addCommonOptions(command: Command): Command {
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")
     .option("--width <columns>", "width of charts and tables (default: the terminal's, or COLUMNS)", positiveInteger("--width", 40))
     .option("--excel-safe", "prefix CSV cells starting with = + - @ with ' for spreadsheets")
-    .option("-q, --quiet", "no progress or warning summary on standard error")
-    .option("--debug", "show stack traces of errors");
+    .option("-q, --quiet", "no progress bar or warning summary on standard error")
+    .option("--debug", "show stack traces of errors, and how long reading took");
 }
 
 /** The instant the tool treats as now (SMTP_AUTH_REPORT_NOW pins it for reproducible runs). */
@@ -108,14 +109,22 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
   const aggregator = createAggregator(spec);
   const maps = parseColumnMaps(options.map ?? []);
   const sources = await expandInputs(files, process.stdin.isTTY === true);
+  const progress = await progressFor(sources, options.quiet === true);
+  const started = performance.now();
   const report = await readInputs(
     sources,
     { zone, dateOrder: options.dateOrder, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      spec: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : spec },
+      spec: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : spec, onBytes: (n) => progress.advance(n) },
     aggregator,
-  );
-  return { aggregate: aggregator.finish(), report };
+  ).finally(() => progress.stop());
+  const read = performance.now();
+  const aggregate = aggregator.finish();
+  if (options.debug) {
+    const seconds = (read - started) / 1000;
+    process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.groups.length)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
+  }
+  return { aggregate, report };
 }
 
 /** The exit code `--fail-on` asks for (3 when the range holds such use), with its reason on stderr. */

@@ -47,7 +47,7 @@ const READ_CHUNK = 1 << 20;
  * The text bytes of an input as UTF-8 chunks: gunzipped when it starts with gzip's magic bytes,
  * converted when it is UTF-16 with a byte-order mark. Read errors become one-line InputErrors.
  */
-export async function* inputBytes(source: InputSource): AsyncGenerator<Buffer> {
+export async function* inputBytes(source: InputSource, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
   const raw: Readable = source.path === undefined ? process.stdin : createReadStream(source.path, { highWaterMark: READ_CHUNK });
   const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let first: IteratorResult<Buffer>;
@@ -58,8 +58,12 @@ export async function* inputBytes(source: InputSource): AsyncGenerator<Buffer> {
   }
   if (first.done) return;
   const rest = (async function* () {
+    onBytes(first.value.length);
     yield first.value;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      onBytes(next.value.length);
+      yield next.value;
+    }
   })();
   const gzipped = isGzip(first.value);
   const decoded = gzipped ? gunzip(rest) : rest;
@@ -82,9 +86,12 @@ export function isGzip(head: Buffer): boolean {
  * Bytes [start, end) of a file, for reading it in parts. `opened` is the stream already opened on it
  * for peeking: it is closed, and the part is read afresh.
  */
-export async function* fileBytes(path: string, start: number, end: number, opened: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  await opened.return(undefined);
-  yield* createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+export async function* fileBytes(path: string, start: number, end: number, opened: AsyncGenerator<Buffer> | undefined, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
+  await opened?.return(undefined);
+  for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
 }
 
 async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {

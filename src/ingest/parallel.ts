@@ -48,10 +48,14 @@ export async function splitPoint(source: InputSource): Promise<number | undefine
 }
 
 /** Starts a worker thread on a part of a file; the promise settles with what it found. */
-export function readPart(job: PartJob): { result: Promise<PartResult>; stop: () => void } {
+export function readPart(job: PartJob, onBytes?: (n: number) => void): { result: Promise<PartResult>; stop: () => void } {
   const worker = new Worker(new URL("./read-worker.js", import.meta.url), { workerData: job });
   const result = new Promise<PartResult>((resolve, reject) => {
-    worker.once("message", (message: { result?: PartResult; error?: { name: string; message: string } }) => {
+    worker.on("message", (message: { bytes?: number; result?: PartResult; error?: { name: string; message: string } }) => {
+      if (message.bytes !== undefined) {
+        onBytes?.(message.bytes);
+        return;
+      }
       if (message.result !== undefined) resolve(message.result);
       else reject(message.error?.name === "UsageError" ? new UsageError(message.error.message) : new InputError(message.error?.message ?? "a reading thread failed"));
       void worker.terminate();

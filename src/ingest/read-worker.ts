@@ -1,11 +1,11 @@
 // A worker thread that reads a later part of a large CSV or JSONL file into its own aggregator and
 // posts what it found; the main thread reads the first part meanwhile and absorbs this one.
-import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { createAggregator } from "../engine/aggregate.js";
 import { Zone } from "../engine/zone.js";
 import { readCsv } from "./csv.js";
 import { readJsonl } from "./jsonl.js";
+import { fileBytes } from "./open.js";
 import type { PartJob, PartResult } from "./parallel.js";
 import { ReadReport } from "./read-report.js";
 
@@ -15,13 +15,20 @@ async function run(): Promise<PartResult> {
   const aggregator = createAggregator(job.spec);
   const report = new ReadReport(false);
   const settings = { zone: Zone.named(job.spec.timeZone), dateOrder: job.dateOrder };
-  const bytes = (async function* () {
-    yield* createReadStream(job.path, { start: job.start, end: job.end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
-  })();
+  // Progress is posted every 16 MB or so.
+  let unreported = 0;
+  const bytes = fileBytes(job.path, job.start, job.end, undefined, (n) => {
+    unreported += n;
+    if (unreported >= 1 << 24) {
+      parentPort!.postMessage({ bytes: unreported });
+      unreported = 0;
+    }
+  });
   const maps = new Map(job.maps);
   const lines = job.csv === undefined
     ? await readJsonl(job.source, bytes, maps, settings, report, aggregator, true)
     : await readCsv(job.source, Buffer.alloc(0), bytes, maps, settings, report, aggregator, job.csv);
+  if (unreported > 0) parentPort!.postMessage({ bytes: unreported });
   return { snapshot: aggregator.snapshot(), counts: report.counts(), lines };
 }
 

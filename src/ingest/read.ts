@@ -24,6 +24,8 @@ export interface ReadOptions extends ReadSettings {
   now: number;
   /** How the sink was made; with it, a large CSV or JSONL file is read by two threads. */
   spec?: AggregatorSpec;
+  /** Hears how many bytes were read, for a progress bar. */
+  onBytes?: (n: number) => void;
 }
 
 /**
@@ -34,7 +36,15 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   const report = new ReadReport(options.strict);
   const emptySources: string[] = [];
   for (const source of sources) {
-    const { head, all } = await peek(inputBytes(source));
+    // Bytes are told to onBytes once reading proper starts (a file read in two parts: by its parts).
+    let peeked = 0;
+    let live = false;
+    const { head, all } = await peek(inputBytes(source, (n) => (live ? options.onBytes?.(n) : (peeked += n))));
+    const counted = (): AsyncGenerator<Buffer> => {
+      options.onBytes?.(peeked);
+      live = true;
+      return all;
+    };
     if (head.length === 0) {
       if (sources.length === 1) throw new InputError(`${source.name}: empty file; nothing to report`);
       continue;
@@ -49,9 +59,9 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         // A quote in a CSV's first bytes may mean a quoted line end somewhere: read it in one piece.
         const splittable = split !== undefined && (format === "jsonl" || (header !== undefined && head.indexOf(34) < 0));
         const part = splittable
-          ? readPart({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header, spec: options.spec!, dateOrder: options.dateOrder, maps: [...options.maps] })
+          ? readPart({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header, spec: options.spec!, dateOrder: options.dateOrder, maps: [...options.maps] }, options.onBytes)
           : undefined;
-        const bytes = part === undefined ? all : fileBytes(source.path!, 0, split!, all);
+        const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, all, options.onBytes);
         try {
           const lines = format === "csv"
             ? await readCsv(source.name, head, bytes, options.maps, options, report, sink)
@@ -68,11 +78,11 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
-        await readPostfix(source.name, all, options.zone, { year: options.year, reference }, report, sink);
+        await readPostfix(source.name, counted(), options.zone, { year: options.year, reference }, report, sink);
         break;
       }
       case "exchange":
-        await readExchange(source.name, all, report, sink);
+        await readExchange(source.name, counted(), report, sink);
         break;
     }
     if (report.records + report.skipped === before) emptySources.push(source.name);
@@ -83,3 +93,4 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   }
   return report;
 }
+
