@@ -17,6 +17,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 interface Measure {
   seconds: number;
   peakMB: number;
+  stderr: string;
 }
 
 /** Runs a node script with the peak-memory preload; wall time and peak resident memory. */
@@ -26,7 +27,7 @@ function measure(args: string[], cwd = ROOT): Measure {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.status !== 0) throw new Error(`${args.join(" ")} failed (${run.status}): ${run.stderr}`);
   const peakKB = Number(String(run.output[3] ?? "").trim());
-  return { seconds, peakMB: peakKB / 1024 };
+  return { seconds, peakMB: peakKB / 1024, stderr: run.stderr };
 }
 
 function median(values: number[]): number {
@@ -58,25 +59,35 @@ async function main(): Promise<void> {
   if (process.env.BENCH_BIG === "1") {
     inputs.push({ name: "CSV 10M", format: "csv", rows: 10_000_000, path: await csvInput(join(CACHE, "submissions-10m.csv"), 10_000_000), duckdb: false });
   }
-  console.log(`node ${process.version}, ${RUNS} runs each, alternating; median times\n`);
+  const baseline = measure([join(ROOT, "bin", "smtp-auth-report.js"), "--version"]).peakMB;
+  console.log(`node ${process.version}, ${RUNS} runs each, alternating; median times; a process that does nothing peaks at ${fmt(baseline)} MB\n`);
+  const peaks = new Map<string, number>();
   for (const input of inputs) {
     const bytes = statSync(input.path).size;
     const lines = input.rows || Number(spawnSync("wc", ["-l", input.path], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0]);
+    const unit = input.format === "postfix" ? "lines" : "rows";
     const ours: Measure[] = [];
     const theirs: Measure[] = [];
     for (let run = 0; run < RUNS; run++) {
-      ours.push(measure([join(ROOT, "bin", "smtp-auth-report.js"), "export", input.path, "--all", "--quiet", "-o", join(CACHE, "ours.csv")]));
+      ours.push(measure([join(ROOT, "bin", "smtp-auth-report.js"), "export", input.path, "--all", "--debug", "-o", join(CACHE, "ours.csv")]));
       if (input.duckdb) theirs.push(measure([join(HERE, "duckdb-export.mjs"), input.format, input.path, join(CACHE, "duckdb.csv")], duck));
     }
     const t = median(ours.map((m) => m.seconds));
     const peak = Math.max(...ours.map((m) => m.peakMB));
-    let line = `${input.name.padEnd(8)} ${fmt(lines)} ${input.format === "postfix" ? "lines" : "rows"}, ${fmt(bytes / 1e6)} MB: ours ${fmt(t, 2)} s, ${fmt(lines / t / 1e6, 2)}M ${input.format === "postfix" ? "lines" : "rows"}/s, ${fmt(bytes / 1e6 / t)} MB/s, peak ${fmt(peak)} MB`;
+    peaks.set(input.name, peak);
+    // --debug says how long reading alone took and how many groups there were.
+    const debug = /read [\d,]+ records in ([\d.]+) s .*?; ([\d,]+) groups/.exec(ours[ours.length - 1]!.stderr);
+    const readSeconds = median(ours.map((m) => Number(/read [\d,]+ records in ([\d.]+) s/.exec(m.stderr)?.[1] ?? NaN)));
+    const groups = Number(debug?.[2]?.replace(/,/g, "") ?? NaN);
+    console.log(`${input.name}: ${fmt(lines)} ${unit}, ${fmt(bytes / 1e6)} MB, ${fmt(groups)} groups`);
+    console.log(`  ours    ${fmt(t, 2)} s end to end: ${fmt(lines / t / 1e6, 2)}M ${unit}/s, ${fmt(bytes / 1e6 / t)} MB/s; reading alone ${fmt(readSeconds, 2)} s (${fmt(lines / readSeconds / 1e6, 2)}M ${unit}/s); peak ${fmt(peak)} MB (${fmt(((peak - baseline) * 1048576) / groups)} bytes a group above the baseline)`);
     if (input.duckdb) {
       const d = median(theirs.map((m) => m.seconds));
-      line += ` | DuckDB ${fmt(d, 2)} s, ${fmt(lines / d / 1e6, 2)}M rows/s, peak ${fmt(Math.max(...theirs.map((m) => m.peakMB)))} MB | ratio ours/DuckDB ${fmt(t / d, 2)}`;
+      console.log(`  DuckDB  ${fmt(d, 2)} s end to end: ${fmt(lines / d / 1e6, 2)}M ${unit}/s, ${fmt(bytes / 1e6 / d)} MB/s; peak ${fmt(Math.max(...theirs.map((m) => m.peakMB)))} MB`);
+      console.log(`  ratio ours/DuckDB (median time): ${fmt(t / d, 2)}`);
     }
-    console.log(line);
   }
+  if (peaks.has("CSV 10M")) console.log(`\npeak memory, 10M rows / 2M rows with the same devices: ${fmt(peaks.get("CSV 10M")! / peaks.get("CSV")!, 2)}`);
 }
 
 await main();
