@@ -1,5 +1,6 @@
 import type { Zone } from "../engine/zone.js";
 import { ByteInterner } from "./byte-interner.js";
+import type { Field } from "./columns.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import { TLS_CODE, type SubmissionSink } from "./submission.js";
@@ -22,6 +23,31 @@ export interface FieldBounds {
 }
 
 const UNKNOWN_TLS = TLS_CODE.get("unknown")!;
+
+/** Empty field bounds, to be filled for each record. */
+export function fieldBounds(): FieldBounds {
+  return { timestampStart: -1, timestampEnd: -1, senderStart: -1, senderEnd: -1, tlsStart: -1, tlsEnd: -1, authStart: -1, authEnd: -1, ipStart: -1, ipEnd: -1, messagesStart: -1, messagesEnd: -1 };
+}
+
+/**
+ * Sets each field's bounds from its column (or key position), -1 for a field without one. Written
+ * out field by field: this runs for every record.
+ */
+export function setBounds(b: FieldBounds, at: Partial<Record<Field, number>>, startOf: (column: number) => number, endOf: (column: number) => number): void {
+  const { timestamp, sender, tls_version: tls, auth, client_ip: ip, messages } = at;
+  b.timestampStart = timestamp === undefined ? -1 : startOf(timestamp);
+  b.timestampEnd = timestamp === undefined ? -1 : endOf(timestamp);
+  b.senderStart = sender === undefined ? -1 : startOf(sender);
+  b.senderEnd = sender === undefined ? -1 : endOf(sender);
+  b.tlsStart = tls === undefined ? -1 : startOf(tls);
+  b.tlsEnd = tls === undefined ? -1 : endOf(tls);
+  b.authStart = auth === undefined ? -1 : startOf(auth);
+  b.authEnd = auth === undefined ? -1 : endOf(auth);
+  b.ipStart = ip === undefined ? -1 : startOf(ip);
+  b.ipEnd = ip === undefined ? -1 : endOf(ip);
+  b.messagesStart = messages === undefined ? -1 : startOf(messages);
+  b.messagesEnd = messages === undefined ? -1 : endOf(messages);
+}
 
 /**
  * The reading hot path: one record's fields as byte ranges go straight to the sink. Each distinct
@@ -59,7 +85,7 @@ export class ByteFields {
    * As accept, for a record in bytes [start, end) without a count field: everything but the
    * timestamp is looked up as one byte string, so a device's repeated records cost one lookup.
    */
-  acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
+  private acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
     const timestamp = instantFromBytes(bytes, f.timestampStart, f.timestampEnd, zone);
     if (Number.isNaN(timestamp)) return false;
     const rest = this.restBytes.intern2(bytes, start, f.timestampStart, f.timestampEnd, end);
@@ -82,8 +108,13 @@ export class ByteFields {
     return true;
   }
 
+  /** Counts the record in bytes [start, end) whose fields are at `f`; false when it must be read as text. */
+  take(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
+    return f.messagesStart < 0 ? this.acceptRecord(bytes, f, zone, line, start, end) : this.accept(bytes, f, zone, line);
+  }
+
   /** Counts the record, or returns false (having counted nothing) when it must be read as text. */
-  accept(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
+  private accept(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
     const timestamp = instantFromBytes(bytes, f.timestampStart, f.timestampEnd, zone);
     if (Number.isNaN(timestamp)) return false;
     let messages = 1;

@@ -2,7 +2,7 @@ import { parse as parseSync } from "csv-parse/sync";
 import { InputError } from "../errors.js";
 import { Zone } from "../engine/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
-import { ByteFields, type FieldBounds } from "./byte-fields.js";
+import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { eachLine } from "./lines.js";
 import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
@@ -181,7 +181,7 @@ export async function readCsv(
   // The hot path: lines without a quote, with the header's number of fields, read as byte ranges.
   const delimiterByte = delimiter.charCodeAt(0);
   const fast = new ByteFields(normalizer, sink, report, source);
-  const bounds: FieldBounds = { timestampStart: -1, timestampEnd: -1, senderStart: -1, senderEnd: -1, tlsStart: -1, tlsEnd: -1, authStart: -1, authEnd: -1, ipStart: -1, ipEnd: -1, messagesStart: -1, messagesEnd: -1 };
+  const bounds = fieldBounds();
   let starts = new Int32Array(64);
   const asText = (buffer: Buffer, start: number, end: number, number: number): void => {
     let text = buffer.toString("utf8", start, end);
@@ -205,22 +205,8 @@ export async function readCsv(
       }
     }
     if (count + 1 !== width) return asText(buffer, start, end, number);
-    const at = columns;
-    const from = (column: number | undefined): number => (column === undefined ? -1 : starts[column]!);
-    const to = (column: number | undefined): number => (column === undefined ? -1 : column < count ? starts[column + 1]! - 1 : end);
-    bounds.timestampStart = from(at.timestamp);
-    bounds.timestampEnd = to(at.timestamp);
-    bounds.senderStart = from(at.sender);
-    bounds.senderEnd = to(at.sender);
-    bounds.tlsStart = from(at.tls_version);
-    bounds.tlsEnd = to(at.tls_version);
-    bounds.authStart = from(at.auth);
-    bounds.authEnd = to(at.auth);
-    bounds.ipStart = from(at.client_ip);
-    bounds.ipEnd = to(at.client_ip);
-    bounds.messagesStart = from(at.messages);
-    bounds.messagesEnd = to(at.messages);
-    const counted = bounds.messagesStart < 0 ? fast.acceptRecord(buffer, bounds, zone, number, start, end) : fast.accept(buffer, bounds, zone, number);
+    setBounds(bounds, columns, (column) => starts[column]!, (column) => (column < count ? starts[column + 1]! - 1 : end));
+    const counted = fast.take(buffer, bounds, zone, number, start, end);
     if (!counted) asText(buffer, start, end, number);
   };
   const lines = await eachLine(bytes, line);

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { ByteFields, type FieldBounds } from "./byte-fields.js";
+import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { ByteInterner } from "./byte-interner.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { eachLine } from "./lines.js";
@@ -73,7 +73,7 @@ export async function readJsonl(
   const shapeIds = new Int32Array(MAX_KEYS);
   let shapeLength = -1;
   let shape: ColumnMap["index"] | undefined;
-  const bounds: FieldBounds = { timestampStart: -1, timestampEnd: -1, senderStart: -1, senderEnd: -1, tlsStart: -1, tlsEnd: -1, authStart: -1, authEnd: -1, ipStart: -1, ipEnd: -1, messagesStart: -1, messagesEnd: -1 };
+  const bounds = fieldBounds();
 
   /** Reads a flat object's keys and values; the number of keys, or -1 to decline the line. */
   const scan = (b: Buffer, start: number, end: number): number => {
@@ -147,14 +147,8 @@ export async function readJsonl(
     if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) {
       return slow(b.toString("utf8", start, end), number);
     }
-    const set = (position: number | undefined): [number, number] => (position === undefined ? [-1, -1] : [valueStart[position]!, valueEnd[position]!]);
-    [bounds.timestampStart, bounds.timestampEnd] = set(at.timestamp);
-    [bounds.senderStart, bounds.senderEnd] = set(at.sender);
-    [bounds.tlsStart, bounds.tlsEnd] = set(at.tls_version);
-    [bounds.authStart, bounds.authEnd] = set(at.auth);
-    [bounds.ipStart, bounds.ipEnd] = set(at.client_ip);
-    [bounds.messagesStart, bounds.messagesEnd] = set(at.messages);
-    const counted = bounds.messagesStart < 0 ? fast.acceptRecord(b, bounds, settings.zone, number, start, end) : fast.accept(b, bounds, settings.zone, number);
+    setBounds(bounds, at, (position) => valueStart[position]!, (position) => valueEnd[position]!);
+    const counted = fast.take(b, bounds, settings.zone, number, start, end);
     if (!counted) slow(b.toString("utf8", start, end), number);
   });
 }
