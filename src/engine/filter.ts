@@ -1,6 +1,6 @@
 import { BlockList, isIP } from "node:net";
 import { UsageError } from "../errors.js";
-import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, parseTlsVersion, type AuthKind, type Submission, type TlsVersion } from "../ingest/submission.js";
+import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, parseTlsVersion, type AuthKind, type TlsVersion } from "../ingest/submission.js";
 
 /** The record filters every command takes; an empty list means no filter on that field. */
 export interface FilterOptions {
@@ -37,11 +37,6 @@ export function compileSelection(options: FilterOptions): Selection {
     auth: auth.length === 0 ? ANY : (v) => authSet.has(v),
     clientIp: compileClientIpFilter(options.clientIps),
   };
-}
-
-/** True when a submission passes every filter of a selection. */
-export function selects(selection: Selection, s: Submission): boolean {
-  return selection.sender(s.sender, s.domain) && selection.tls(s.tls) && selection.auth(s.auth) && selection.clientIp(s.clientIp);
 }
 
 /** Compiles `--client-ip` alone: true for an address inside one of the blocks (or for any, with none). */

@@ -78,7 +78,7 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
   };
 }
 
-function categoryTable(aggregate: Aggregate, category: Category): HtmlTable {
+function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable {
   const senders = categoryDetails(aggregate, category);
   const values = valuesPresent(senders, category);
   return {
@@ -208,8 +208,8 @@ ${tableHtml(actionTable(aggregate))}
 <div class="chart"><h2>Authentication (share of messages)</h2><div class="canvas-box"><canvas id="auth-chart" aria-label="Share of auth kinds per ${aggregate.unit}"></canvas></div></div>
 </section>
 ${tableHtml(volume)}
-${tableHtml(categoryTable(aggregate, "tls"))}
-${tableHtml(categoryTable(aggregate, "auth"))}
+${tableHtml(categoryHtmlTable(aggregate, "tls"))}
+${tableHtml(categoryHtmlTable(aggregate, "auth"))}
 <footer>Made by smtp-auth-report on ${escapeHtml(new Date(context.generatedAt).toISOString().replace(/\.\d{3}Z$/, "Z"))}. Legacy TLS: SSL, TLS 1.0 and 1.1, or no TLS. Basic auth: LOGIN, PLAIN, CRAM-MD5, DIGEST-MD5, NTLM.</footer>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${library}</script>
