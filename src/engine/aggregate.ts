@@ -23,10 +23,32 @@ export interface Aggregate {
   range: DateRange;
   unit: PeriodUnit;
   periods: Period[];
-  /** The groups, in the export's order (see exportRows). */
-  groups: Group[];
+  /** The groups, in the export's order (see exportRows); made from `columns` when first asked for. */
+  readonly groups: Group[];
+  /** The same groups as columns of ids and numbers, for writers of millions of rows. */
+  columns: GroupColumns;
   /** Failed logins per client address in the range; undefined when no input could record them. */
   failedLogins: Map<string, number> | undefined;
+}
+
+/** The groups of an aggregate as columns: ids into the value lists, and numbers. */
+export interface GroupColumns {
+  size: number;
+  /** Index into Aggregate.periods. */
+  period: Int32Array;
+  /** Index into senders and domains. */
+  sender: Int32Array;
+  /** Index into clientIps. */
+  clientIp: Int32Array;
+  /** Index into TLS_VERSIONS and AUTH_KINDS. */
+  tls: Uint8Array;
+  auth: Uint8Array;
+  messages: Float64Array;
+  firstSeen: Float64Array;
+  lastSeen: Float64Array;
+  senders: readonly string[];
+  domains: readonly string[];
+  clientIps: readonly string[];
 }
 
 /** An aggregator's groups and interned values as plain data (see snapshot and absorb). */
@@ -319,7 +341,7 @@ export class SubmissionAggregator implements SubmissionSink {
       const pair = Math.floor(key / (32 * BUCKETS));
       rolled.add((pair * BUCKETS + p) * 32 + low, g.messages[i]!, g.first[i]!, g.last[i]!);
     }
-    const groups = this.sortedGroups(rolled, periods);
+    const columns = this.sortedColumns(rolled, periods);
     let failedLogins: Map<string, number> | undefined;
     if (this.failed !== undefined) {
       failedLogins = new Map();
@@ -330,14 +352,21 @@ export class SubmissionAggregator implements SubmissionSink {
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
       }
     }
-    return { range, unit: this.calendar.unit, periods, groups, failedLogins };
+    let groups: Group[] | undefined;
+    return {
+      range, unit: this.calendar.unit, periods, columns, failedLogins,
+      get groups(): Group[] {
+        groups ??= groupObjects(columns, periods);
+        return groups;
+      },
+    };
   }
 
   /**
-   * The period groups as objects in the export's order (period label, sender, domain, TLS, auth,
+   * The period groups as columns in the export's order (period label, sender, domain, TLS, auth,
    * client IP, by plain string comparison), sorted on ranks of the distinct values.
    */
-  private sortedGroups(rolled: GroupTable, periods: Period[]): Group[] {
+  private sortedColumns(rolled: GroupTable, periods: Period[]): GroupColumns {
     const rankOf = (values: string[], compare: (a: number, b: number) => number): Float64Array => {
       const order = Array.from(values, (_, i) => i).sort(compare);
       const rank = new Float64Array(values.length);
@@ -360,15 +389,37 @@ export class SubmissionAggregator implements SubmissionSink {
       secondary[i] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * PAIRS + ipRank[this.pairIp[pair]!]!;
     }
     const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => primary[a]! - primary[b]! || secondary[a]! - secondary[b]!);
-    return order.map((i) => {
+    const columns: GroupColumns = {
+      size, period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
+      messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size),
+      senders: this.senders, domains: this.domains, clientIps: this.ips,
+    };
+    order.forEach((i, row) => {
       const key = rolled.keys[i]!;
       const pair = Math.floor(key / (32 * BUCKETS));
-      const sender = this.pairSender[pair]!;
-      return {
-        period: periods[Math.floor(key / 32) % BUCKETS]!, sender: this.senders[sender]!, domain: this.domains[sender]!,
-        tls: TLS_VERSIONS[Math.floor(key / 4) % 8]!, auth: AUTH_KINDS[key % 4]!, clientIp: this.ips[this.pairIp[pair]!]!,
-        messages: rolled.messages[i]!, firstSeen: rolled.first[i]!, lastSeen: rolled.last[i]!,
-      };
+      columns.period[row] = Math.floor(key / 32) % BUCKETS;
+      columns.sender[row] = this.pairSender[pair]!;
+      columns.clientIp[row] = this.pairIp[pair]!;
+      columns.tls[row] = Math.floor(key / 4) % 8;
+      columns.auth[row] = key % 4;
+      columns.messages[row] = rolled.messages[i]!;
+      columns.firstSeen[row] = rolled.first[i]!;
+      columns.lastSeen[row] = rolled.last[i]!;
     });
+    return columns;
   }
+
+}
+
+/** The groups as objects, made from the columns. */
+function groupObjects(c: GroupColumns, periods: Period[]): Group[] {
+  const groups = new Array<Group>(c.size);
+  for (let i = 0; i < c.size; i++) {
+    const sender = c.sender[i]!;
+    groups[i] = {
+      period: periods[c.period[i]!]!, sender: c.senders[sender]!, domain: c.domains[sender]!, tls: TLS_VERSIONS[c.tls[i]!]!, auth: AUTH_KINDS[c.auth[i]!]!,
+      clientIp: c.clientIps[c.clientIp[i]!]!, messages: c.messages[i]!, firstSeen: c.firstSeen[i]!, lastSeen: c.lastSeen[i]!,
+    };
+  }
+  return groups;
 }

@@ -1,4 +1,5 @@
 import type { Aggregate } from "../engine/aggregate.js";
+import { AUTH_KINDS, TLS_VERSIONS } from "../ingest/submission.js";
 import {
   CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
   volumeSeries, type Category, type Summary,
@@ -21,23 +22,21 @@ export function exportTable(aggregate: Aggregate): Rows {
 }
 
 /**
- * The detailed report as CSV chunks, written directly: it can run to millions of rows. Rows come in
- * period and sender order, so a text cell is quoted only when it differs from the row before; TLS
- * versions, auth kinds, periods and instants never need quotes.
+ * The detailed report as CSV chunks, written straight from the aggregate's columns: it can run to
+ * millions of rows. Each distinct sender, domain and address is quoted once; TLS versions, auth
+ * kinds, periods and instants never need quotes.
  */
 export function* exportCsv(aggregate: Aggregate, excelSafe: boolean): Generator<string> {
+  const c = aggregate.columns;
+  const cells = (values: readonly string[]): string[] => values.map((v) => csvCell(v, excelSafe));
+  const senders = cells(c.senders);
+  const domains = cells(c.domains);
+  const ips = cells(c.clientIps);
+  const periods = aggregate.periods.map((p) => p.label);
   let lines = [EXPORT_COLUMNS.join(",")];
-  let sender = "";
-  let domain = "";
-  let ip = "";
-  let senderCell = "";
-  let domainCell = "";
-  let ipCell = "";
-  for (const g of exportRows(aggregate)) {
-    if (g.sender !== sender) senderCell = csvCell((sender = g.sender), excelSafe);
-    if (g.domain !== domain) domainCell = csvCell((domain = g.domain), excelSafe);
-    if (g.clientIp !== ip) ipCell = csvCell((ip = g.clientIp), excelSafe);
-    lines.push(`${g.period.label},${senderCell},${domainCell},${g.tls},${g.auth},${ipCell},${g.messages},${isoInstant(g.firstSeen)},${isoInstant(g.lastSeen)}`);
+  for (let i = 0; i < c.size; i++) {
+    const sender = c.sender[i]!;
+    lines.push(`${periods[c.period[i]!]},${senders[sender]},${domains[sender]},${TLS_VERSIONS[c.tls[i]!]},${AUTH_KINDS[c.auth[i]!]},${ips[c.clientIp[i]!]},${c.messages[i]},${isoInstant(c.firstSeen[i]!)},${isoInstant(c.lastSeen[i]!)}`);
     if (lines.length === 8192) {
       yield `${lines.join("\n")}\n`;
       lines = [];
