@@ -86,8 +86,17 @@ export function createAggregator(spec: AggregatorSpec): SubmissionAggregator {
 const BUCKETS = 4_194_304;
 const PAIRS = 67_108_864;
 
+/** Rows of groups: numeric keys with messages, first and last seen. */
+interface GroupRows {
+  readonly size: number;
+  keys: Float64Array;
+  messages: Float64Array;
+  first: Float64Array;
+  last: Float64Array;
+}
+
 /** Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). */
-class GroupTable {
+class GroupTable implements GroupRows {
   private readonly index = new NumberIndex();
   keys = new Float64Array(1024);
   messages = new Float64Array(1024);
@@ -331,17 +340,23 @@ export class SubmissionAggregator implements SubmissionSink {
       return at;
     };
     // Roll buckets up into periods: the same packing, with the period's index in place of the bucket.
-    const rolled = new GroupTable();
+    // Hours and days are their own buckets, so nothing merges and no lookup is needed.
     const g = this.groups;
+    const merging = this.calendar.unit === "week" || this.calendar.unit === "month";
+    const rolled: GroupRows = merging ? new GroupTable() : { size: 0, keys: new Float64Array(g.size), messages: g.messages, first: g.first, last: g.last };
+    const kept: number[] = [];
     for (let i = 0; i < g.size; i++) {
       const key = g.keys[i]!;
-      const low = key % 32;
       const p = place(Math.floor(key / 32) % BUCKETS);
       if (p < 0) continue;
-      const pair = Math.floor(key / (32 * BUCKETS));
-      rolled.add((pair * BUCKETS + p) * 32 + low, g.messages[i]!, g.first[i]!, g.last[i]!);
+      const periodKey = (Math.floor(key / (32 * BUCKETS)) * BUCKETS + p) * 32 + (key % 32);
+      if (rolled instanceof GroupTable) rolled.add(periodKey, g.messages[i]!, g.first[i]!, g.last[i]!);
+      else {
+        rolled.keys[i] = periodKey;
+        kept.push(i);
+      }
     }
-    const columns = this.sortedColumns(rolled, periods);
+    const columns = this.sortedColumns(rolled, periods, merging ? undefined : kept);
     let failedLogins: Map<string, number> | undefined;
     if (this.failed !== undefined) {
       failedLogins = new Map();
@@ -366,7 +381,7 @@ export class SubmissionAggregator implements SubmissionSink {
    * The period groups as columns in the export's order (period label, sender, domain, TLS, auth,
    * client IP, by plain string comparison), sorted on ranks of the distinct values.
    */
-  private sortedColumns(rolled: GroupTable, periods: Period[]): GroupColumns {
+  private sortedColumns(rolled: GroupRows, periods: Period[], rows?: number[]): GroupColumns {
     const rankOf = (values: string[], compare: (a: number, b: number) => number): Float64Array => {
       const order = Array.from(values, (_, i) => i).sort(compare);
       const rank = new Float64Array(values.length);
@@ -379,16 +394,18 @@ export class SubmissionAggregator implements SubmissionSink {
     const ipRank = rankOf(this.ips, (a, b) => text(this.ips[a]!, this.ips[b]!));
     const tlsRank = rankOf([...TLS_VERSIONS], (a, b) => text(TLS_VERSIONS[a]!, TLS_VERSIONS[b]!));
     const authRank = rankOf([...AUTH_KINDS], (a, b) => text(AUTH_KINDS[a]!, AUTH_KINDS[b]!));
-    const size = rolled.size;
+    // Without a list of rows, every row of the table counts.
+    const at = rows ?? Array.from({ length: rolled.size }, (_, i) => i);
+    const size = at.length;
     const primary = new Float64Array(size);
     const secondary = new Float64Array(size);
-    for (let i = 0; i < size; i++) {
-      const key = rolled.keys[i]!;
+    for (let r = 0; r < size; r++) {
+      const key = rolled.keys[at[r]!]!;
       const pair = Math.floor(key / (32 * BUCKETS));
-      primary[i] = periodRank[Math.floor(key / 32) % BUCKETS]! * PAIRS + senderRank[this.pairSender[pair]!]!;
-      secondary[i] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * PAIRS + ipRank[this.pairIp[pair]!]!;
+      primary[r] = periodRank[Math.floor(key / 32) % BUCKETS]! * PAIRS + senderRank[this.pairSender[pair]!]!;
+      secondary[r] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * PAIRS + ipRank[this.pairIp[pair]!]!;
     }
-    const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => primary[a]! - primary[b]! || secondary[a]! - secondary[b]!);
+    const order = Array.from({ length: size }, (_, r) => r).sort((a, b) => primary[a]! - primary[b]! || secondary[a]! - secondary[b]!).map((r) => at[r]!);
     const columns: GroupColumns = {
       size, period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
       messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size),
