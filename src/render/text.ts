@@ -24,14 +24,20 @@ export function percentText(value: number): string {
 const dayTexts = new Map<number, string>();
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 
+// Rows come in day order mostly: the last day's text is kept beside the cache of all days.
+let lastDay = NaN;
+let lastDate = "";
+
 /** An instant as ISO 8601 in UTC to the second: `2026-11-20T14:03:12Z` (days are formatted once). */
 export function isoInstant(ms: number): string {
   const day = Math.floor(ms / 86_400_000);
-  let date = dayTexts.get(day);
+  let date = day === lastDay ? lastDate : dayTexts.get(day);
   if (date === undefined) {
     date = new Date(day * 86_400_000).toISOString().slice(0, 11);
     dayTexts.set(day, date);
   }
+  lastDay = day;
+  lastDate = date;
   const seconds = Math.floor((ms - day * 86_400_000) / 1000);
   return `${date}${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}Z`;
 }
