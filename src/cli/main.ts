@@ -22,7 +22,16 @@ export function buildProgram(): Command {
   const program = new Command("smtp-auth-report")
     .description("Who still submits mail with SMTP AUTH, Basic authentication or legacy TLS: reports from your own logs.")
     .version(version())
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText("after", `
+Examples:
+  smtp-auth-report summary 'logs/*.csv.gz'                 who used SMTP AUTH in the last 7 days of the logs
+  smtp-auth-report tls --details --tls legacy mail.jsonl     senders still on TLS 1.0/1.1 or no TLS
+  smtp-auth-report auth /var/log/mail.log --from -30d        Basic vs OAuth from a Postfix log
+  smtp-auth-report export logs/*.csv -o week.csv --fail-on any   for cron: exit 3 while anything needs action
+  smtp-auth-report report logs/*.csv --output report.html     a page to mail to managers
+
+Exit codes: 0 done, 1 input cannot be read, 2 usage error, 3 --fail-on found such use.`);
   for (const command of [summaryCommand(), volumeCommand(), tlsCommand(), authCommand(), exportCommand(), reportCommand()]) program.addCommand(command);
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

@@ -10,7 +10,7 @@ import { expandInputs, INPUT_FORMATS, type InputFormat } from "../ingest/open.js
 import { readInputs } from "../ingest/read.js";
 import { progressFor } from "./progress.js";
 import type { ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, thousands } from "../render/text.js";
+import { escapeTerminal, rangeText, thousands } from "../render/text.js";
 
 /** The options every command takes, as commander hands them over. */
 export interface CommonOptions {
@@ -140,6 +140,12 @@ export function failOnCode(aggregate: Aggregate, failOn: CommonOptions["failOn"]
   const what = failOn === "legacy-tls" ? "legacy TLS" : failOn === "basic-auth" ? "Basic auth" : "legacy TLS or Basic auth";
   process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${thousands(senders.size)} ${senders.size === 1 ? "sender" : "senders"} used ${what} in the range\n`);
   return 3;
+}
+
+/** Says on stderr that the range holds no submissions, for outputs that cannot say it themselves (CSV, JSON). */
+export function noteEmptyRange(aggregate: Aggregate, quiet: boolean | undefined): void {
+  if (quiet || aggregate.columns.size > 0) return;
+  process.stderr.write(`smtp-auth-report: no submissions from ${rangeText(aggregate.range)} with these filters; the output has its header only\n`);
 }
 
 /** Prints the one-line summary of skipped records and unknown spellings on stderr, last. */

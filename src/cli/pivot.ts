@@ -6,7 +6,7 @@ import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
 import { categoryDetailsTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
-import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "./options.js";
+import { addCommonOptions, checkFormat, failOnCode, noteEmptyRange, reportSkipped, runQuery, type CommonOptions } from "./options.js";
 import { painter, writeOutput } from "./output.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;
@@ -78,6 +78,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
     }
     await writeOutput(text, options.output);
+    if (format === "csv" || format === "json") noteEmptyRange(aggregate, options.quiet);
     process.exitCode = failOnCode(aggregate, options.failOn);
     reportSkipped(report, options.quiet);
   });

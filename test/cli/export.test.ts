@@ -170,6 +170,7 @@ describe("export", () => {
     const run = runCli(["export", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-31"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${HEADER}\n`);
+    expect(run.stderr).toBe("smtp-auth-report: no submissions from 2025-01-01 to 2025-01-31 (31 days, UTC) with these filters; the output has its header only\n");
   });
 });
 

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
-import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { addCommonOptions, checkFormat, failOnCode, noteEmptyRange, reportSkipped, runQuery, type CommonOptions } from "../options.js";
 import { writeOutput } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;
@@ -28,6 +28,7 @@ export function exportCommand(): Command {
       const { aggregate, report } = await runQuery(files, options);
       const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
+      noteEmptyRange(aggregate, options.quiet);
       process.exitCode = failOnCode(aggregate, options.failOn);
       reportSkipped(report, options.quiet);
     });
