@@ -1,4 +1,5 @@
-import { SingleBar } from "cli-progress";
+import type { SingleBar as SingleBarType } from "cli-progress";
+import { createRequire } from "node:module";
 import { stat } from "node:fs/promises";
 import type { InputSource } from "../ingest/open.js";
 
@@ -18,6 +19,8 @@ export async function progressFor(sources: InputSource[], quiet: boolean): Promi
   const sizes = await Promise.all(sources.map((s) => stat(s.path!).then((st) => st.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total < WORTH_A_BAR) return none;
+  // Loaded only when a bar is shown.
+  const { SingleBar } = createRequire(import.meta.url)("cli-progress") as { SingleBar: typeof SingleBarType };
   const bar = new SingleBar({
     stream: process.stderr,
     format: "reading {bar} {percentage}% | {done}/{all} MB | {eta_formatted} left",

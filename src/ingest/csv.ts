@@ -1,4 +1,5 @@
-import { parse as parseSync } from "csv-parse/sync";
+import type { parse as parseType } from "csv-parse/sync";
+import { createRequire } from "node:module";
 import { InputError } from "../errors.js";
 import { Zone } from "../engine/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
@@ -117,8 +118,12 @@ function quoteCount(text: string): number {
   return count;
 }
 
+// csv-parse is loaded at the first record with a quote (many logs have none).
+let parseSync: typeof parseType | undefined;
+
 /** One record with quotes, read by csv-parse; undefined when it is not valid CSV. */
 function parseQuoted(text: string, delimiter: string): string[] | undefined {
+  parseSync ??= (createRequire(import.meta.url)("csv-parse/sync") as { parse: typeof parseType }).parse;
   try {
     const records = parseSync(text, { delimiter, relax_quotes: true, relax_column_count: true, record_delimiter: ["\n", "\r\n"] }) as string[][];
     return records.length === 1 ? records[0] : records.length === 0 ? [""] : undefined;

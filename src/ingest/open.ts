@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { glob, isDynamicPattern } from "tinyglobby";
 import { InputError, UsageError } from "../errors.js";
 
 /** One input: a file path, or standard input (`path` undefined). */
@@ -28,7 +27,8 @@ export async function expandInputs(args: string[], stdinIsTerminal: boolean): Pr
       continue;
     }
     const exists = await stat(arg).then((s) => s, () => undefined);
-    if (exists === undefined && isDynamicPattern(arg)) {
+    const { glob, isDynamicPattern } = exists === undefined ? await import("tinyglobby") : { glob: undefined, isDynamicPattern: () => false };
+    if (exists === undefined && isDynamicPattern(arg) && glob !== undefined) {
       const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
       if (matches.length === 0) throw new InputError(`${arg}: no file matches this pattern`);
       for (const path of matches) sources.push({ name: path, path });

@@ -1,4 +1,5 @@
-import asciichart from "asciichart";
+import { createRequire } from "node:module";
+import type asciichartType from "asciichart";
 import type { ChalkInstance } from "chalk";
 import type { Period, PeriodUnit } from "../engine/period.js";
 import { percent, type Series } from "../engine/views.js";
@@ -43,6 +44,8 @@ const LINE_STYLES: string[][] = [
 ];
 const PALETTE = ["cyan", "yellow", "magenta", "green", "blue", "red", "white", "gray", "cyanBright"];
 const HEIGHT = 10;
+// Loaded when a chart is drawn, not at every start.
+const require = createRequire(import.meta.url);
 
 /**
  * A line chart with asciichart: a title line, a y-axis with values, an x-axis with period labels,
@@ -82,7 +85,7 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
     const points = values[i]!.flatMap((v) => new Array<number>(columnsPerGroup).fill(v));
     points.push(points[points.length - 1]!);
     const style = colored ? LINE_STYLES[0]! : LINE_STYLES[i % LINE_STYLES.length]!;
-    const plot = asciichart.plot(points, {
+    const plot = (require("asciichart") as typeof asciichartType).plot(points, {
       min: 0, max, height, offset: 2, symbols: [...AXIS, ...style] as Symbols,
       format: (x) => yLabel(x).padStart(labelWidth),
     }).split("\n");

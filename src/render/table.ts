@@ -1,4 +1,5 @@
-import Table from "cli-table3";
+import { createRequire } from "node:module";
+import type TableType from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import { displayWidth, truncate, type Align } from "./layout.js";
 import { thousands } from "./text.js";
@@ -21,6 +22,9 @@ export interface TableSpec {
   /** Columns that may be left out, in this order, when shortening is not enough. */
   droppable?: number[];
 }
+
+// Loaded when a table is drawn, not at every start (the CSV and JSON outputs never need it).
+const require = createRequire(import.meta.url);
 
 const MIN_TEXT = 12;
 const MIN_HEADER = 6;
@@ -67,6 +71,7 @@ export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance
   }
   const fit = (row: string[]): string[] => kept.map((c) => truncate(row[c] ?? "", widths[c]!));
 
+  const Table = require("cli-table3") as typeof TableType;
   const table = new Table({
     head: fit(spec.header).map((h) => paint.bold(h)),
     colAligns: kept.map((c) => (spec.align[c] === "right" ? "right" : "left")),
