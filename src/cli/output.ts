@@ -7,10 +7,10 @@ import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 import { InputError } from "../errors.js";
 
 /**
- * Writes a command's output, a string or chunks of one: to standard output, or atomically to `path`
+ * Writes a command's output, a string or chunks (text or bytes): to standard output, or atomically to `path`
  * (a temporary file beside it, renamed into place when complete, removed if anything fails).
  */
-export async function writeOutput(text: string | Iterable<string>, path: string | undefined): Promise<void> {
+export async function writeOutput(text: string | Iterable<string | Uint8Array>, path: string | undefined): Promise<void> {
   const chunks = typeof text === "string" ? [text] : text;
   if (path === undefined || path === "-") {
     for (const chunk of chunks) {
@@ -24,7 +24,10 @@ export async function writeOutput(text: string | Iterable<string>, path: string 
     // Synchronous writes: nothing else runs meanwhile, and they skip a promise per chunk.
     const file = openSync(temporary, "w");
     try {
-      for (const chunk of chunks) writeSync(file, chunk);
+      for (const chunk of chunks) {
+        const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+        for (let done = 0; done < bytes.length; ) done += writeSync(file, bytes, done);
+      }
     } finally {
       closeSync(file);
     }
