@@ -6,6 +6,7 @@ import { checkRangeOrder, resolveBound } from "../engine/range.js";
 import { needsAction } from "../engine/views.js";
 import { Zone } from "../engine/zone.js";
 import { parseColumnMaps } from "../ingest/columns.js";
+import { AUTH_KINDS, TLS_VERSIONS } from "../ingest/submission.js";
 import { expandInputs, INPUT_FORMATS, type InputFormat } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import { progressFor } from "./progress.js";
@@ -122,7 +123,7 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
   const aggregate = aggregator.finish();
   if (options.debug) {
     const seconds = (read - started) / 1000;
-    process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.groups.length)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
+    process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
   }
   return { aggregate, report };
 }
@@ -130,11 +131,13 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
 /** The exit code `--fail-on` asks for (3 when the range holds such use), with its reason on stderr. */
 export function failOnCode(aggregate: Aggregate, failOn: CommonOptions["failOn"]): number {
   if (failOn === undefined) return 0;
+  // Read from the columns: group objects are not needed (an export may have millions).
+  const legacy = TLS_VERSIONS.map((v) => failOn !== "basic-auth" && needsAction("tls", v));
+  const basic = AUTH_KINDS.map((v) => failOn !== "legacy-tls" && needsAction("auth", v));
+  const c = aggregate.columns;
   const senders = new Set<string>();
-  for (const g of aggregate.groups) {
-    const legacy = failOn !== "basic-auth" && needsAction("tls", g.tls);
-    const basic = failOn !== "legacy-tls" && needsAction("auth", g.auth);
-    if (legacy || basic) senders.add(g.sender);
+  for (let i = 0; i < c.size; i++) {
+    if (legacy[c.tls[i]!] || basic[c.auth[i]!]) senders.add(c.senders[c.sender[i]!]!);
   }
   if (senders.size === 0) return 0;
   const what = failOn === "legacy-tls" ? "legacy TLS" : failOn === "basic-auth" ? "Basic auth" : "legacy TLS or Basic auth";
