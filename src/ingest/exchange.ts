@@ -1,5 +1,5 @@
 import { splitCsvLine } from "./csv.js";
-import { lineBatches } from "./lines.js";
+import { eachLine } from "./lines.js";
 import type { ReadReport } from "./read-report.js";
 import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "./submission.js";
 
@@ -36,89 +36,86 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   const sessions = new Map<string, Session>();
   let columns: Columns | undefined;
   let fileHasTls = false;
-  let lineNumber = 0;
-  for await (const batch of lineBatches(bytes)) {
-    for (const rawLine of batch) {
-      lineNumber++;
-      const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
-      if (line.startsWith("#")) {
-        if (line.startsWith("#Fields:")) columns = fieldColumns(splitCsvLine(line.slice(8).trim()), source, lineNumber, report);
-        continue;
-      }
-      if (line === "" || columns === undefined) continue;
-      const cells = splitCsvLine(line);
-      const id = cells[columns.session] ?? "";
-      const event = cells[columns.event] ?? "";
-      const data = cells[columns.data] ?? "";
-      const context = cells[columns.context] ?? "";
-      if (event === "+") {
-        sessions.set(id, { auth: "unknown", user: "", authenticated: false, observed: true });
-        continue;
-      }
-      let session = sessions.get(id);
-      if (event === "-") {
-        sessions.delete(id);
-        continue;
-      }
-      if (session === undefined) {
-        session = { auth: "unknown", user: "", authenticated: false, observed: false };
-        sessions.set(id, session);
-      }
-      const timestamp = Date.parse(cells[columns.time] ?? "");
-      if (event === "*") {
-        const tls = TLS_NEGOTIATED.exec(context) ?? TLS_NEGOTIATED.exec(data);
-        if (tls) {
-          session.tls = parseTlsVersion(tls[1]!) ?? "unknown";
-          if (!fileHasTls) {
-            fileHasTls = true;
-            sink.settle("none");
-          }
-        } else if (context === "authenticated" && data !== "") {
-          session.user = data;
-          session.authenticated = true;
-        } else {
-          const named = /User Name: ?([^\s,]+)/.exec(`${data} ${context}`);
-          if (named) session.user = named[1]!;
-        }
-        continue;
-      }
-      if (event === "<") {
-        const command = data.trimStart().toUpperCase();
-        if (command.startsWith("AUTH ")) session.auth = parseAuthKind(data.trim().split(/\s+/)[1] ?? "");
-        else if (command.startsWith("MAIL FROM:")) {
-          const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
-          session.mail = { address, timestamp };
-        }
-        continue;
-      }
-      if (event !== ">") continue;
-      if (data.startsWith("235")) {
-        session.authenticated = true;
-        continue;
-      }
-      if (data.startsWith("535")) {
-        sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
-        continue;
-      }
-      const mail = session.mail;
-      if (mail === undefined) continue;
-      session.mail = undefined;
-      if (!data.startsWith("2") || !session.authenticated) continue;
-      if (Number.isNaN(mail.timestamp)) {
-        report.skip(source, lineNumber, `date-time ${JSON.stringify(cells[columns.time] ?? "")} not understood`);
-        continue;
-      }
-      const sender = (session.user || mail.address).toLowerCase();
-      if (sender === "") continue;
-      const submission = {
-        timestamp: mail.timestamp, sender, domain: domainOf(sender), tls: session.tls ?? (session.observed && fileHasTls ? "none" : "unknown") as TlsVersion,
-        auth: session.auth, clientIp: endpointAddress(cells[columns.remote] ?? ""), messages: 1,
-      };
-      report.records++;
-      if (session.observed && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
-      else sink.add(submission);
+  await eachLine(bytes, (buffer, start, end, lineNumber) => {
+    const rawLine = buffer.toString("utf8", start, end);
+    const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
+    if (line.startsWith("#")) {
+      if (line.startsWith("#Fields:")) columns = fieldColumns(splitCsvLine(line.slice(8).trim()), source, lineNumber, report);
+      return;
     }
-  }
+    if (line === "" || columns === undefined) return;
+    const cells = splitCsvLine(line);
+    const id = cells[columns.session] ?? "";
+    const event = cells[columns.event] ?? "";
+    const data = cells[columns.data] ?? "";
+    const context = cells[columns.context] ?? "";
+    if (event === "+") {
+      sessions.set(id, { auth: "unknown", user: "", authenticated: false, observed: true });
+      return;
+    }
+    let session = sessions.get(id);
+    if (event === "-") {
+      sessions.delete(id);
+      return;
+    }
+    if (session === undefined) {
+      session = { auth: "unknown", user: "", authenticated: false, observed: false };
+      sessions.set(id, session);
+    }
+    const timestamp = Date.parse(cells[columns.time] ?? "");
+    if (event === "*") {
+      const tls = TLS_NEGOTIATED.exec(context) ?? TLS_NEGOTIATED.exec(data);
+      if (tls) {
+        session.tls = parseTlsVersion(tls[1]!) ?? "unknown";
+        if (!fileHasTls) {
+          fileHasTls = true;
+          sink.settle("none");
+        }
+      } else if (context === "authenticated" && data !== "") {
+        session.user = data;
+        session.authenticated = true;
+      } else {
+        const named = /User Name: ?([^\s,]+)/.exec(`${data} ${context}`);
+        if (named) session.user = named[1]!;
+      }
+      return;
+    }
+    if (event === "<") {
+      const command = data.trimStart().toUpperCase();
+      if (command.startsWith("AUTH ")) session.auth = parseAuthKind(data.trim().split(/\s+/)[1] ?? "");
+      else if (command.startsWith("MAIL FROM:")) {
+        const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
+        session.mail = { address, timestamp };
+      }
+      return;
+    }
+    if (event !== ">") return;
+    if (data.startsWith("235")) {
+      session.authenticated = true;
+      return;
+    }
+    if (data.startsWith("535")) {
+      sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
+      return;
+    }
+    const mail = session.mail;
+    if (mail === undefined) return;
+    session.mail = undefined;
+    if (!data.startsWith("2") || !session.authenticated) return;
+    if (Number.isNaN(mail.timestamp)) {
+      report.skip(source, lineNumber, `date-time ${JSON.stringify(cells[columns.time] ?? "")} not understood`);
+      return;
+    }
+    const sender = (session.user || mail.address).toLowerCase();
+    if (sender === "") return;
+    const submission = {
+      timestamp: mail.timestamp, sender, domain: domainOf(sender), tls: session.tls ?? (session.observed && fileHasTls ? "none" : "unknown") as TlsVersion,
+      auth: session.auth, clientIp: endpointAddress(cells[columns.remote] ?? ""), messages: 1,
+    };
+    report.records++;
+    if (session.observed && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
+    else sink.add(submission);
+  });
   sink.settle(fileHasTls ? "none" : "unknown");
 }
 

@@ -4,7 +4,7 @@ import {
   valuesPresent, volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { CHART_SERIES } from "./pivots.js";
-import { localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -61,7 +61,6 @@ ${body}
 
 const number = (n: number): { text: string; sort: number } => ({ text: thousands(n), sort: n });
 const share = (part: number, whole: number): { text: string; sort: number } => ({ text: `${percentText(percent(part, whole))} %`, sort: percent(part, whole) });
-const domainName = (domain: string): string => (domain === "" ? "(none)" : domain);
 
 /** The chart data: labels per period and one dataset per series, as Chart.js takes them. */
 function chartData(aggregate: Aggregate, category: Category | "volume") {
@@ -71,7 +70,7 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
   return {
     labels: aggregate.periods.map((p) => p.label),
     datasets: series.map((s, i) => ({
-      label: category === "volume" ? domainName(s.name) : s.name,
+      label: category === "volume" ? domainLabel(s.name) : s.name,
       color: (category === "volume" ? undefined : SERIES_COLORS[s.name]) ?? PALETTE[i % PALETTE.length],
       values: category === "volume" ? s.values : s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
     })),
@@ -88,7 +87,7 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
     rows: senders.map((s) => ({
       flagged: senderNeedsAction(s, category),
       cells: [
-        s.sender, domainName(s.domain),
+        s.sender, domainLabel(s.domain),
         ...values.map((v) => {
           const t = talliesOf(s, category).get(v);
           return t === undefined ? { text: "", sort: 0 } : share(t.messages, s.messages);
@@ -146,7 +145,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     id: "volume-table",
     caption: "Sending volume by sender",
     columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
-    rows: senders.map((s) => ({ cells: [s.sender, domainName(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
+    rows: senders.map((s) => ({ cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
   };
   const data = { volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth") };
   const range = rangeText(aggregate.range);

@@ -6,7 +6,7 @@ import {
 import { renderChart, type Metric, type Terminal } from "./chart.js";
 import type { Align } from "./layout.js";
 import { naturalWidth, renderTable } from "./table.js";
-import { escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** Charts show this many series unless `--top` says otherwise; the rest is summed as `other`. */
 export const CHART_SERIES = 8;
@@ -17,7 +17,6 @@ const VALUE_COLORS: Record<string, string> = {
   none: "magenta", unknown: "gray", basic: "yellow", oauth: "green",
 };
 
-const domainName = (domain: string): string => (domain === "" ? "(none)" : domain);
 /** Messages and their share in one cell of a wide table: `61  100.00%`. */
 const shareCell = (messages: number, whole: number): string => `${thousands(messages)}  ${percentText(percent(messages, whole))}%`;
 
@@ -44,7 +43,7 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
   const cell = (v: number, whole: number): string => (metric === "percent" ? `${percentText(percent(v, whole))} %` : thousands(v));
   return renderTable({
     title: `${title}, ${rangeText(aggregate.range)}`,
-    header: ["period", ...series.map((s) => escapeTerminal(domainName(s.name))), "total"],
+    header: ["period", ...series.map((s) => escapeTerminal(domainLabel(s.name))), "total"],
     align: ["left", ...series.map((): Align => "right"), "right"],
     rows: aggregate.periods.map((p, i) => [p.label, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
     totals: ["total", ...series.map((s) => cell(s.total, all)), thousands(all)],
@@ -74,7 +73,7 @@ export function volumeDetailsText(aggregate: Aggregate, top: number | undefined,
     title: `Sending volume by sender, ${rangeText(aggregate.range)}`,
     header: ["sender", "domain", "messages", "share", "first seen", "last seen"],
     align: ["left", "left", "right", "right", "left", "left"],
-    rows: shown.map((s) => [escapeTerminal(s.sender), escapeTerminal(domainName(s.domain)), thousands(s.messages), `${percentText(percent(s.messages, all))} %`, localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)]),
+    rows: shown.map((s) => [escapeTerminal(s.sender), escapeTerminal(domainLabel(s.domain)), thousands(s.messages), `${percentText(percent(s.messages, all))} %`, localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)]),
     totals: senders.length === 0 ? undefined : [`total (${thousands(senders.length)})`, "", thousands(all), "100.00 %", localTime(first, aggregate.range), localTime(last, aggregate.range)],
     leftOut: senders.length - shown.length,
     shrinkable: [0, 1],
@@ -101,7 +100,7 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
       const tallies = talliesOf(s, category);
       return [
         `${flagged.has(r) ? "! " : "  "}${escapeTerminal(s.sender)}`,
-        escapeTerminal(domainName(s.domain)),
+        escapeTerminal(domainLabel(s.domain)),
         ...values.map((v) => (tallies.has(v) ? cell(tallies.get(v)!.messages, s.messages) : "")),
         thousands(s.messages),
         localTime(s.lastSeen, aggregate.range),

@@ -68,3 +68,8 @@ export function rangeText(range: DateRange): string {
 export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
   return { from: isoInstant(range.from), to: isoInstant(range.to), timezone: range.zone.name };
 }
+
+/** A domain as people read it: `(none)` for senders without one. */
+export function domainLabel(domain: string): string {
+  return domain === "" ? "(none)" : domain;
+}
