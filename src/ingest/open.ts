@@ -83,11 +83,11 @@ export function isGzip(head: Buffer): boolean {
 }
 
 /**
- * Bytes [start, end) of a file, for reading it in parts. `opened` is the stream already opened on it
- * for peeking: it is closed, and the part is read afresh.
+ * Bytes [start, end) of a file, for reading it in parts. `close` closes the stream already opened on
+ * it for peeking; the part is read afresh.
  */
-export async function* fileBytes(path: string, start: number, end: number, opened: AsyncGenerator<Buffer> | undefined, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
-  await opened?.return(undefined);
+export async function* fileBytes(path: string, start: number, end: number, close: (() => Promise<void>) | undefined, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
+  await close?.();
   for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
     onBytes(chunk.length);
     yield chunk;
@@ -139,7 +139,7 @@ export function detectFormat(head: Buffer, source: string): InputFormat {
 }
 
 /** Collects the first chunks of a byte stream until there is enough to detect its format. */
-export async function peek(chunks: AsyncGenerator<Buffer>, bytes = 65_536): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+export async function peek(chunks: AsyncGenerator<Buffer>, bytes = 65_536): Promise<{ head: Buffer; all: AsyncGenerator<Buffer>; close: () => Promise<void> }> {
   const seen: Buffer[] = [];
   let size = 0;
   let done = false;
@@ -157,5 +157,6 @@ export async function peek(chunks: AsyncGenerator<Buffer>, bytes = 65_536): Prom
     if (head.length > 0) yield head;
     if (!done) yield* chunks;
   })();
-  return { head, all };
+  // Closing the source itself: `all` may never have started, and then its return() reaches nothing.
+  return { head, all, close: async () => void (await chunks.return(undefined)) };
 }

@@ -39,7 +39,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     // Bytes are told to onBytes once reading proper starts (a file read in two parts: by its parts).
     let peeked = 0;
     let live = false;
-    const { head, all } = await peek(inputBytes(source, (n) => (live ? options.onBytes?.(n) : (peeked += n))));
+    const { head, all, close } = await peek(inputBytes(source, (n) => (live ? options.onBytes?.(n) : (peeked += n))));
     const counted = (): AsyncGenerator<Buffer> => {
       options.onBytes?.(peeked);
       live = true;
@@ -61,7 +61,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         const part = splittable
           ? readPart({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header, spec: options.spec!, dateOrder: options.dateOrder, maps: [...options.maps] }, options.onBytes)
           : undefined;
-        const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, all, options.onBytes);
+        const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
         try {
           const lines = format === "csv"
             ? await readCsv(source.name, head, bytes, options.maps, options, report, sink)
