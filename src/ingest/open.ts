@@ -45,7 +45,7 @@ const READ_CHUNK = 1 << 20;
 
 /**
  * The text bytes of an input as UTF-8 chunks: gunzipped when it starts with gzip's magic bytes,
- * converted when it is UTF-16 with a byte-order mark. Read errors become one-line InputErrors.
+ * converted when it is UTF-16 with a byte-order mark or Windows-1252 (see textEncoding). Read errors become one-line InputErrors.
  */
 export async function* inputBytes(source: InputSource, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
   const raw: Readable = source.path === undefined ? process.stdin : createReadStream(source.path, { highWaterMark: READ_CHUNK });
@@ -100,12 +100,29 @@ async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffe
   yield* inflate as AsyncIterable<Buffer>;
 }
 
+/**
+ * The encoding of a text from its first bytes: UTF-16 by its byte-order mark; Windows-1252 (what Excel's
+ * plain "CSV" export writes on Western systems) when the bytes are not valid UTF-8; else UTF-8.
+ */
+export function textEncoding(head: Buffer): "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  // Up to the last line end, so that a character cut at the end of the chunk is not taken for an error.
+  const lastLine = head.lastIndexOf(10);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(lastLine < 0 ? head : head.subarray(0, lastLine));
+    return "utf-8";
+  } catch {
+    return "windows-1252";
+  }
+}
+
 async function* utf8(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   const first = await chunks.next();
   if (first.done) return;
   const head = first.value;
-  const encoding = head[0] === 0xff && head[1] === 0xfe ? "utf-16le" : head[0] === 0xfe && head[1] === 0xff ? "utf-16be" : undefined;
-  if (encoding === undefined) {
+  const encoding = textEncoding(head);
+  if (encoding === "utf-8") {
     yield head;
     yield* chunks;
     return;

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { AggregatorSpec, GroupSnapshot } from "../engine/aggregate.js";
 import { InputError, UsageError } from "../errors.js";
 import type { Field } from "./columns.js";
-import type { InputSource } from "./open.js";
+import { isGzip, textEncoding, type InputSource } from "./open.js";
 import type { ReportCounts } from "./read-report.js";
 import type { DateOrder } from "./timestamp.js";
 
@@ -37,6 +37,11 @@ export async function splitPoint(source: InputSource): Promise<number | undefine
   if (!isFile || size < SPLIT_MIN_BYTES) return undefined;
   const file = await open(source.path, "r");
   try {
+    // Only plain UTF-8 is read in parts: other encodings (and gzip) are converted as one stream.
+    const first = Buffer.alloc(1 << 16);
+    const { bytesRead: headBytes } = await file.read(first, 0, first.length, 0);
+    const head = first.subarray(0, headBytes);
+    if (isGzip(head) || textEncoding(head) !== "utf-8") return undefined;
     const window = Buffer.alloc(1 << 16);
     const middle = Math.floor(size / 2);
     const { bytesRead } = await file.read(window, 0, window.length, middle);

@@ -84,6 +84,12 @@ describe("bad input and bad usage", () => {
     expect(failing(["summary", put(folder, "allbad.csv", "timestamp,sender\nnope,a@b\nnope,b@c\n")], 1)).toMatch(/no submission could be read: all 2 records were bad; first: .*allbad\.csv:2: timestamp "nope" not understood/);
   });
 
+  it("an Excel CSV saved in Windows-1252 is read as such, not as broken UTF-8", () => {
+    const file = put(folder, "excel-ansi.csv", Buffer.from("Date;User;TLS\r\n20.11.2026 14:03;M\xfcller@beispiel.example;TLS 1.0\r\n", "latin1"));
+    const run = runCli(["export", file]);
+    expect(run.stdout).toContain("2026-11-20,müller@beispiel.example,beispiel.example,TLS1.0,");
+  });
+
   it("log text in messages cannot reach the terminal as escape sequences", () => {
     const csv = put(folder, "ansi.csv", "timestamp,sender\n\x1b]0;pwned\x07\x1b[31m,a@b.example\n2026-11-20T10:00:00Z,b@b.example\n");
     const run = runCli(["export", csv]);

@@ -38,3 +38,23 @@ describe("a large file read by two threads", () => {
     });
   }
 });
+
+describe("which files are read in two parts", () => {
+  it("only plain UTF-8 of 24 MB or more: not UTF-16, Windows-1252 or gzip, which are converted as one stream", async () => {
+    const { splitPoint } = await import("../../src/ingest/parallel.js");
+    const folder = scratch();
+    const body = `timestamp,sender\n${"2026-11-20T10:00:00Z,a@b.example\n".repeat(800_000)}`;
+    const utf8 = join(folder, "utf8.csv");
+    writeFileSync(utf8, body);
+    expect(await splitPoint({ name: utf8, path: utf8 })).toBeGreaterThan(12_000_000);
+    const utf16 = join(folder, "utf16.csv");
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, "utf16le")]));
+    expect(await splitPoint({ name: utf16, path: utf16 })).toBeUndefined();
+    const cp1252 = join(folder, "cp1252.csv");
+    writeFileSync(cp1252, Buffer.concat([Buffer.from("timestamp,sender\n2026-11-20T10:00:00Z,m\xfcller@b.example\n", "latin1"), Buffer.from(body)]));
+    expect(await splitPoint({ name: cp1252, path: cp1252 })).toBeUndefined();
+    const small = join(folder, "small.csv");
+    writeFileSync(small, "timestamp,sender\n2026-11-20T10:00:00Z,a@b.example\n");
+    expect(await splitPoint({ name: small, path: small })).toBeUndefined();
+  });
+});
