@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 import { InputError } from "../errors.js";
+
+// Temporary files being written: removed if the run is interrupted (Ctrl-C, kill), so none is left.
+const unfinished = new Set<string>();
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  process.once(signal, () => {
+    for (const path of unfinished) rmSync(path, { force: true });
+    process.exit(code);
+  });
+}
 
 /**
  * Writes a command's output, a string or chunks (text or bytes): to standard output, or atomically to `path`
@@ -20,6 +29,7 @@ export async function writeOutput(text: string | Iterable<string | Uint8Array>, 
     return;
   }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  unfinished.add(temporary);
   try {
     // Synchronous writes: nothing else runs meanwhile, and they skip a promise per chunk.
     const file = openSync(temporary, "w");
@@ -32,7 +42,9 @@ export async function writeOutput(text: string | Iterable<string | Uint8Array>, 
       closeSync(file);
     }
     await rename(temporary, path);
+    unfinished.delete(temporary);
   } catch (error) {
+    unfinished.delete(temporary);
     await unlink(temporary).catch(() => undefined);
     throw new InputError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder exists and is writable`);
   }

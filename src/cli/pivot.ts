@@ -71,7 +71,8 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     let text: string;
     if (format === "csv" || format === "json") {
       const rows = options.details ? view.detailsRows(aggregate, options) : view.rows(aggregate, options);
-      text = format === "csv" ? csvDocument(rows, options.excelSafe === true) : viewJson(aggregate, rows);
+      const terminal = options.output === undefined && process.stdout.isTTY === true;
+      text = format === "csv" ? csvDocument(rows, options.excelSafe === true, terminal) : viewJson(aggregate, rows);
     } else if (options.details) {
       text = view.detailsTable(aggregate, options, terminal);
     } else {

@@ -1,3 +1,5 @@
+import { escapeTerminal } from "./text.js";
+
 /** A cell value as CSV and JSON outputs carry it. */
 export type Cell = string | number;
 
@@ -11,9 +13,13 @@ const NEEDS_QUOTES = /[",\r\n]/;
 const FORMULA_START = /^[=+\-@]/;
 const ROWS_PER_CHUNK = 8192;
 
-/** One CSV cell as RFC 4180 writes it: quoted only when it holds `,` `"` or a line end. */
-export function csvCell(text: string, excelSafe: boolean): string {
-  const safe = excelSafe && FORMULA_START.test(text) ? `'${text}` : text;
+/**
+ * One CSV cell as RFC 4180 writes it: quoted only when it holds `,` `"` or a line end. With `terminal`
+ * (CSV shown on a terminal, not saved), control characters are escaped as everywhere else on screen.
+ */
+export function csvCell(text: string, excelSafe: boolean, terminal = false): string {
+  const shown = terminal ? escapeTerminal(text) : text;
+  const safe = excelSafe && FORMULA_START.test(shown) ? `'${shown}` : shown;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -22,11 +28,11 @@ export function csvCell(text: string, excelSafe: boolean): string {
  * with two decimals. With `excelSafe`, text cells that a spreadsheet would run as a formula get a
  * leading `'`.
  */
-export function* csvChunks({ header, rows }: Rows, excelSafe: boolean): Generator<string> {
+export function* csvChunks({ header, rows }: Rows, excelSafe: boolean, terminal = false): Generator<string> {
   const percentAt = header.indexOf("percent");
   const cell = (value: Cell, column: number): string => {
     if (typeof value === "number") return column === percentAt ? value.toFixed(2) : String(value);
-    return csvCell(value, excelSafe);
+    return csvCell(value, excelSafe, terminal);
   };
   let lines = [header.map((h, i) => cell(h, i)).join(",")];
   for (const row of rows) {
@@ -42,8 +48,8 @@ export function* csvChunks({ header, rows }: Rows, excelSafe: boolean): Generato
 }
 
 /** A whole CSV document as one string (for the small views). */
-export function csvDocument(rows: Rows, excelSafe: boolean): string {
-  return [...csvChunks(rows, excelSafe)].join("");
+export function csvDocument(rows: Rows, excelSafe: boolean, terminal = false): string {
+  return [...csvChunks(rows, excelSafe, terminal)].join("");
 }
 
 /** Rows as objects keyed by the header, for JSON outputs. */

@@ -28,11 +28,11 @@ const NEWLINE = 10;
 /**
  * The detailed report as CSV, written as bytes straight from the aggregate's columns: it can run to
  * millions of rows. Each distinct sender, domain, address and period is quoted and encoded once; counts
- * and instants are written digit by digit; no string is made per row.
+ * and instants are written digit by digit; no string is made per row. `terminal`: see csvCell.
  */
-export function* exportCsv(aggregate: Aggregate, excelSafe: boolean): Generator<Uint8Array> {
+export function* exportCsv(aggregate: Aggregate, excelSafe: boolean, terminal = false): Generator<Uint8Array> {
   const c = aggregate.columns;
-  const encode = (values: readonly string[], quote: boolean): Buffer[] => values.map((v) => Buffer.from(quote ? csvCell(v, excelSafe) : v, "utf8"));
+  const encode = (values: readonly string[], quote: boolean): Buffer[] => values.map((v) => Buffer.from(quote ? csvCell(v, excelSafe, terminal) : v, "utf8"));
   const senders = encode(c.senders, true);
   const domains = encode(c.domains, true);
   const ips = encode(c.clientIps, true);

@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Submission } from "../../src/ingest/submission.js";
-import { expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
+import { expectGolden, FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
 import { localParts, naiveExport, submissions, type NaiveRange } from "../naive.js";
 
 const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
@@ -134,6 +135,16 @@ describe("export", () => {
     expect(plain).toContain('"=hyperlink(""http://x"")@evil.example"');
     expect(safe).toContain(`"'=hyperlink(""http://x"")@evil.example"`);
     expect(safe).toContain(",'+1,");
+  });
+
+  it("escapes control characters in CSV shown on a terminal, and keeps them exact in a file or pipe", () => {
+    const folder = scratch();
+    const file = put(folder, "ansi.csv", 'timestamp,sender\n2026-11-20T10:00:00Z,"x\x1b[31mred@e.example"\n');
+    expect(runCli(["export", file]).stdout).toContain("x\x1b[31mred@e.example");
+    // `script` gives the command a terminal as its standard output.
+    const shown = spawnSync("script", ["-qc", `node ${join(ROOT, "bin", "smtp-auth-report.js")} export ${file}`, "/dev/null"], { encoding: "utf8" });
+    expect(shown.stdout).toContain("x\\x1b[31mred@e.example");
+    expect(shown.stdout).not.toContain("\x1b[31m");
   });
 
   it("--output replaces the file only when complete, and leaves nothing behind on failure", () => {
