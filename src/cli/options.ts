@@ -69,7 +69,7 @@ export function addCommonOptions(command: Command): Command {
     .addOption(new Option("--input-format <format>", "read every input as this format instead of detecting it").choices(INPUT_FORMATS))
     .option("--map <field=Column>", "read a field from a column of another name, e.g. --map sender='Sender Address' (repeatable)", collect)
     .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US) or dmy").choices(["mdy", "dmy"]).default("mdy"))
-    .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", 1970))
+    .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", 2000))
     .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
     .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (output is still written)").choices(["legacy-tls", "basic-auth", "any"]))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")
