@@ -64,12 +64,14 @@ export class ByteFields {
   private readonly tlsCodes: number[] = [];
   private readonly authBytes = new ByteInterner();
   private readonly authCodes: number[] = [];
-  // Whole records but for their timestamp: devices repeat the same sender, TLS, auth and address.
+  // Sender, TLS, auth and address together: a device repeats the same four on every record.
   private readonly restBytes = new ByteInterner();
   private readonly restSender: number[] = [];
   private readonly restPair: number[] = [];
   private readonly restTls: number[] = [];
   private readonly restAuth: number[] = [];
+  private readonly parts = new Int32Array(4);
+  private readonly partEnds = new Int32Array(4);
   private readonly noAuth: number;
 
   constructor(
@@ -82,13 +84,26 @@ export class ByteFields {
   }
 
   /**
-   * As accept, for a record in bytes [start, end) without a count field: everything but the
-   * timestamp is looked up as one byte string, so a device's repeated records cost one lookup.
+   * As accept, for a record without a count field: sender, TLS, auth and address are looked up as
+   * one tuple, so a device's repeated records cost one lookup.
    */
-  private acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
+  private acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
     const timestamp = instantFromBytes(bytes, f.timestampStart, f.timestampEnd, zone);
     if (Number.isNaN(timestamp)) return false;
-    const rest = this.restBytes.intern2(bytes, start, f.timestampStart, f.timestampEnd, end);
+    // The record's sender, TLS, auth and address values together (not the bytes between them: JSONL
+    // keys repeat on every line, and hashing them would be most of the work).
+    const parts = this.parts;
+    const partEnds = this.partEnds;
+    parts[0] = f.senderStart;
+    partEnds[0] = f.senderEnd;
+    parts[1] = f.tlsStart;
+    partEnds[1] = f.tlsEnd;
+    parts[2] = f.authStart;
+    partEnds[2] = f.authEnd;
+    parts[3] = f.ipStart;
+    partEnds[3] = f.ipEnd;
+    const rest = this.restBytes.internTuple(bytes, parts, partEnds, 4);
+    if (rest < 0) return this.accept(bytes, f, zone, line);
     if (rest === this.restSender.length) {
       const sender = this.senderOf(bytes, f);
       this.restSender.push(sender);
@@ -108,9 +123,9 @@ export class ByteFields {
     return true;
   }
 
-  /** Counts the record in bytes [start, end) whose fields are at `f`; false when it must be read as text. */
-  take(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number, start: number, end: number): boolean {
-    return f.messagesStart < 0 ? this.acceptRecord(bytes, f, zone, line, start, end) : this.accept(bytes, f, zone, line);
+  /** Counts the record whose fields are at `f`; false when it must be read as text. */
+  take(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
+    return f.messagesStart < 0 ? this.acceptRecord(bytes, f, zone, line) : this.accept(bytes, f, zone, line);
   }
 
   /** Counts the record, or returns false (having counted nothing) when it must be read as text. */

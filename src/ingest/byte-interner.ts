@@ -34,6 +34,56 @@ export class ByteInterner {
     }
   }
 
+  /**
+   * The id of a tuple of byte ranges of a buffer, (starts[k], ends[k]) for k < count (a start of -1 is
+   * an empty part). Each part is stored behind a length byte, so ("ab", "c") and ("a", "bc") differ;
+   * -1 when a part is 255 bytes or longer (the caller then looks the parts up one by one).
+   */
+  internTuple(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): number {
+    let hash = -2128831035;
+    let length = count;
+    for (let k = 0; k < count; k++) {
+      const start = starts[k]!;
+      const end = start < 0 ? start : ends[k]!;
+      if (end - start >= 255) return -1;
+      hash = Math.imul(hash ^ (end - start), 16777619);
+      for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 16777619);
+      length += end - start;
+    }
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return this.insertTuple(slot, hash, length, bytes, starts, ends, count);
+      const id = entry - 1;
+      if (this.hashes[id] === hash && this.lengths[id] === length && this.sameTuple(id, bytes, starts, ends, count)) return id;
+    }
+  }
+
+  private sameTuple(id: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): boolean {
+    let at = this.starts[id]!;
+    for (let k = 0; k < count; k++) {
+      const start = starts[k]!;
+      const end = start < 0 ? start : ends[k]!;
+      if (this.arena[at++] !== end - start) return false;
+      for (let i = start; i < end; i++) if (this.arena[at++] !== bytes[i]) return false;
+    }
+    return true;
+  }
+
+  private insertTuple(slot: number, hash: number, length: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): number {
+    const key = new Uint8Array(length);
+    let at = 0;
+    for (let k = 0; k < count; k++) {
+      const start = starts[k]!;
+      const end = start < 0 ? start : ends[k]!;
+      key[at++] = end - start;
+      if (end > start) key.set(bytes.subarray(start, end), at);
+      at += end - start;
+    }
+    const id = this.insert(slot, hash, key, 0, length, length, length);
+    return id;
+  }
+
   /** The bytes of an id as UTF-8 text. */
   text(id: number): string {
     return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[id]!, this.lengths[id]!).toString("utf8");

@@ -211,7 +211,7 @@ export async function readCsv(
     }
     if (count + 1 !== width) return asText(buffer, start, end, number);
     setBounds(bounds, columns, (column) => starts[column]!, (column) => (column < count ? starts[column + 1]! - 1 : end));
-    const counted = fast.take(buffer, bounds, zone, number, start, end);
+    const counted = fast.take(buffer, bounds, zone, number);
     if (!counted) asText(buffer, start, end, number);
   };
   const lines = await eachLine(bytes, line);

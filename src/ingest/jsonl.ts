@@ -148,7 +148,7 @@ export async function readJsonl(
       return slow(b.toString("utf8", start, end), number);
     }
     setBounds(bounds, at, (position) => valueStart[position]!, (position) => valueEnd[position]!);
-    const counted = fast.take(b, bounds, settings.zone, number, start, end);
+    const counted = fast.take(b, bounds, settings.zone, number);
     if (!counted) slow(b.toString("utf8", start, end), number);
   });
 }
