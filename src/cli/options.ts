@@ -102,7 +102,7 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
   const now = currentTime();
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
   const to = options.to === undefined ? undefined : resolveBound(options.to, "to", zone, now);
-  checkRangeOrder(from, to);
+  checkRangeOrder(from === undefined ? undefined : { text: options.from!, at: from }, to === undefined ? undefined : { text: options.to!, at: to });
   const spec: AggregatorSpec = {
     timeZone: zone.name, by: options.by, from, to, all: options.all === true,
     filters: { domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] },

@@ -60,9 +60,9 @@ export function completeRange(request: RangeRequest, zone: Zone, extent: { min: 
   return { from, to, zone };
 }
 
-/** Checks that a range's bounds are in order. */
-export function checkRangeOrder(from: number | undefined, to: number | undefined): void {
-  if (from !== undefined && to !== undefined && from >= to) {
-    throw new UsageError(`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`);
+/** Checks that a range's bounds are in order, naming them as the user wrote them. */
+export function checkRangeOrder(from: { text: string; at: number } | undefined, to: { text: string; at: number } | undefined): void {
+  if (from !== undefined && to !== undefined && from.at >= to.at) {
+    throw new UsageError(`--from ${from.text} is not before --to ${to.text}: the range would be empty (a --to date is included, a --to date-time is not)`);
   }
 }

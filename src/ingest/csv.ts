@@ -165,8 +165,9 @@ export async function readCsv(
     broken: (line, reason) => report.skip(source, line, reason),
     record: (fields, line) => {
       if (columns === undefined) return useHeader(fields);
+      // A row of empty cells (Excel writes `;;;;` for a blank row) is a blank line, not a bad record.
+      if (fields.every((cell) => cell.trim() === "")) return;
       if (fields.length !== width) {
-        if (fields.every((cell) => cell.trim() === "")) return;
         if (fields.length < width || fields.slice(width).some((cell) => cell.trim() !== "")) {
           report.skip(source, line, `${fields.length} fields where the header has ${width} (a delimiter inside an unquoted field, or a cut line?)`);
           return;
