@@ -3,6 +3,7 @@ import { compileSelection, type FilterOptions, type Selection } from "./filter.j
 import { NumberIndex } from "./number-index.js";
 import { Calendar, type Period, type PeriodUnit } from "./period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
+import { compareText as text } from "./views.js";
 import { Zone } from "./zone.js";
 
 /** Messages of one (period, sender, TLS version, auth kind, client IP): the row every view is derived from. */
@@ -388,7 +389,6 @@ export class SubmissionAggregator implements SubmissionSink {
       order.forEach((id, r) => (rank[id] = r));
       return rank;
     };
-    const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
     const periodRank = rankOf(periods.map((p) => p.label), (a, b) => text(periods[a]!.label, periods[b]!.label));
     const senderRank = rankOf(this.senders, (a, b) => text(this.senders[a]!, this.senders[b]!) || text(this.domains[a]!, this.domains[b]!));
     const ipRank = rankOf(this.ips, (a, b) => text(this.ips[a]!, this.ips[b]!));

@@ -1,6 +1,6 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import {
-  CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
+  CATEGORY_VALUES, compareText, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
   valuesPresent, volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { CHART_SERIES } from "./pivots.js";
@@ -114,7 +114,7 @@ function actionTable(aggregate: Aggregate): HtmlTable {
   }
   // Legacy TLS first (refused already in many places), then Basic auth; the most recent first.
   const legacy = (r: { tls: Set<string> }): number => Number([...r.tls].some((v) => needsAction("tls", v)));
-  const rows = [...byPair.values()].sort((a, b) => legacy(b) - legacy(a) || b.last - a.last || (a.sender < b.sender ? -1 : 1));
+  const rows = [...byPair.values()].sort((a, b) => legacy(b) - legacy(a) || b.last - a.last || compareText(a.sender, b.sender) || compareText(a.ip, b.ip));
   const problems = (r: { tls: Set<string>; auth: Set<string> }): string => [
     ...CATEGORY_VALUES.tls.filter((v) => r.tls.has(v) && needsAction("tls", v)).map((v) => (v === "none" ? "no TLS" : v)),
     ...(r.auth.has("basic") ? ["Basic auth"] : []),

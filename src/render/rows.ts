@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { AUTH_KINDS, TLS_VERSIONS } from "../ingest/submission.js";
 import {
-  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
+  CATEGORY_VALUES, compareText, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
   volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";
@@ -103,7 +103,7 @@ export function* exportCsv(aggregate: Aggregate, excelSafe: boolean, terminal = 
 /** `volume --format csv|json`: messages per period per domain, zeros included. */
 export function volumeTable(aggregate: Aggregate, top?: number): Rows {
   const series = volumeSeries(aggregate).slice(0, top);
-  const order = [...series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const order = [...series].sort((a, b) => compareText(a.name, b.name));
   const rows: Cell[][] = [];
   aggregate.periods.forEach((period, i) => {
     for (const s of order) rows.push([period.label, s.name, s.values[i]!]);
