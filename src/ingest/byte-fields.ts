@@ -56,14 +56,10 @@ export function setBounds(b: FieldBounds, at: Partial<Record<Field, number>>, st
  * form, an empty sender, a count that is not digits) is declined and read as text instead.
  */
 export class ByteFields {
-  private readonly senderBytes = new ByteInterner();
-  private readonly senderIds: number[] = [];
-  private readonly ipBytes = new ByteInterner();
-  private readonly ipIds: number[] = [];
-  private readonly tlsBytes = new ByteInterner();
-  private readonly tlsCodes: number[] = [];
-  private readonly authBytes = new ByteInterner();
-  private readonly authCodes: number[] = [];
+  private readonly senders = new BytesMemo();
+  private readonly ips = new BytesMemo();
+  private readonly tls = new BytesMemo();
+  private readonly auths = new BytesMemo();
   // Sender, TLS, auth and address together: a device repeats the same four on every record.
   private readonly restBytes = new ByteInterner();
   private readonly restSender: number[] = [];
@@ -115,7 +111,7 @@ export class ByteFields {
     if (sender < 0) return false;
     let tls = this.restTls[rest]!;
     if (tls < 0) {
-      this.report.unrecognisedTls(this.source, line, this.tlsBytes.text(this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd)));
+      this.report.unrecognisedTls(this.source, line, this.tlsText(bytes, f));
       tls = UNKNOWN_TLS;
     }
     this.report.records++;
@@ -145,7 +141,7 @@ export class ByteFields {
     if (sender < 0) return false;
     let tls = this.tlsOf(bytes, f);
     if (tls < 0) {
-      this.report.unrecognisedTls(this.source, line, this.tlsBytes.text(this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd)));
+      this.report.unrecognisedTls(this.source, line, this.tlsText(bytes, f));
       tls = UNKNOWN_TLS;
     }
     const auth = this.authOf(bytes, f);
@@ -157,29 +153,45 @@ export class ByteFields {
 
   /** The sink id of the sender field, or -1 when it is empty. */
   private senderOf(bytes: Uint8Array, f: FieldBounds): number {
-    const raw = this.senderBytes.intern(bytes, f.senderStart, f.senderEnd);
-    if (raw === this.senderIds.length) this.senderIds.push(this.normalizer.senderOf(this.senderBytes.text(raw), undefined));
-    return this.senderIds[raw]!;
+    return this.senders.get(bytes, f.senderStart, f.senderEnd, (raw) => this.normalizer.senderOf(raw, undefined));
   }
 
   /** The TLS code of the field (`unknown` without one), or negative for a spelling not recognised. */
   private tlsOf(bytes: Uint8Array, f: FieldBounds): number {
     if (f.tlsStart < 0) return UNKNOWN_TLS;
-    const raw = this.tlsBytes.intern(bytes, f.tlsStart, f.tlsEnd);
-    if (raw === this.tlsCodes.length) this.tlsCodes.push(this.normalizer.tlsOf(this.tlsBytes.text(raw)));
-    return this.tlsCodes[raw]!;
+    return this.tls.get(bytes, f.tlsStart, f.tlsEnd, (raw) => this.normalizer.tlsOf(raw));
   }
 
   private authOf(bytes: Uint8Array, f: FieldBounds): number {
     if (f.authStart < 0) return this.noAuth;
-    const raw = this.authBytes.intern(bytes, f.authStart, f.authEnd);
-    if (raw === this.authCodes.length) this.authCodes.push(this.normalizer.authOf(this.authBytes.text(raw)));
-    return this.authCodes[raw]!;
+    return this.auths.get(bytes, f.authStart, f.authEnd, (raw) => this.normalizer.authOf(raw));
   }
 
   private ipOf(bytes: Uint8Array, f: FieldBounds): number {
-    const raw = f.ipStart >= 0 ? this.ipBytes.intern(bytes, f.ipStart, f.ipEnd) : this.ipBytes.intern(bytes, 0, 0);
-    if (raw === this.ipIds.length) this.ipIds.push(this.normalizer.ipOf(this.ipBytes.text(raw)));
-    return this.ipIds[raw]!;
+    return f.ipStart < 0 ? this.ips.get(bytes, 0, 0, (raw) => this.normalizer.ipOf(raw)) : this.ips.get(bytes, f.ipStart, f.ipEnd, (raw) => this.normalizer.ipOf(raw));
+  }
+
+  /** The raw text of a TLS field, for the warning about a spelling not recognised. */
+  private tlsText(bytes: Uint8Array, f: FieldBounds): string {
+    return this.tls.text(bytes, f.tlsStart, f.tlsEnd);
+  }
+}
+
+/** Values computed from raw byte strings, each computed once from the bytes' text. */
+class BytesMemo {
+  private readonly interner = new ByteInterner();
+  private readonly values: number[] = [];
+
+  get(bytes: Uint8Array, start: number, end: number, compute: (raw: string) => number): number {
+    const id = this.interner.intern(bytes, start, end);
+    if (id === this.values.length) this.values.push(compute(this.interner.text(id)));
+    return this.values[id]!;
+  }
+
+  /** The text of bytes already looked up with get. */
+  text(bytes: Uint8Array, start: number, end: number): string {
+    const id = this.interner.intern(bytes, start, end);
+    if (id >= this.values.length) throw new Error("BytesMemo.text of bytes never looked up");
+    return this.interner.text(id);
   }
 }

@@ -70,49 +70,37 @@ export class RecordNormalizer {
   senderOf(senderValue: RawValue, domainValue: RawValue): number {
     const raw = text(senderValue);
     const key = domainValue === undefined ? raw : `${raw}\u0000${text(domainValue)}`;
-    let id = this.senders.get(key);
-    if (id === undefined) {
+    return cached(this.senders, key, () => {
       const sender = raw.trim().toLowerCase();
       const domain = domainOf(sender) || text(domainValue).trim().toLowerCase().replace(/^@/, "");
-      id = sender === "" ? -1 : this.sink.senderId(sender, domain);
-      this.senders.set(key, id);
-    }
-    return id;
+      return sender === "" ? -1 : this.sink.senderId(sender, domain);
+    });
   }
 
   /** The TLS code of a raw spelling, or -1 - code of `unknown` for a spelling not recognised. */
   tlsOf(value: RawValue): number {
-    const raw = tlsText(value);
-    let code = this.tls.get(raw);
-    if (code === undefined) {
+    return cached(this.tls, tlsText(value), (raw) => {
       const version = parseTlsVersion(raw);
-      code = version === undefined ? unrecognised(UNKNOWN_TLS) : TLS_CODE.get(version)!;
-      this.tls.set(raw, code);
-    }
-    return code;
+      return version === undefined ? unrecognised(UNKNOWN_TLS) : TLS_CODE.get(version)!;
+    });
   }
 
   /** The auth code of a raw mechanism name. */
   authOf(value: RawValue): number {
-    const raw = text(value);
-    let code = this.auths.get(raw);
-    if (code === undefined) {
-      code = AUTH_CODE.get(parseAuthKind(raw.trim()))!;
-      this.auths.set(raw, code);
-    }
-    return code;
+    return cached(this.auths, text(value), (raw) => AUTH_CODE.get(parseAuthKind(raw.trim()))!);
   }
 
   /** The sink id of a raw client address. */
   ipOf(value: RawValue): number {
-    const raw = text(value);
-    let id = this.ips.get(raw);
-    if (id === undefined) {
-      id = this.sink.clientIpId(raw.trim());
-      this.ips.set(raw, id);
-    }
-    return id;
+    return cached(this.ips, text(value), (raw) => this.sink.clientIpId(raw.trim()));
   }
+}
+
+/** The value cached for a raw text, computed the first time it is asked for. */
+function cached(cache: Map<string, number>, raw: string, compute: (raw: string) => number): number {
+  let value = cache.get(raw);
+  if (value === undefined) cache.set(raw, (value = compute(raw)));
+  return value;
 }
 
 function text(value: RawValue): string {
