@@ -1,7 +1,7 @@
 // A second, deliberately plain computation of the export, used to check the engine. It reads wall
 // clocks with Intl directly and compares local dates as strings: nothing is shared with src/engine.
 import fc from "fast-check";
-import { AUTH_KINDS, TLS_VERSIONS, domainOf, type Submission } from "../src/ingest/submission.js";
+import { AUTH_KINDS, TLS_VERSIONS, domainOf, type Submission } from "../src/core/record.js";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

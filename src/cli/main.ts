@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, UsageError } from "../core/errors.js";
 import { escapeTerminal } from "../render/text.js";
 import { authCommand } from "./commands/auth.js";
 import { exportCommand } from "./commands/export.js";

@@ -4,7 +4,7 @@ import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Chalk, supportsColor, type ChalkInstance } from "chalk";
-import { InputError } from "../errors.js";
+import { InputError } from "../core/errors.js";
 
 // Temporary files being written: removed if the run is interrupted (Ctrl-C, kill), so none is left.
 const unfinished = new Set<string>();

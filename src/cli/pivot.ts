@@ -1,12 +1,13 @@
 import { Command, Option } from "commander";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import type { Aggregate } from "../engine/aggregate.js";
 import type { Category } from "../engine/views.js";
 import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
 import { categoryDetailsTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
-import { addCommonOptions, checkFormat, failOnCode, noteEmptyRange, reportSkipped, runQuery, type CommonOptions } from "./options.js";
+import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
+import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
 import { painter, writeOutput } from "./output.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;

@@ -1,10 +1,9 @@
-import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../ingest/submission.js";
+import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, compareText as text, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../core/record.js";
 import { compileSelection, type FilterOptions, type Selection } from "./filter.js";
 import { NumberIndex } from "./number-index.js";
-import { Calendar, type Period, type PeriodUnit } from "./period.js";
+import { Calendar, type Period, type PeriodUnit } from "../core/period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
-import { compareText as text } from "./views.js";
-import { Zone } from "./zone.js";
+import { Zone } from "../core/zone.js";
 
 /** Messages of one (period, sender, TLS version, auth kind, client IP): the row every view is derived from. */
 export interface Group {

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from "node:net";
-import { UsageError } from "../errors.js";
-import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, parseTlsVersion, type AuthKind, type TlsVersion } from "../ingest/submission.js";
+import { UsageError } from "../core/errors.js";
+import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, parseTlsVersion, type AuthKind, type TlsVersion } from "../core/record.js";
 
 /** The record filters every command takes; an empty list means no filter on that field. */
 export interface FilterOptions {

@@ -1,6 +1,6 @@
-import { UsageError } from "../errors.js";
-import { isDateOnly, parseTimestamp } from "../ingest/timestamp.js";
-import type { Zone } from "./zone.js";
+import { UsageError } from "../core/errors.js";
+import { isDateOnly, parseTimestamp } from "../core/timestamp.js";
+import type { Zone } from "../core/zone.js";
 
 /** A half-open interval of instants [from, to) in a zone. */
 export interface DateRange {

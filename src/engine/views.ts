@@ -1,11 +1,6 @@
-import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, type AuthKind, type TlsVersion } from "../ingest/submission.js";
+import { AUTH_KINDS, LEGACY_TLS, TLS_VERSIONS, compareText, type AuthKind, type TlsVersion } from "../core/record.js";
 import type { Aggregate, Group } from "./aggregate.js";
-import type { Period } from "./period.js";
-
-/** Plain code-point comparison, as the SPEC orders every CSV (never locale order). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import type { Period } from "../core/period.js";
 
 /** A share of a whole as a percentage with two decimals (half up), computed from integers. */
 export function percent(part: number, whole: number): number {

@@ -1,10 +1,10 @@
-import type { Zone } from "../engine/zone.js";
+import type { Zone } from "../core/zone.js";
 import { ByteInterner } from "./byte-interner.js";
 import type { Field } from "./columns.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import { TLS_CODE, type SubmissionSink } from "./submission.js";
-import { instantFromBytes } from "./timestamp.js";
+import { TLS_CODE, type SubmissionSink } from "../core/record.js";
+import { instantFromBytes } from "../core/timestamp.js";
 
 /** Where one record's fields are in a buffer: [start, end) per field, start -1 for a missing field. */
 export interface FieldBounds {

@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 
 /** The record fields a column can supply. */
 export type Field = "timestamp" | "sender" | "tls_version" | "auth" | "client_ip" | "messages" | "domain";

@@ -1,13 +1,13 @@
 import type { parse as parseType } from "csv-parse/sync";
 import { createRequire } from "node:module";
-import { InputError } from "../errors.js";
-import { Zone } from "../engine/zone.js";
+import { InputError } from "../core/errors.js";
+import { Zone } from "../core/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { eachLine } from "./lines.js";
 import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import type { SubmissionSink } from "./submission.js";
+import type { SubmissionSink } from "../core/record.js";
 
 const DELIMITERS = [",", ";", "\t", "|"] as const;
 

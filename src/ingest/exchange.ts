@@ -1,7 +1,7 @@
 import { splitCsvLine } from "./csv.js";
 import { eachLine } from "./lines.js";
 import type { ReadReport } from "./read-report.js";
-import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "./submission.js";
+import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "../core/record.js";
 
 interface Session {
   tls?: TlsVersion;

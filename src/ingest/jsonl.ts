@@ -1,11 +1,11 @@
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/errors.js";
 import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { ByteInterner } from "./byte-interner.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { eachLine } from "./lines.js";
 import { RecordNormalizer, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import type { SubmissionSink } from "./submission.js";
+import type { SubmissionSink } from "../core/record.js";
 
 const MAX_KEYS = 64;
 

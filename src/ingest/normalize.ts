@@ -1,8 +1,8 @@
-import type { Zone } from "../engine/zone.js";
+import type { Zone } from "../core/zone.js";
 import type { ReadReport } from "./read-report.js";
 import { quote } from "./read-report.js";
-import { AUTH_CODE, TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink } from "./submission.js";
-import { parseTimestamp, type DateOrder } from "./timestamp.js";
+import { AUTH_CODE, TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink } from "../core/record.js";
+import { parseTimestamp, type DateOrder } from "../core/timestamp.js";
 
 /** A field's value as an input gives it: CSV text, or any JSON value. */
 export type RawValue = string | number | boolean | null | undefined | object;

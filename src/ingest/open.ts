@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, UsageError } from "../core/errors.js";
 
 /** One input: a file path, or standard input (`path` undefined). */
 export interface InputSource {

@@ -1,31 +1,29 @@
 import { open, stat } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
-import type { AggregatorSpec, GroupSnapshot } from "../engine/aggregate.js";
-import { InputError, UsageError } from "../errors.js";
-import type { Field } from "./columns.js";
 import { isGzip, textEncoding, type InputSource } from "./open.js";
 import type { ReportCounts } from "./read-report.js";
-import type { DateOrder } from "./timestamp.js";
 
-/** What a worker reads: a byte range of a file, and how (plain data, posted to the thread). */
-export interface PartJob {
+/** A later byte range of a large plain CSV or JSONL file, for a second reader (a worker thread). */
+export interface FilePart {
   source: string;
   path: string;
   start: number;
   end: number;
   /** The CSV's delimiter and header, or undefined for JSONL. */
   csv?: { delimiter: string; fields: string[] };
-  spec: AggregatorSpec;
-  dateOrder: DateOrder;
-  maps: [Field, string][];
 }
 
-/** What a worker found. */
-export interface PartResult {
-  snapshot: GroupSnapshot;
+/** What a second reader found, to be merged into the sink once the first part has been read. */
+export interface PartFindings {
   counts: ReportCounts;
-  lines: number;
+  /** Adds the part's submissions to the sink the first part was read into. */
+  merge(): void;
 }
+
+/**
+ * Reads a FilePart elsewhere. Reading does not know how (it is the caller's wiring of threads and
+ * aggregates); it only starts the part, reads the first part itself, then merges.
+ */
+export type PartReader = (part: FilePart, onBytes?: (n: number) => void) => { result: Promise<PartFindings>; stop: () => void };
 
 // Below this size a second thread costs more than it saves.
 const SPLIT_MIN_BYTES = 24 * 1024 * 1024;
@@ -50,22 +48,4 @@ export async function splitPoint(source: InputSource): Promise<number | undefine
   } finally {
     await file.close();
   }
-}
-
-/** Starts a worker thread on a part of a file; the promise settles with what it found. */
-export function readPart(job: PartJob, onBytes?: (n: number) => void): { result: Promise<PartResult>; stop: () => void } {
-  const worker = new Worker(new URL("./read-worker.js", import.meta.url), { workerData: job });
-  const result = new Promise<PartResult>((resolve, reject) => {
-    worker.on("message", (message: { bytes?: number; result?: PartResult; error?: { name: string; message: string } }) => {
-      if (message.bytes !== undefined) {
-        onBytes?.(message.bytes);
-        return;
-      }
-      if (message.result !== undefined) resolve(message.result);
-      else reject(message.error?.name === "UsageError" ? new UsageError(message.error.message) : new InputError(message.error?.message ?? "a reading thread failed"));
-      void worker.terminate();
-    });
-    worker.once("error", (error) => reject(new InputError(`${job.source}: a reading thread failed: ${error.message}`)));
-  });
-  return { result, stop: () => void worker.terminate() };
 }

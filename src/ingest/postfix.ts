@@ -1,9 +1,9 @@
-import type { Zone } from "../engine/zone.js";
+import type { Zone } from "../core/zone.js";
 import { eachLine } from "./lines.js";
 import type { ReadReport } from "./read-report.js";
 import { RecordNormalizer } from "./normalize.js";
-import { TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "./submission.js";
-import { parseTimestamp } from "./timestamp.js";
+import { TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "../core/record.js";
+import { parseTimestamp } from "../core/timestamp.js";
 
 /** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
 export interface SyslogYear {

@@ -1,4 +1,4 @@
-import { InputError } from "../errors.js";
+import { InputError } from "../core/errors.js";
 
 /** A record that was skipped, and where. */
 export interface RecordProblem {

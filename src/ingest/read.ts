@@ -1,6 +1,5 @@
 import { stat } from "node:fs/promises";
-import type { AggregatorSpec } from "../engine/aggregate.js";
-import { InputError } from "../errors.js";
+import { InputError } from "../core/errors.js";
 import type { Field } from "./columns.js";
 import { csvHeader, readCsv } from "./csv.js";
 import { readExchange } from "./exchange.js";
@@ -8,9 +7,9 @@ import { readJsonl } from "./jsonl.js";
 import { readPostfix } from "./postfix.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, fileBytes, inputBytes, isGzip, peek, type InputFormat, type InputSource } from "./open.js";
-import { readPart, splitPoint } from "./parallel.js";
+import { splitPoint, type PartReader } from "./parallel.js";
 import { ReadReport } from "./read-report.js";
-import type { SubmissionSink } from "./submission.js";
+import type { SubmissionSink } from "../core/record.js";
 
 /** Everything reading needs besides the inputs. */
 export interface ReadOptions extends ReadSettings {
@@ -22,8 +21,8 @@ export interface ReadOptions extends ReadSettings {
   year?: number;
   /** The current time, which bounds syslog timestamps read from standard input. */
   now: number;
-  /** How the sink was made; with it, a large CSV or JSONL file is read by two threads. */
-  spec?: AggregatorSpec;
+  /** With it, the later half of a large plain CSV or JSONL file is read by this second reader. */
+  readPart?: PartReader;
   /** Hears how many bytes were read, for a progress bar. */
   onBytes?: (n: number) => void;
 }
@@ -54,12 +53,12 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     switch (format) {
       case "csv":
       case "jsonl": {
-        const split = options.spec !== undefined && !options.strict && !isGzip(head) ? await splitPoint(source) : undefined;
+        const split = options.readPart !== undefined && !options.strict && !isGzip(head) ? await splitPoint(source) : undefined;
         const header = format === "csv" ? csvHeader(head) : undefined;
         // A quote in a CSV's first bytes may mean a quoted line end somewhere: read it in one piece.
         const splittable = split !== undefined && (format === "jsonl" || (header !== undefined && head.indexOf(34) < 0));
         const part = splittable
-          ? readPart({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header, spec: options.spec!, dateOrder: options.dateOrder, maps: [...options.maps] }, options.onBytes)
+          ? options.readPart!({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header }, options.onBytes)
           : undefined;
         const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
         try {
@@ -68,7 +67,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
             : await readJsonl(source.name, bytes, options.maps, options, report, sink);
           if (part !== undefined) {
             const found = await part.result;
-            sink.absorb(found.snapshot);
+            found.merge();
             report.absorb(found.counts, lines);
           }
         } finally {

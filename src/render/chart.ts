@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type asciichartType from "asciichart";
 import type { ChalkInstance } from "chalk";
-import type { Period, PeriodUnit } from "../engine/period.js";
+import type { Period, PeriodUnit } from "../core/period.js";
 import { percent, type Series } from "../engine/views.js";
 import { alignColumns, displayWidth, truncate } from "./layout.js";
 import { escapeTerminal, percentText, thousands } from "./text.js";

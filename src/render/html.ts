@@ -1,6 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
+import { compareText } from "../core/record.js";
 import {
-  CATEGORY_VALUES, compareText, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
+  CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
   valuesPresent, volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { CHART_SERIES } from "./pivots.js";

@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
-import { AUTH_KINDS, TLS_VERSIONS } from "../ingest/submission.js";
+import { AUTH_KINDS, TLS_VERSIONS, compareText } from "../core/record.js";
 import {
-  CATEGORY_VALUES, compareText, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
+  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
   volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";

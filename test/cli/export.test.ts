@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Submission } from "../../src/ingest/submission.js";
+import type { Submission } from "../../src/core/record.js";
 import { expectGolden, FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
 import { localParts, naiveExport, submissions, type NaiveRange } from "../naive.js";
 

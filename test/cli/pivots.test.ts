@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LEGACY_TLS, type Submission } from "../../src/ingest/submission.js";
+import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
 import { expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
 import { addDays, localParts, submissions } from "../naive.js";
 

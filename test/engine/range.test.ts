@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveBound } from "../../src/engine/range.js";
-import { Zone } from "../../src/engine/zone.js";
+import { Zone } from "../../src/core/zone.js";
 import { runCli, FIXTURES } from "../helpers.js";
 
 const berlin = Zone.named("Europe/Berlin");

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
-import { addCommonOptions, checkFormat, failOnCode, noteEmptyRange, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
+import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;

@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { UsageError } from "../../core/errors.js";
 import { summarize } from "../../engine/views.js";
 import { reportHtml } from "../../render/html.js";
-import { addCommonOptions, currentTime, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { addCommonOptions, type CommonOptions } from "../options.js";
+import { currentTime, failOnCode, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */

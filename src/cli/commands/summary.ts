@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { summarize } from "../../engine/views.js";
 import { summaryJson } from "../../render/rows.js";
 import { summaryText } from "../../render/summary.js";
-import { addCommonOptions, checkFormat, failOnCode, reportSkipped, runQuery, type CommonOptions } from "../options.js";
+import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
+import { failOnCode, reportSkipped, runQuery } from "../query.js";
 import { painter, writeOutput } from "../output.js";
 
 const FORMATS = ["text", "json"] as const;

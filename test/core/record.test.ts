@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { domainOf, parseAuthKind, parseTlsVersion, type TlsVersion } from "../../src/ingest/submission.js";
+import { domainOf, parseAuthKind, parseTlsVersion, type TlsVersion } from "../../src/core/record.js";
 
 const VERSIONS: [TlsVersion, string, string][] = [
   ["TLS1.0", "1", "0"],

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Zone } from "../../src/engine/zone.js";
-import { parseTimestamp } from "../../src/ingest/timestamp.js";
+import { Zone } from "../../src/core/zone.js";
+import { parseTimestamp } from "../../src/core/timestamp.js";
 
 const utc = Zone.named("UTC");
 const berlin = Zone.named("Europe/Berlin");

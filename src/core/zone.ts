@@ -1,5 +1,5 @@
 import { tzOffset } from "@date-fns/tz";
-import { UsageError } from "../errors.js";
+import { UsageError } from "./errors.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

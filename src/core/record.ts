@@ -1,4 +1,5 @@
-import type { GroupSnapshot } from "../engine/aggregate.js";
+// The record every input is turned into, and its vocabulary: the canonical TLS versions and auth kinds,
+// what counts as legacy, and every spelling that maps to them. The bottom layer: imports nothing of ours.
 
 /** The canonical TLS versions a submission can carry; `none` = not encrypted, `unknown` = the log does not say. */
 export const TLS_VERSIONS = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "none", "unknown"] as const;
@@ -56,8 +57,6 @@ export interface SubmissionSink {
   failedLogin(timestamp: number, clientIp: string): void;
   /** Says that an input could record failed logins, even if none failed. */
   expectFailedLogins(): void;
-  /** Adds what a second reader of the same kind found (a part of a large file read by a worker). */
-  absorb(part: GroupSnapshot): void;
 }
 
 // Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv`,
@@ -94,4 +93,9 @@ export function parseAuthKind(text: string): AuthKind {
 export function domainOf(sender: string): string {
   const at = sender.lastIndexOf("@");
   return at >= 0 ? sender.slice(at + 1) : "";
+}
+
+/** Plain code-point comparison, as the SPEC orders every CSV (never locale order). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,13 +1,30 @@
 // A worker thread that reads a later part of a large CSV or JSONL file into its own aggregator and
 // posts what it found; the main thread reads the first part meanwhile and absorbs this one.
 import { parentPort, workerData } from "node:worker_threads";
+import { Zone } from "../core/zone.js";
 import { createAggregator } from "../engine/aggregate.js";
-import { Zone } from "../engine/zone.js";
-import { readCsv } from "./csv.js";
-import { readJsonl } from "./jsonl.js";
-import { fileBytes } from "./open.js";
-import type { PartJob, PartResult } from "./parallel.js";
-import { ReadReport } from "./read-report.js";
+import { readCsv } from "../ingest/csv.js";
+import { readJsonl } from "../ingest/jsonl.js";
+import { fileBytes } from "../ingest/open.js";
+import { ReadReport } from "../ingest/read-report.js";
+import type { DateOrder } from "../core/timestamp.js";
+import type { AggregatorSpec, GroupSnapshot } from "../engine/aggregate.js";
+import type { Field } from "../ingest/columns.js";
+import type { FilePart } from "../ingest/parallel.js";
+import type { ReportCounts } from "../ingest/read-report.js";
+
+/** What a worker reads: a part of a file and how (plain data, posted to the thread). */
+export interface PartJob extends FilePart {
+  spec: AggregatorSpec;
+  dateOrder: DateOrder;
+  maps: [Field, string][];
+}
+
+/** What a worker found. */
+export interface PartResult {
+  snapshot: GroupSnapshot;
+  counts: ReportCounts;
+}
 
 const job = workerData as PartJob;
 
@@ -25,11 +42,10 @@ async function run(): Promise<PartResult> {
     }
   });
   const maps = new Map(job.maps);
-  const lines = job.csv === undefined
-    ? await readJsonl(job.source, bytes, maps, settings, report, aggregator, true)
-    : await readCsv(job.source, Buffer.alloc(0), bytes, maps, settings, report, aggregator, job.csv);
+  if (job.csv === undefined) await readJsonl(job.source, bytes, maps, settings, report, aggregator, true);
+  else await readCsv(job.source, Buffer.alloc(0), bytes, maps, settings, report, aggregator, job.csv);
   if (unreported > 0) parentPort!.postMessage({ bytes: unreported });
-  return { snapshot: aggregator.snapshot(), counts: report.counts(), lines };
+  return { snapshot: aggregator.snapshot(), counts: report.counts() };
 }
 
 run().then(

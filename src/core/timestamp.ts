@@ -1,4 +1,4 @@
-import type { Zone } from "../engine/zone.js";
+import type { Zone } from "./zone.js";
 
 /** How to read `a/b/YYYY` dates: month first (US, as Microsoft exports) or day first. */
 export type DateOrder = "mdy" | "dmy";

@@ -1,0 +1,33 @@
+// The wiring of a second reading thread: a worker reads a later part of a large file into its own
+// aggregator (ingest and engine both visible here), and its groups are merged into the main one.
+import { Worker } from "node:worker_threads";
+import { InputError, UsageError } from "../core/errors.js";
+import type { DateOrder } from "../core/timestamp.js";
+import type { AggregatorSpec, SubmissionAggregator } from "../engine/aggregate.js";
+import type { Field } from "../ingest/columns.js";
+import type { PartReader } from "../ingest/parallel.js";
+import type { PartJob, PartResult } from "./read-worker.js";
+
+/** A PartReader whose worker aggregates as `spec` says, and whose groups are merged into `aggregator`. */
+export function threadPartReader(aggregator: SubmissionAggregator, spec: AggregatorSpec, dateOrder: DateOrder, maps: Map<Field, string>): PartReader {
+  return (part, onBytes) => {
+    const job: PartJob = { ...part, spec, dateOrder, maps: [...maps] };
+    const worker = new Worker(new URL("./read-worker.js", import.meta.url), { workerData: job });
+    const result = new Promise<PartResult>((resolve, reject) => {
+      worker.on("message", (message: { bytes?: number; result?: PartResult; error?: { name: string; message: string } }) => {
+        if (message.bytes !== undefined) {
+          onBytes?.(message.bytes);
+          return;
+        }
+        if (message.result !== undefined) resolve(message.result);
+        else reject(message.error?.name === "UsageError" ? new UsageError(message.error.message) : new InputError(message.error?.message ?? "a reading thread failed"));
+        void worker.terminate();
+      });
+      worker.once("error", (error) => reject(new InputError(`${job.source}: a reading thread failed: ${error.message}`)));
+    });
+    return {
+      result: result.then((found) => ({ counts: found.counts, merge: () => aggregator.absorb(found.snapshot) })),
+      stop: () => void worker.terminate(),
+    };
+  };
+}
