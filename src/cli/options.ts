@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 import { PERIOD_UNITS, type PeriodUnit } from "../core/period.js";
+import { EARLIEST_YEAR, LATEST_YEAR } from "../core/timestamp.js";
 import { INPUT_FORMATS, type InputFormat } from "../ingest/open.js";
 
 /** The options every command takes, as commander hands them over. */
@@ -32,10 +33,12 @@ export interface CommonOptions {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function positiveInteger(name: string, min = 1) {
+function positiveInteger(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number of at least ${min}`);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `${name} takes a whole number of at least ${min}` : `${name} takes a whole number from ${min} to ${max}`);
+    }
     return n;
   };
 }
@@ -59,7 +62,7 @@ export function addCommonOptions(command: Command): Command {
     .addOption(new Option("--input-format <format>", "read every input as this format instead of detecting it").choices(INPUT_FORMATS))
     .option("--map <field=Column>", "read a field from a column of another name, e.g. --map sender='Sender Address' (repeatable)", collect)
     .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US) or dmy").choices(["mdy", "dmy"]).default("mdy"))
-    .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", 2000))
+    .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", EARLIEST_YEAR, LATEST_YEAR))
     .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
     .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (output is still written)").choices(["legacy-tls", "basic-auth", "any"]))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")

@@ -17,14 +17,29 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * `dmy`); `D.M.YYYY HH:mm[:ss]`. Instants outside 2000-2099 are NaN too.
  */
 export function parseTimestamp(value: string | number, zone: Zone, order: DateOrder = "mdy"): number {
-  const instant = parseAny(value, zone, order);
+  return recordInstant(parseAny(value, zone, order));
+}
+
+// Submission logs are from this century; anything else is a misread value (a file dated 1970, a
+// placeholder 9999-12-31), and would stretch an `--all` range over decades of empty periods or move
+// the default range away from every real record.
+/** The first year a record may be from. */
+export const EARLIEST_YEAR = 2000;
+/** The last year a record may be from. */
+export const LATEST_YEAR = 2099;
+const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
+const LATEST = Date.UTC(LATEST_YEAR + 1, 0, 1);
+
+/**
+ * The instant itself when a record may be from it (2000-2099), else NaN: every reader passes the
+ * instants it reads through this, so that all apply the same bounds and count the rest as skipped.
+ */
+export function recordInstant(instant: number): number {
   return instant >= EARLIEST && instant < LATEST ? instant : NaN;
 }
 
-// Submission logs are from this century; anything else is a misread value, and would stretch an
-// `--all` range over decades of empty periods.
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
+// No zone is further from UTC than 14 hours (Kiribati, +14:00).
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 function parseAny(value: string | number, zone: Zone, order: DateOrder): number {
   if (typeof value === "number") return fromEpoch(value);
@@ -78,13 +93,19 @@ function build(
   return asUtc - offsetMinutes(offsetText) * 60_000;
 }
 
+/** The minutes of a `Z`, `UTC`, `±HH`, `±HHMM` or `±HH:MM` offset; NaN beyond ±14:00 or with minutes over 59. */
 function offsetMinutes(text: string): number {
   if (/^(z|utc|gmt)$/i.test(text)) return 0;
   const sign = text[0] === "-" ? -1 : 1;
   const digits = text.slice(1).replace(":", "");
   const hours = +digits.slice(0, 2);
   const minutes = digits.length > 2 ? +digits.slice(2, 4) : 0;
-  return sign * (hours * 60 + minutes);
+  return sign * offsetOf(hours, minutes);
+}
+
+function offsetOf(hours: number, minutes: number): number {
+  const total = hours * 60 + minutes;
+  return minutes <= 59 && total <= MAX_OFFSET_MINUTES ? total : NaN;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -111,8 +132,7 @@ function digits2(bytes: Uint8Array, at: number): number {
  */
 export function instantFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone): number {
   const first = bytes[start]!;
-  const instant = bytes[start + 4] === 45 ? isoFromBytes(bytes, start, end, zone) : first >= 48 && first <= 57 ? epochFromBytes(bytes, start, end) : NaN;
-  return instant >= EARLIEST && instant < LATEST ? instant : NaN;
+  return recordInstant(bytes[start + 4] === 45 ? isoFromBytes(bytes, start, end, zone) : first >= 48 && first <= 57 ? epochFromBytes(bytes, start, end) : NaN);
 }
 
 function epochFromBytes(bytes: Uint8Array, start: number, end: number): number {
@@ -160,6 +180,5 @@ function isoFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone)
   if (rest === 6 && bytes[at + 3] !== 58) return NaN;
   const hours = digits2(bytes, at + 1);
   const minutes = rest === 3 ? 0 : digits2(bytes, rest === 6 ? at + 4 : at + 3);
-  if (Number.isNaN(hours) || Number.isNaN(minutes)) return NaN;
-  return asUtc - (sign === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  return asUtc - (sign === 45 ? -1 : 1) * offsetOf(hours, minutes) * 60_000;
 }

@@ -83,7 +83,7 @@ function cidrBlocks(cidrs: string[]): BlockList {
     const family = isIP(address);
     const max = family === 4 ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (family === 0 || !/^\d*$/.test(prefixText ?? "") || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
+    if (family === 0 || (prefixText !== undefined && !/^\d+$/.test(prefixText)) || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
       throw new UsageError(`--client-ip: '${cidr}' is not an address or CIDR block; use e.g. 192.0.2.0/24, 203.0.113.7 or 2001:db8::/32`);
     }
     blocks.addSubnet(address, prefix, family === 4 ? "ipv4" : "ipv6");

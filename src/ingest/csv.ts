@@ -4,7 +4,7 @@ import { InputError } from "../core/errors.js";
 import { Zone } from "../core/zone.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
-import { eachLine } from "./lines.js";
+import { eachLine, textLines } from "./lines.js";
 import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "../core/record.js";
@@ -32,7 +32,7 @@ export function detectDelimiter(headerLine: string): string {
 
 /** The header line of a CSV head and an Excel `sep=X` line before it, if any. */
 function headerOf(head: Buffer): { delimiter: string; sepLine: boolean } {
-  const lines = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = textLines(head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, ""));
   const sep = /^sep=(.)\s*$/i.exec(lines[0] ?? "");
   if (sep) return { delimiter: sep[1]!, sepLine: true };
   const header = lines.find((line) => line.trim() !== "") ?? "";
@@ -45,8 +45,10 @@ export interface CsvRecordHandler {
   broken(line: number, reason: string): void;
 }
 
-// A quoted field may run over this many lines before its opening quote is taken as a mistake.
-const MAX_RECORD_LINES = 200;
+// A quoted field may run over this many lines (or bytes) before its opening quote is taken as a
+// mistake: RFC 4180 sets no limit, and notes or addresses of hundreds of lines are valid.
+const MAX_RECORD_LINES = 10_000;
+const MAX_RECORD_CHARS = 1 << 20;
 
 /**
  * Splits CSV lines into records. A line without a quote is split on the delimiter directly (the hot
@@ -57,6 +59,9 @@ const MAX_RECORD_LINES = 200;
 export class CsvSplitter {
   private pending: string[] = [];
   private pendingLine = 0;
+  // Quotes and characters of the pending lines, counted as they come (joining them each time is quadratic).
+  private pendingQuotes = 0;
+  private pendingChars = 0;
 
   /** True while a quoted field runs over lines: the next lines belong to it. */
   get open(): boolean {
@@ -69,11 +74,13 @@ export class CsvSplitter {
   line(text: string, number: number): void {
     if (this.pending.length > 0) {
       this.pending.push(text);
-      const joined = this.pending.join("\n");
-      if (quoteCount(joined) % 2 === 0) {
+      this.pendingQuotes += quoteCount(text);
+      this.pendingChars += text.length + 1;
+      if (this.pendingQuotes % 2 === 0) {
+        const joined = this.pending.join("\n");
         this.pending = [];
         this.quoted(joined, this.pendingLine);
-      } else if (this.pending.length > MAX_RECORD_LINES) {
+      } else if (this.pending.length > MAX_RECORD_LINES || this.pendingChars > MAX_RECORD_CHARS) {
         this.giveUp();
       }
       return;
@@ -87,6 +94,8 @@ export class CsvSplitter {
     if (quoteCount(text) % 2 === 1 && parseQuoted(text, this.delimiter) === undefined) {
       this.pending = [text];
       this.pendingLine = number;
+      this.pendingQuotes = quoteCount(text);
+      this.pendingChars = text.length;
       return;
     }
     this.quoted(text, number);
@@ -135,7 +144,7 @@ function parseQuoted(text: string, delimiter: string): string[] | undefined {
 /** The delimiter and header fields of a CSV from its first bytes, for reading a later part of it. */
 export function csvHeader(head: Buffer): { delimiter: string; fields: string[] } | undefined {
   const { delimiter, sepLine } = headerOf(head);
-  const lines = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = textLines(head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, ""));
   const header = lines.slice(sepLine ? 1 : 0).find((line) => line.trim() !== "");
   return header === undefined ? undefined : { delimiter, fields: parseQuoted(header, delimiter) ?? [] };
 }
@@ -215,7 +224,7 @@ export async function readCsv(
     const counted = fast.take(buffer, bounds, zone, number);
     if (!counted) asText(buffer, start, end, number);
   };
-  const lines = await eachLine(bytes, line);
+  const lines = await eachLine(bytes, line, (number, reason) => report.skip(source, number, reason));
   splitter.end();
   if (columns === undefined) throw new InputError(`${source}: empty: no header row and no records`);
   return lines;

@@ -1,6 +1,8 @@
 import { splitCsvLine } from "./csv.js";
 import { eachLine } from "./lines.js";
-import type { ReadReport } from "./read-report.js";
+import { quote, type ReadReport } from "./read-report.js";
+import { parseTimestamp } from "../core/timestamp.js";
+import { Zone } from "../core/zone.js";
 import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "../core/record.js";
 
 interface Session {
@@ -23,6 +25,7 @@ interface Columns {
   context: number;
 }
 
+const UTC = Zone.named("UTC");
 const TLS_NEGOTIATED = /TLS protocol (\S+) negotiation succeeded/;
 
 /**
@@ -62,7 +65,8 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
       session = { auth: "unknown", user: "", authenticated: false, observed: false };
       sessions.set(id, session);
     }
-    const timestamp = Date.parse(cells[columns.time] ?? "");
+    // Exchange writes UTC instants; the same bounds as every reader (2000-2099) apply.
+    const timestamp = parseTimestamp(cells[columns.time] ?? "", UTC);
     if (event === "*") {
       const tls = TLS_NEGOTIATED.exec(context) ?? TLS_NEGOTIATED.exec(data);
       if (tls) {
@@ -95,7 +99,8 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
       return;
     }
     if (data.startsWith("535")) {
-      sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
+      if (Number.isNaN(timestamp)) report.skip(source, lineNumber, `date-time ${quote(cells[columns.time] ?? "")} not understood (ISO 8601 instants of 2000-2099)`);
+      else sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
       return;
     }
     const mail = session.mail;
@@ -103,7 +108,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     session.mail = undefined;
     if (!data.startsWith("2") || !session.authenticated) return;
     if (Number.isNaN(mail.timestamp)) {
-      report.skip(source, lineNumber, `date-time ${JSON.stringify(cells[columns.time] ?? "")} not understood`);
+      report.skip(source, lineNumber, `date-time ${quote(cells[columns.time] ?? "")} not understood (ISO 8601 instants of 2000-2099)`);
       return;
     }
     const sender = (session.user || mail.address).toLowerCase();
@@ -115,7 +120,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     report.records++;
     if (session.observed && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
     else sink.add(submission);
-  });
+  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   sink.settle(fileHasTls ? "none" : "unknown");
 }
 

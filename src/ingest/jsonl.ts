@@ -150,5 +150,5 @@ export async function readJsonl(
     setBounds(bounds, at, (position) => valueStart[position]!, (position) => valueEnd[position]!);
     const counted = fast.take(b, bounds, settings.zone, number);
     if (!counted) slow(b.toString("utf8", start, end), number);
-  });
+  }, (number, reason) => report.skip(source, number, reason));
 }

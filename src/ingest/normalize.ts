@@ -47,6 +47,12 @@ export class RecordNormalizer {
       this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
       return;
     }
+    // A JSON sender must be text (or a number, as some systems number accounts): an object or a
+    // boolean is a mistake in the data, not an account called `{"name":...}` or `true`.
+    if (senderValue !== null && senderValue !== undefined && typeof senderValue !== "string" && typeof senderValue !== "number") {
+      this.report.skip(this.source, line, `sender ${quote(text(senderValue))} is not a text`);
+      return;
+    }
     const sender = this.senderOf(senderValue, domainValue);
     if (sender < 0) {
       this.report.skip(this.source, line, "no sender");

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { InputError, UsageError } from "../core/errors.js";
+import { textLines } from "./lines.js";
 
 /** One input: a file path, or standard input (`path` undefined). */
 export interface InputSource {
@@ -88,9 +89,14 @@ export function isGzip(head: Buffer): boolean {
  */
 export async function* fileBytes(path: string, start: number, end: number, close: (() => Promise<void>) | undefined, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
   await close?.();
-  for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    onBytes(chunk.length);
-    yield chunk;
+  try {
+    for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
+      onBytes(chunk.length);
+      yield chunk;
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot read: ${code === "ENOENT" ? "the file was removed or moved while being read" : (error as Error).message}`);
   }
 }
 
@@ -148,7 +154,7 @@ export function detectFormat(head: Buffer, source: string): InputFormat {
     throw new InputError(`${source}: binary data (a NUL byte at offset ${nul}), not a CSV, JSONL or mail log; only gzip compression is read`);
   }
   const text = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "");
-  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
+  const firstLine = textLines(text).find((line) => line.trim() !== "") ?? "";
   if (/^#(Software: Microsoft Exchange|Fields:.*session-id)/im.test(text)) return "exchange";
   if (firstLine.trimStart().startsWith("{")) return "jsonl";
   if (SYSLOG_POSTFIX.test(text)) return "postfix";

@@ -1,9 +1,9 @@
 import type { Zone } from "../core/zone.js";
 import { eachLine } from "./lines.js";
-import type { ReadReport } from "./read-report.js";
+import { quote, type ReadReport } from "./read-report.js";
 import { RecordNormalizer } from "./normalize.js";
 import { TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "../core/record.js";
-import { parseTimestamp } from "../core/timestamp.js";
+import { EARLIEST_YEAR, LATEST_YEAR, parseTimestamp, recordInstant } from "../core/timestamp.js";
 
 /** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
 export interface SyslogYear {
@@ -53,7 +53,7 @@ export async function readPostfix(
       return;
     }
     handle(buffer.toString("utf8", start, end), lineNumber);
-  });
+  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   sink.settle(fileHasTls ? "none" : "unknown");
 
   function handle(line: string, lineNumber: number): void {
@@ -95,9 +95,11 @@ export async function readPostfix(
     const client = failed ? -1 : message.indexOf(": client=");
     if (!failed && (client < 0 || !message.includes("sasl_username="))) return;
 
-    const timestamp = timeEnd === 15 ? clock(line) : parseTimestamp(line.slice(0, timeEnd), zone);
+    const read = timeEnd === 15 ? clock(line) : parseTimestamp(line.slice(0, timeEnd), zone);
+    const timestamp = recordInstant(read);
     if (Number.isNaN(timestamp)) {
-      report.skip(source, lineNumber, `syslog timestamp ${JSON.stringify(line.slice(0, timeEnd))} not understood`);
+      const why = Number.isNaN(read) ? "not understood" : `dated ${new Date(read).getUTCFullYear()}, outside ${EARLIEST_YEAR}-${LATEST_YEAR} (check the file's date, or give --year)`;
+      report.skip(source, lineNumber, `syslog timestamp ${quote(line.slice(0, timeEnd))} ${why}`);
       return;
     }
     if (failed) {
@@ -105,6 +107,10 @@ export async function readPostfix(
       return;
     }
     const rawSender = field(message, "sasl_username=");
+    if (rawSender === "") {
+      report.skip(source, lineNumber, "empty sasl_username= (no account named)");
+      return;
+    }
     const session = sessions.get(key);
     const tls: TlsVersion = session?.tls ?? (session !== undefined && fileHasTls ? "none" : "unknown");
     const clientIp = bracketed(message, client + 9);

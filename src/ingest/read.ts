@@ -60,6 +60,8 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         const part = splittable
           ? options.readPart!({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header }, options.onBytes)
           : undefined;
+        // The part's failure is read below; if the first part fails first, it must not go unhandled.
+        part?.result.catch(() => undefined);
         const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
         try {
           const lines = format === "csv"
