@@ -5,7 +5,7 @@ import type { Category } from "../engine/views.js";
 import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
-import { categoryDetailsTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
+import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
 import { painter, writeOutput } from "./output.js";
@@ -43,7 +43,7 @@ export function categoryView(category: Category): PivotView {
   return {
     chart: (a, o, t) => categoryChart(a, category, o.metric ?? "percent", o.top, t),
     table: (a, o, t) => categoryPeriodTable(a, category, o.metric ?? "percent", o.top, t),
-    rows: (a, o) => categoryTable(a, category, o.top),
+    rows: (a, o) => (o.metric === "senders" ? categorySendersTable(a, category, o.top) : categoryTable(a, category, o.top)),
     detailsTable: (a, o, t) => categoryDetailsText(a, category, o.top, t),
     detailsRows: (a, o) => categoryDetailsTable(a, category, o.top),
   };
@@ -62,7 +62,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     .option("--format <format>", "chart, table, csv or json (default: chart, or table with --details)")
     .option("--details", "one row per sender instead of one line per series");
   if (withMetric) {
-    command.addOption(new Option("--metric <metric>", "what the chart and table show per period").choices(["percent", "messages"]).default("percent"));
+    command.addOption(new Option("--metric <metric>", "what the chart, table, CSV and JSON show per period: percent (share of messages), messages, or senders (distinct senders: the migration's burndown)").choices(["percent", "messages", "senders"]).default("percent"));
   }
   return command.action(async (files: string[], options: PivotOptions) => {
     const format: PivotFormat = checkFormat(options.format, FORMATS, options.details ? "table" : "chart", name);

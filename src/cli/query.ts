@@ -4,7 +4,9 @@ import { UsageError } from "../core/errors.js";
 import { AUTH_KINDS, TLS_VERSIONS } from "../core/record.js";
 import { Zone } from "../core/zone.js";
 import { createAggregator, type Aggregate, type AggregatorSpec } from "../engine/aggregate.js";
-import { checkRangeOrder, resolveBound } from "../engine/range.js";
+import { earlierBounds, earlierWindow, type CompareRequest } from "../engine/compare.js";
+import { checkRangeOrder, resolveBound, type RangeRequest } from "../engine/range.js";
+import { TeeSink } from "../engine/tee-sink.js";
 import { needsAction } from "../engine/views.js";
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
@@ -30,10 +32,32 @@ export function currentTime(): number {
 export interface QueryResult {
   aggregate: Aggregate;
   report: ReadReport;
+  /** The earlier window (when asked for), read in the same pass. */
+  earlier?: Aggregate;
 }
 
-/** Opens the inputs, reads them into one aggregate for the range and filters given. */
-export async function runQuery(files: string[], options: CommonOptions): Promise<QueryResult> {
+/**
+ * Reads `--compare FROM..TO` (or `previous`) into a request; a bound is read as `--from`/`--to` are.
+ */
+export function parseCompare(text: string, tz: string): CompareRequest {
+  if (text.trim().toLowerCase() === "previous") return { kind: "previous" };
+  const cut = text.indexOf("..");
+  if (cut < 0) throw new UsageError(`--compare: '${text}' is neither previous nor FROM..TO (e.g. 2026-11-02..2026-11-08)`);
+  const zone = Zone.named(tz);
+  const now = currentTime();
+  const fromText = text.slice(0, cut).trim();
+  const toText = text.slice(cut + 2).trim();
+  const from = resolveBound(fromText, "from", zone, now);
+  const to = resolveBound(toText, "to", zone, now);
+  checkRangeOrder({ text: fromText, at: from }, { text: toText, at: to });
+  return { kind: "window", from, to };
+}
+
+/**
+ * Opens the inputs, reads them into one aggregate for the range and filters given; with `compare`,
+ * the earlier window too, in the same pass (a second aggregator fed the same records).
+ */
+export async function runQuery(files: string[], options: CommonOptions, compare?: CompareRequest): Promise<QueryResult> {
   const zone = Zone.named(options.tz);
   const now = currentTime();
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
@@ -44,6 +68,10 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
     filters: { domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] },
   };
   const aggregator = createAggregator(spec);
+  const request: RangeRequest = { from, to, all: options.all === true };
+  const earlierSpec: AggregatorSpec | undefined = compare === undefined ? undefined : { ...spec, ...earlierBounds(compare, request, zone), all: false };
+  const earlierAggregator = earlierSpec === undefined ? undefined : createAggregator(earlierSpec);
+  const targets = [{ aggregator, spec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
   const maps = parseColumnMaps(options.map ?? []);
   const sources = await expandInputs(files, process.stdin.isTTY === true);
   const progress = await progressFor(sources, options.quiet === true);
@@ -52,8 +80,8 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
     sources,
     { zone, dateOrder: options.dateOrder, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(aggregator, spec, options.dateOrder, maps), onBytes: (n) => progress.advance(n) },
-    aggregator,
+      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, options.dateOrder, maps), onBytes: (n) => progress.advance(n) },
+    earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),
   ).finally(() => progress.stop());
   const read = performance.now();
   const aggregate = aggregator.finish();
@@ -61,7 +89,8 @@ export async function runQuery(files: string[], options: CommonOptions): Promise
     const seconds = (read - started) / 1000;
     process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
   }
-  return { aggregate, report };
+  const earlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
+  return { aggregate, report, earlier };
 }
 
 /** The exit code `--fail-on` asks for (3 when the range holds such use), with its reason on stderr. */

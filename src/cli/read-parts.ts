@@ -8,10 +8,13 @@ import type { Field } from "../ingest/columns.js";
 import type { PartReader } from "../ingest/parallel.js";
 import type { PartJob, PartResult } from "./read-worker.js";
 
-/** A PartReader whose worker aggregates as `spec` says, and whose groups are merged into `aggregator`. */
-export function threadPartReader(aggregator: SubmissionAggregator, spec: AggregatorSpec, dateOrder: DateOrder, maps: Map<Field, string>): PartReader {
+/**
+ * A PartReader whose worker aggregates as each target's spec says, and whose groups are merged into
+ * each target's aggregator (one target, or two: the range and its earlier window).
+ */
+export function threadPartReader(targets: { aggregator: SubmissionAggregator; spec: AggregatorSpec }[], dateOrder: DateOrder, maps: Map<Field, string>): PartReader {
   return (part, onBytes) => {
-    const job: PartJob = { ...part, spec, dateOrder, maps: [...maps] };
+    const job: PartJob = { ...part, specs: targets.map((t) => t.spec), dateOrder, maps: [...maps] };
     const worker = new Worker(new URL("./read-worker.js", import.meta.url), { workerData: job });
     const result = new Promise<PartResult>((resolve, reject) => {
       worker.on("message", (message: { bytes?: number; result?: PartResult; error?: { name: string; message: string } }) => {
@@ -26,7 +29,7 @@ export function threadPartReader(aggregator: SubmissionAggregator, spec: Aggrega
       worker.once("error", (error) => reject(new InputError(`${job.source}: a reading thread failed: ${error.message}`)));
     });
     return {
-      result: result.then((found) => ({ counts: found.counts, merge: () => aggregator.absorb(found.snapshot) })),
+      result: result.then((found) => ({ counts: found.counts, merge: () => targets.forEach((t, i) => t.aggregator.absorb(found.snapshots[i]!)) })),
       stop: () => void worker.terminate(),
     };
   };

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Zone } from "../core/zone.js";
 import { createAggregator } from "../engine/aggregate.js";
+import { TeeSink } from "../engine/tee-sink.js";
 import { readCsv } from "../ingest/csv.js";
 import { readJsonl } from "../ingest/jsonl.js";
 import { fileBytes } from "../ingest/open.js";
@@ -15,23 +16,26 @@ import type { ReportCounts } from "../ingest/read-report.js";
 
 /** What a worker reads: a part of a file and how (plain data, posted to the thread). */
 export interface PartJob extends FilePart {
-  spec: AggregatorSpec;
+  /** One aggregator's spec, or two: the range and the earlier window it is compared with. */
+  specs: AggregatorSpec[];
   dateOrder: DateOrder;
   maps: [Field, string][];
 }
 
 /** What a worker found. */
 export interface PartResult {
-  snapshot: GroupSnapshot;
+  /** One snapshot per spec. */
+  snapshots: GroupSnapshot[];
   counts: ReportCounts;
 }
 
 const job = workerData as PartJob;
 
 async function run(): Promise<PartResult> {
-  const aggregator = createAggregator(job.spec);
+  const aggregators = job.specs.map(createAggregator);
+  const aggregator = aggregators.length === 2 ? new TeeSink(aggregators[0]!, aggregators[1]!) : aggregators[0]!;
   const report = new ReadReport(false);
-  const settings = { zone: Zone.named(job.spec.timeZone), dateOrder: job.dateOrder };
+  const settings = { zone: Zone.named(job.specs[0]!.timeZone), dateOrder: job.dateOrder };
   // Progress is posted every 16 MB or so.
   let unreported = 0;
   const bytes = fileBytes(job.path, job.start, job.end, undefined, (n) => {
@@ -45,10 +49,10 @@ async function run(): Promise<PartResult> {
   if (job.csv === undefined) await readJsonl(job.source, bytes, maps, settings, report, aggregator, true);
   else await readCsv(job.source, Buffer.alloc(0), bytes, maps, settings, report, aggregator, job.csv);
   if (unreported > 0) parentPort!.postMessage({ bytes: unreported });
-  return { snapshot: aggregator.snapshot(), counts: report.counts() };
+  return { snapshots: aggregators.map((a) => a.snapshot()), counts: report.counts() };
 }
 
 run().then(
-  (result) => parentPort!.postMessage({ result }, [result.snapshot.keys.buffer, result.snapshot.messages.buffer, result.snapshot.first.buffer, result.snapshot.last.buffer]),
+  (result) => parentPort!.postMessage({ result }, result.snapshots.flatMap((s) => [s.keys.buffer, s.messages.buffer, s.first.buffer, s.last.buffer])),
   (error: Error) => parentPort!.postMessage({ error: { name: error.name, message: error.message } }),
 );

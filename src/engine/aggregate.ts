@@ -29,6 +29,17 @@ export interface Aggregate {
   columns: GroupColumns;
   /** Failed logins per client address in the range; undefined when no input could record them. */
   failedLogins: Map<string, number> | undefined;
+  /** Failed logins per period and client address, with the first and last (undefined as failedLogins is). */
+  failedLoginsByPeriod: FailedLogins[] | undefined;
+}
+
+/** The failed logins of one client address in one period. */
+export interface FailedLogins {
+  period: Period;
+  clientIp: string;
+  failures: number;
+  first: number;
+  last: number;
 }
 
 /** The groups of an aggregate as columns: ids into the value lists, and numbers. */
@@ -156,7 +167,7 @@ export class SubmissionAggregator implements SubmissionSink {
   private readonly pairIp: number[] = [];
   private readonly tlsKept: boolean[];
   private readonly authKept: boolean[];
-  private failed: Map<string, number> | undefined;
+  private failed: Map<string, { count: number; first: number; last: number }> | undefined;
   private min = Infinity;
   private max = -Infinity;
   private readonly from: number;
@@ -260,7 +271,13 @@ export class SubmissionAggregator implements SubmissionSink {
     this.expectFailedLogins();
     if (timestamp < this.from || timestamp >= this.to || !this.ipKept[this.clientIpId(clientIp)]) return;
     const key = `${this.calendar.bucketOf(timestamp)}\u0000${clientIp}`;
-    this.failed!.set(key, (this.failed!.get(key) ?? 0) + 1);
+    const seen = this.failed!.get(key);
+    if (seen === undefined) this.failed!.set(key, { count: 1, first: timestamp, last: timestamp });
+    else {
+      seen.count++;
+      if (timestamp < seen.first) seen.first = timestamp;
+      if (timestamp > seen.last) seen.last = timestamp;
+    }
   }
 
   /** Marks the input as one that records failed logins. */
@@ -316,17 +333,23 @@ export class SubmissionAggregator implements SubmissionSink {
     return this.min <= this.max ? { min: this.min, max: this.max } : undefined;
   }
 
-  /** Fixes the range (bounds not given come from the extent) and rolls the buckets up into periods. */
-  finish(): Aggregate {
+  /**
+   * Fixes the range (bounds not given come from the extent) and rolls the buckets up into periods.
+   * `window` narrows what was read to other bounds: each either a bound given to the aggregator or
+   * the start of a bucket (the earlier window of a comparison, known only once the range is).
+   */
+  finish(window?: { from: number; to: number }): Aggregate {
     if (this.unsettled.size > 0) this.settle("unknown");
     const extent = this.extent ?? { min: this.request.from ?? 0, max: (this.request.to ?? 1) - 1 };
-    const range = completeRange(this.request, this.calendar.zone, extent);
+    const range = window === undefined ? completeRange(this.request, this.calendar.zone, extent) : { ...window, zone: this.calendar.zone };
     const periods = this.calendar.periodsBetween(range.from, range.to);
     const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
-    // Bounds taken from the data are whole local days, which buckets never straddle.
+    // A bound given was applied to each record; others are whole local days (or hours), which buckets never straddle.
+    const fromGiven = this.request.from === range.from;
+    const toGiven = this.request.to === range.to;
     const inRange = (bucket: number): boolean => {
       const start = this.calendar.bucketStart(bucket);
-      return (this.request.from !== undefined || start >= range.from) && (this.request.to !== undefined || start < range.to);
+      return (fromGiven || start >= range.from) && (toGiven || start < range.to);
     };
     // Buckets roll up into periods; each distinct bucket is placed once.
     const placed = new Map<number, number>();
@@ -358,18 +381,31 @@ export class SubmissionAggregator implements SubmissionSink {
     }
     const columns = this.sortedColumns(rolled, periods, merging ? undefined : kept);
     let failedLogins: Map<string, number> | undefined;
+    let failedLoginsByPeriod: FailedLogins[] | undefined;
     if (this.failed !== undefined) {
       failedLogins = new Map();
-      for (const [key, count] of this.failed) {
+      const byPeriod = new Map<string, FailedLogins>();
+      for (const [key, { count, first, last }] of this.failed) {
         const cut = key.indexOf("\u0000");
-        if (!inRange(Number(key.slice(0, cut)))) continue;
+        const bucket = Number(key.slice(0, cut));
+        if (!inRange(bucket)) continue;
         const ip = key.slice(cut + 1);
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
+        const period = periods[periodIndex.get(this.calendar.periodOfBucket(bucket))!]!;
+        const at = `${period.key}\u0000${ip}`;
+        const seen = byPeriod.get(at);
+        if (seen === undefined) byPeriod.set(at, { period, clientIp: ip, failures: count, first, last });
+        else {
+          seen.failures += count;
+          seen.first = Math.min(seen.first, first);
+          seen.last = Math.max(seen.last, last);
+        }
       }
+      failedLoginsByPeriod = [...byPeriod.values()];
     }
     let groups: Group[] | undefined;
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins,
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByPeriod,
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

@@ -6,8 +6,8 @@ import { percent, type Series } from "../engine/views.js";
 import { alignColumns, displayWidth, truncate } from "./layout.js";
 import { escapeTerminal, percentText, thousands } from "./text.js";
 
-/** What a chart shows on its y-axis: message counts, or each series' share of the period's messages. */
-export type Metric = "messages" | "percent";
+/** What a chart shows on its y-axis: message counts, each series' share of the period's messages, or distinct senders. */
+export type Metric = "messages" | "percent" | "senders";
 
 /** A chart to draw: series of messages per period, and how to show them. */
 export interface ChartSpec {
@@ -20,6 +20,8 @@ export interface ChartSpec {
   metric: Metric;
   /** Colour name per series, when colour is on; series without one take the palette in turn. */
   colors?: (string | undefined)[];
+  /** Distinct senders in the range (`senders` metric): a sender may count in several series. */
+  senders?: number;
 }
 
 /** Terminal facts a renderer needs: how wide, and how to colour (a level-0 chalk colours nothing). */
@@ -54,8 +56,9 @@ const require = createRequire(import.meta.url);
  */
 export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   const { paint } = terminal;
-  const total = spec.series.reduce((n, s) => n + s.total, 0);
-  const lines = [paint.bold(spec.title), `${spec.rangeText}: ${thousands(total)} ${total === 1 ? "message" : "messages"}`];
+  const total = spec.senders ?? spec.series.reduce((n, s) => n + s.total, 0);
+  const noun = spec.senders === undefined ? "message" : "sender";
+  const lines = [paint.bold(spec.title), `${spec.rangeText}: ${thousands(total)} ${noun}${total === 1 ? "" : "s"}`];
   if (total === 0) return `${[...lines, "", "  No submissions in this range (and with these filters)."].join("\n")}\n`;
   const colored = paint.level > 0;
   const colorOf = (i: number): string => spec.colors?.[i] ?? PALETTE[i % PALETTE.length]!;
@@ -133,6 +136,8 @@ function groupPeriods(count: number, size: number): number[][] {
 
 /** Each series' value per group: summed messages, or its share of the group's messages. */
 function groupedValues(spec: ChartSpec, groups: number[][]): number[][] {
+  // Distinct senders of merged periods are not their sum: the busiest period stands for the group.
+  if (spec.metric === "senders") return spec.series.map((s) => groups.map((g) => Math.max(...g.map((p) => s.values[p]!))));
   const sums = spec.series.map((s) => groups.map((g) => g.reduce((n, p) => n + s.values[p]!, 0)));
   if (spec.metric === "messages") return sums;
   const totals = groups.map((_, gi) => sums.reduce((n, s) => n + s[gi]!, 0));

@@ -3,6 +3,7 @@ import {
   categoryDetails, categorySeries, needsAction, percent, periodTotals, senderTotals, senderNeedsAction, talliesOf,
   topSeries, valuesPresent, volumeSeries, type Category, type Series,
 } from "../engine/views.js";
+import { categorySenderSeries, progressSeries } from "../engine/progress.js";
 import { renderChart, type Metric, type Terminal } from "./chart.js";
 import type { Align } from "./layout.js";
 import { naturalWidth, renderTable } from "./table.js";
@@ -28,11 +29,21 @@ export function volumeChart(aggregate: Aggregate, top: number | undefined, termi
 
 /** `tls` / `auth` as a chart: per period, one line per TLS version or auth kind. */
 export function categoryChart(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
+  if (metric === "senders") return categorySendersChart(aggregate, category, top, terminal);
   const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
   const title = `${TITLES[category]}${metric === "percent" ? " (share of each period's messages)" : ""}`;
   return renderChart({
     title, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit, series, metric,
     colors: series.map((s) => VALUE_COLORS[s.name]),
+  }, terminal);
+}
+
+/** `tls|auth --metric senders`: distinct senders per period for each TLS version or auth kind (no `other`: senders do not add up). */
+function categorySendersChart(aggregate: Aggregate, category: Category, top: number | undefined, terminal: Terminal): string {
+  const series = categorySenderSeries(aggregate, category).slice(0, top);
+  return renderChart({
+    title: `${TITLES[category]} (distinct senders per ${aggregate.unit})`, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit,
+    series, metric: "senders", colors: series.map((s) => VALUE_COLORS[s.name]), senders: progressSeries(aggregate)[0]!.total,
   }, terminal);
 }
 
@@ -58,6 +69,18 @@ export function volumePeriodTable(aggregate: Aggregate, top: number | undefined,
 
 /** `tls|auth --format table`: per period, messages or share per TLS version or auth kind. */
 export function categoryPeriodTable(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
+  if (metric === "senders") {
+    // Totals are distinct senders too: of the period, of the value over the range, of the range.
+    const series = categorySenderSeries(aggregate, category).slice(0, top);
+    const all = progressSeries(aggregate)[0]!;
+    return renderTable({
+      title: `${TITLES[category]}, distinct senders per ${aggregate.unit}, ${rangeText(aggregate.range)}`,
+      header: ["period", ...series.map((s) => s.name), "senders"],
+      align: ["left", ...series.map((): Align => "right"), "right"],
+      rows: aggregate.periods.map((p, i) => [p.label, ...series.map((s) => thousands(s.values[i]!)), thousands(all.values[i]!)]),
+      totals: ["range", ...series.map((s) => thousands(s.total)), thousands(all.total)],
+    }, terminal.width, terminal.paint);
+  }
   const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
   return periodTable(aggregate, TITLES[category], series, metric, terminal);
 }

@@ -4,6 +4,7 @@ import {
   CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
   volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
+import { categorySenderSeries } from "../engine/progress.js";
 import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";
 import { isoInstant, rangeJson } from "./text.js";
 
@@ -136,6 +137,16 @@ export function categoryTable(aggregate: Aggregate, category: Category, top?: nu
   return { header: ["period", categoryColumn(category), "messages", "percent"], rows };
 }
 
+/** `tls|auth --metric senders --format csv|json`: distinct senders per period per value present, zeros included. */
+export function categorySendersTable(aggregate: Aggregate, category: Category, top?: number): Rows {
+  const shown = categorySenderSeries(aggregate, category).slice(0, top);
+  const rows: Cell[][] = [];
+  aggregate.periods.forEach((period, i) => {
+    for (const s of shown) rows.push([period.label, s.name, s.values[i]!]);
+  });
+  return { header: ["period", categoryColumn(category), "senders"], rows };
+}
+
 /** `tls|auth --details --format csv|json`: per sender and value, the share of that sender's messages. */
 export function categoryDetailsTable(aggregate: Aggregate, category: Category, top?: number): Rows {
   const rows: Cell[][] = [];
@@ -155,8 +166,8 @@ export function viewJson(aggregate: Aggregate, rows: Rows): string {
   return `${JSON.stringify({ range: rangeJson(aggregate.range), rows: [...rowObjects(rows)] }, null, 2)}\n`;
 }
 
-/** `summary --format json` (SPEC keys). */
-export function summaryJson(aggregate: Aggregate, summary: Summary): string {
+/** `summary --format json` (SPEC keys); `trends` adds `compare` and `unusual` at the end. */
+export function summaryJson(aggregate: Aggregate, summary: Summary, trends: Record<string, unknown> = {}): string {
   const failed = summary.failedLogins;
   const doc = {
     range: rangeJson(aggregate.range),
@@ -180,6 +191,7 @@ export function summaryJson(aggregate: Aggregate, summary: Summary): string {
       first_seen: isoInstant(s.firstSeen),
       last_seen: isoInstant(s.lastSeen),
     })),
+    ...trends,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -2,25 +2,29 @@ import { Command } from "commander";
 import { summarize } from "../../engine/views.js";
 import { summaryJson } from "../../render/rows.js";
 import { summaryText } from "../../render/summary.js";
+import { comparisonText, compareJson, unusualJson, unusualText } from "../../render/trends.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, reportSkipped, runQuery } from "../query.js";
 import { painter, writeOutput } from "../output.js";
+import { addCompareOption, compareRequest, trendsOf, type CompareOptions } from "../trends.js";
 
 const FORMATS = ["text", "json"] as const;
 const TOP_SENDERS = 10;
 
-/** `summary`: Microsoft's widget and flyout: senders, messages, TLS and auth shares, who needs action. */
+/** `summary`: Microsoft's widget and flyout: senders, messages, TLS and auth shares, who needs action, what changed. */
 export function summaryCommand(): Command {
-  return addCommonOptions(new Command("summary"))
-    .description("senders, messages, TLS versions and auth kinds in the range, and who still needs action")
+  return addCompareOption(addCommonOptions(new Command("summary")))
+    .description("senders, messages, TLS versions and auth kinds in the range, who still needs action, and unusual activity")
     .option("--format <format>", "text or json", "text")
-    .action(async (files: string[], options: CommonOptions & { format: string }) => {
+    .action(async (files: string[], options: CommonOptions & CompareOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "text", "summary");
-      const { aggregate, report } = await runQuery(files, options);
+      const { aggregate, report, earlier } = await runQuery(files, options, compareRequest(options));
+      const trends = trendsOf(aggregate, earlier!, options.compare !== undefined);
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS);
+      const paint = painter(options.color, options.output !== undefined);
       const text = format === "json"
-        ? summaryJson(aggregate, summary)
-        : summaryText(aggregate, summary, painter(options.color, options.output !== undefined));
+        ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(trends.comparison === undefined ? {} : { compare: compareJson(trends.comparison) }) })
+        : summaryText(aggregate, summary, paint) + (trends.comparison === undefined ? "" : comparisonText(trends.comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
       await writeOutput(text, options.output);
       process.exitCode = failOnCode(aggregate, options.failOn);
       reportSkipped(report, options.quiet);

@@ -1,0 +1,79 @@
+// Two aggregators fed in one pass: the range asked and the earlier window it is compared with (or
+// whose history unusual activity is judged against). Readers see one sink with one set of ids.
+import type { Submission, SubmissionSink, TlsVersion } from "../core/record.js";
+import type { SubmissionAggregator } from "./aggregate.js";
+
+/** A sink that hands every record to two aggregators, translating its ids into theirs. */
+export class TeeSink implements SubmissionSink {
+  // Ids handed out are the first aggregator's; these map them to the second's.
+  private readonly senders: number[] = [];
+  private readonly ips: number[] = [];
+  // Pairs are numbered by this sink: the aggregators number them in their own order.
+  private readonly pairIndex = new Map<number, number>();
+  private readonly pairsA: number[] = [];
+  private readonly pairsB: number[] = [];
+
+  constructor(private readonly a: SubmissionAggregator, private readonly b: SubmissionAggregator) {}
+
+  senderId(sender: string, domain: string): number {
+    const id = this.a.senderId(sender, domain);
+    // Absorbing a worker's part gives the first aggregator ids this sink never handed out: mapped when met.
+    this.senders[id] ??= this.b.senderId(sender, domain);
+    return id;
+  }
+
+  clientIpId(clientIp: string): number {
+    const id = this.a.clientIpId(clientIp);
+    this.ips[id] ??= this.b.clientIpId(clientIp);
+    return id;
+  }
+
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void {
+    this.a.addIds(timestamp, sender, clientIp, tls, auth, messages);
+    this.b.addIds(timestamp, this.senders[sender]!, this.ips[clientIp]!, tls, auth, messages);
+  }
+
+  pairId(sender: number, clientIp: number): number {
+    const a = this.a.pairId(sender, clientIp);
+    if (a < 0) return -1;
+    let pair = this.pairIndex.get(a);
+    if (pair === undefined) {
+      pair = this.pairsA.length;
+      this.pairIndex.set(a, pair);
+      this.pairsA.push(a);
+      this.pairsB.push(this.b.pairId(this.senders[sender]!, this.ips[clientIp]!));
+    }
+    return pair;
+  }
+
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void {
+    if (pair < 0) return;
+    this.a.addPair(timestamp, this.pairsA[pair]!, tls, auth, messages);
+    this.b.addPair(timestamp, this.pairsB[pair]!, tls, auth, messages);
+  }
+
+  add(submission: Submission): void {
+    this.a.add(submission);
+    this.b.add(submission);
+  }
+
+  addUnsettled(submission: Submission): void {
+    this.a.addUnsettled(submission);
+    this.b.addUnsettled(submission);
+  }
+
+  settle(tls: TlsVersion): void {
+    this.a.settle(tls);
+    this.b.settle(tls);
+  }
+
+  failedLogin(timestamp: number, clientIp: string): void {
+    this.a.failedLogin(timestamp, clientIp);
+    this.b.failedLogin(timestamp, clientIp);
+  }
+
+  expectFailedLogins(): void {
+    this.a.expectFailedLogins();
+    this.b.expectFailedLogins();
+  }
+}

@@ -1,0 +1,108 @@
+// Change over time as people and scripts read it: the comparison with an earlier window and the
+// unusual activity, as text sections under the summary and as the summary JSON's keys.
+import type { ChalkInstance } from "chalk";
+import type { Aggregate } from "../engine/aggregate.js";
+import { FIGURES, STATUS_ORDER, type Comparison, type Figure, type SenderWindow } from "../engine/compare.js";
+import type { Unusual } from "../engine/unusual.js";
+import { alignColumns } from "./layout.js";
+import { escapeTerminal, isoInstant, localTime, rangeJson, rangeText, thousands } from "./text.js";
+
+/** How each compared figure is named in text. */
+export const FIGURE_LABELS: Record<Figure, string> = {
+  senders: "Senders using SMTP AUTH",
+  messages: "Messages",
+  domains: "Domains",
+  legacy_tls_senders: "Senders on legacy TLS",
+  basic_auth_senders: "Senders on Basic auth",
+  failed_logins: "Failed logins",
+};
+
+/** How many senders of the classes other than new and regressed the text lists. */
+const OTHER_SENDERS = 10;
+
+const signed = (n: number): string => (n > 0 ? `+${thousands(n)}` : thousands(n));
+const figureText = (n: number | undefined): string => (n === undefined ? "n/a" : thousands(n));
+
+/** A sender's window in a few words: `TLS1.0 basic, 12 messages`, or `-` when it sent nothing. */
+export function windowText(w: SenderWindow | undefined): string {
+  if (w === undefined) return "-";
+  return `${[...w.tls, ...w.auth].join(" ")}, ${thousands(w.messages)} ${w.messages === 1 ? "message" : "messages"}`;
+}
+
+/** The comparison as a text section: the figures before and after, the counts per class, the senders. */
+export function comparisonText(comparison: Comparison, paint: ChalkInstance): string {
+  const lines = ["", paint.bold(`Compared with ${rangeText(comparison.range)}`)];
+  if (!comparison.earlierHasData) lines.push(paint.yellow("  The earlier window holds no submissions (with these filters): every sender with a problem counts as new."));
+  const rows = [["", "before", "after", "change"]];
+  for (const f of FIGURES) {
+    const c = comparison.figures[f];
+    if (f === "failed_logins" && c.before === undefined && c.after === undefined) continue;
+    rows.push([FIGURE_LABELS[f], figureText(c.before), figureText(c.after), c.change === undefined ? "" : signed(c.change)]);
+  }
+  lines.push(...alignColumns(rows, ["left", "right", "right", "right"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
+  const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
+  lines.push("", paint.bold(`Senders on legacy TLS or Basic auth: ${counts}`));
+  if (comparison.senders.length === 0) return `${lines.join("\n")}\n`;
+  const urgent = comparison.senders.filter((s) => s.status === "new" || s.status === "regressed");
+  const others = comparison.senders.filter((s) => s.status !== "new" && s.status !== "regressed");
+  const shown = [...urgent, ...others.slice(0, OTHER_SENDERS)];
+  const table = [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), windowText(s.before), windowText(s.after)])];
+  lines.push(...alignColumns(table, ["left", "left", "left", "left"], "  ", (text, row) =>
+    row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text));
+  if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A finding's evidence in a few words, times in the range's zone. */
+export function evidenceText(u: Unusual, aggregate: Aggregate): string {
+  const at = (t: number): string => localTime(t, aggregate.range);
+  switch (u.kind) {
+    case "burst":
+      return `${thousands(u.messages)} messages; usually ${Number.isInteger(u.median) ? thousands(u.median) : u.median.toFixed(1)} (median of ${u.baselinePeriods} ${aggregate.unit}s with mail)`;
+    case "new_address":
+      return `${escapeTerminal(u.clientIp)} from ${at(u.firstSeen)}: ${escapeTerminal(u.network)} never seen for it (known: ${escapeTerminal(u.knownNetworks.join(" "))})`;
+    case "login_after_failures":
+      return `${escapeTerminal(u.clientIp)}: ${thousands(u.failedLogins)} failed logins from ${at(u.firstFailure)}, then a login at ${at(u.login)}`;
+  }
+}
+
+/** The unusual activity as a text section (always there: it says so when nothing is unusual). */
+export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, paint: ChalkInstance): string {
+  const title = unusual.length === 0 ? "Unusual activity: none" : `Unusual activity: ${thousands(unusual.length)} ${unusual.length === 1 ? "finding" : "findings"}`;
+  const lines = ["", paint.bold(title), paint.dim(`  judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s`)];
+  if (earlier.columns.size === 0) lines.push(paint.yellow("  The earlier window holds no submissions: new addresses cannot be told, bursts only against the range."));
+  if (unusual.length > 0) {
+    const rows = [["period", "sender", "kind", "evidence"], ...unusual.map((u) => [u.period.label, escapeTerminal(u.sender), u.kind.replace(/_/g, " "), evidenceText(u, aggregate)])];
+    lines.push(...alignColumns(rows, ["left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const windowJson = (w: SenderWindow | undefined) => (w === undefined ? null : { messages: w.messages, tls_versions: w.tls, auth: w.auth });
+
+/** The comparison as JSON (SPEC: `compare: {range, figures, senders}`). */
+export function compareJson(comparison: Comparison) {
+  return {
+    range: rangeJson(comparison.range),
+    figures: Object.fromEntries(FIGURES.map((f) => {
+      const c = comparison.figures[f];
+      return [f, { before: c.before ?? null, after: c.after ?? null, change: c.change ?? null }];
+    })),
+    senders: comparison.senders.map((s) => ({ sender: s.sender, status: s.status, before: windowJson(s.before), after: windowJson(s.after) })),
+  };
+}
+
+/** The unusual activity as JSON (SPEC: `{sender, kind, period, evidence}`; instants ISO 8601 in UTC). */
+export function unusualJson(unusual: Unusual[]) {
+  return unusual.map((u) => {
+    const base = { sender: u.sender, kind: u.kind, period: u.period.label };
+    switch (u.kind) {
+      case "burst":
+        return { ...base, evidence: { messages: u.messages, median: u.median, baseline_periods: u.baselinePeriods } };
+      case "new_address":
+        return { ...base, evidence: { client_ip: u.clientIp, network: u.network, first_seen: isoInstant(u.firstSeen), known_networks: u.knownNetworks } };
+      case "login_after_failures":
+        return { ...base, evidence: { client_ip: u.clientIp, failed_logins: u.failedLogins, first_failure: isoInstant(u.firstFailure), last_failure: isoInstant(u.lastFailure), login: isoInstant(u.login) } };
+    }
+  });
+}

@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
+import { generateHistory } from "../history.js";
+import { addDays } from "../naive.js";
+import { put, runCli, scratch } from "../helpers.js";
+
+// Three weeks, 2 to 22 November 2026: the default range is the last week (16-22), compared with 9-15.
+const START = Date.UTC(2026, 10, 2);
+const folder = scratch();
+const history = generateHistory({ seed: 14, start: START, days: 21, changeDay: 14 });
+const log = put(folder, "history/maillog", history.text);
+const RANGE = { from: "2026-11-16", to: "2026-11-22" };
+const EARLIER = { from: "2026-11-09", to: "2026-11-15" };
+
+const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const within = (w: { from: string; to: string }) => (r: { timestamp: number }): boolean => day(r.timestamp) >= w.from && day(r.timestamp) <= w.to;
+const problem = (r: Submission): boolean => LEGACY_TLS.has(r.tls) || r.auth === "basic";
+const network = (ip: string): string => `${ip.split(".").slice(0, 3).join(".")}.0/24`;
+const iso = (t: number): string => new Date(t).toISOString().replace(".000Z", "Z");
+
+/** The five classes, the plain way: from the records of each window. */
+function naiveClasses(records: Submission[], before: { from: string; to: string }, after: { from: string; to: string }): Map<string, string> {
+  const b = records.filter(within(before));
+  const a = records.filter(within(after));
+  const classes = new Map<string, string>();
+  for (const sender of new Set([...b, ...a].map((r) => r.sender))) {
+    const was = b.filter((r) => r.sender === sender);
+    const is = a.filter((r) => r.sender === sender);
+    const hadProblem = was.some(problem);
+    const hasProblem = is.some(problem);
+    if (hadProblem && is.length === 0) classes.set(sender, "quiet");
+    else if (hadProblem && hasProblem) classes.set(sender, "still");
+    else if (hadProblem) classes.set(sender, "fixed");
+    else if (hasProblem) classes.set(sender, was.length === 0 ? "new" : "regressed");
+  }
+  return classes;
+}
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Unusual activity, the plain way, with the README's thresholds (5 times the median and 100 above it over 3+ days; 5 failures in a day). */
+function naiveUnusual(h: typeof history): object[] {
+  const found: { sender: string; kind: string; period: string; evidence: object }[] = [];
+  const earlier = h.submissions.filter(within(EARLIER));
+  const range = h.submissions.filter(within(RANGE));
+  const perDay = (records: Submission[], sender: string): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const r of records) if (r.sender === sender) m.set(day(r.timestamp), (m.get(day(r.timestamp)) ?? 0) + 1);
+    return m;
+  };
+  for (const sender of new Set(range.map((r) => r.sender))) {
+    const before = [...perDay(earlier, sender).values()];
+    const now = perDay(range, sender);
+    for (const [d, messages] of now) {
+      const baseline = [...before, ...[...now].filter(([e]) => e !== d).map(([, m]) => m)];
+      const usual = median(baseline);
+      if (baseline.length >= 3 && messages >= 5 * usual && messages - usual >= 100) {
+        found.push({ sender, kind: "burst", period: d, evidence: { messages, median: usual, baseline_periods: baseline.length } });
+      }
+    }
+    const known = new Set(earlier.filter((r) => r.sender === sender).map((r) => network(r.clientIp)));
+    if (known.size === 0) continue;
+    const seen = new Set<string>();
+    for (const r of range.filter((x) => x.sender === sender).sort((x, y) => x.timestamp - y.timestamp)) {
+      const net = network(r.clientIp);
+      if (known.has(net) || seen.has(net)) continue;
+      seen.add(net);
+      found.push({ sender, kind: "new_address", period: day(r.timestamp), evidence: { client_ip: r.clientIp, network: net, first_seen: iso(r.timestamp), known_networks: [...known].sort() } });
+    }
+  }
+  const failures = new Map<string, number[]>();
+  for (const f of h.failures.filter((x) => within(EARLIER)(x) || within(RANGE)(x))) {
+    const key = `${day(f.timestamp)} ${f.clientIp}`;
+    failures.set(key, [...(failures.get(key) ?? []), f.timestamp]);
+  }
+  for (const [key, times] of failures) {
+    if (times.length < 5) continue;
+    const ip = key.split(" ")[1]!;
+    const first = Math.min(...times);
+    const logins = range.filter((r) => r.clientIp === ip && r.timestamp > first).sort((x, y) => x.timestamp - y.timestamp);
+    for (const sender of new Set(logins.map((r) => r.sender))) {
+      const login = logins.find((r) => r.sender === sender)!;
+      found.push({ sender, kind: "login_after_failures", period: day(login.timestamp), evidence: { client_ip: ip, failed_logins: times.length, first_failure: iso(first), last_failure: iso(Math.max(...times)), login: iso(login.timestamp) } });
+    }
+  }
+  return found.sort((x, y) => (x.period < y.period ? -1 : x.period > y.period ? 1 : x.sender < y.sender ? -1 : x.sender > y.sender ? 1 : x.kind < y.kind ? -1 : 1));
+}
+
+describe("change over time, on a generated history", () => {
+  const summary = JSON.parse(runCli(["summary", log, "--compare", "previous", "--format", "json"]).stdout);
+
+  it("puts each sender in exactly one class, as an independent count does", () => {
+    const expected = naiveClasses(history.submissions, EARLIER, RANGE);
+    expect(summary.compare.range).toEqual({ from: "2026-11-09T00:00:00Z", to: "2026-11-16T00:00:00Z", timezone: "UTC" });
+    const got = new Map<string, string>(summary.compare.senders.map((s: { sender: string; status: string }) => [s.sender, s.status]));
+    expect(got.size).toBe(summary.compare.senders.length);
+    expect(got).toEqual(expected);
+    // The cast of the migration, each in its class.
+    expect([...got].filter(([, s]) => s !== "still")).toEqual([
+      ["printer-new@corp.example", "new"], ["scanner-reset@corp.example", "regressed"], ["mfp-fixed@corp.example", "fixed"], ["fax-old@corp.example", "quiet"],
+    ]);
+    const fixed = summary.compare.senders.find((s: { status: string }) => s.status === "fixed");
+    expect(fixed.before).toEqual({ messages: history.submissions.filter((r) => r.sender === "mfp-fixed@corp.example" && within(EARLIER)(r)).length, tls_versions: ["TLS1.0"], auth: ["basic"] });
+    expect(fixed.after.tls_versions).toEqual(["TLS1.2"]);
+    expect(summary.compare.senders.find((s: { status: string }) => s.status === "quiet").after).toBeNull();
+  });
+
+  it("gives every headline figure before, after and the change", () => {
+    const count = (records: Submission[]) => ({
+      senders: new Set(records.map((r) => r.sender)).size,
+      messages: records.length,
+      legacy: new Set(records.filter((r) => LEGACY_TLS.has(r.tls)).map((r) => r.sender)).size,
+      basic: new Set(records.filter((r) => r.auth === "basic").map((r) => r.sender)).size,
+    });
+    const b = count(history.submissions.filter(within(EARLIER)));
+    const a = count(history.submissions.filter(within(RANGE)));
+    const f = summary.compare.figures;
+    expect(f.senders).toEqual({ before: b.senders, after: a.senders, change: a.senders - b.senders });
+    expect(f.messages).toEqual({ before: b.messages, after: a.messages, change: a.messages - b.messages });
+    expect(f.legacy_tls_senders).toEqual({ before: b.legacy, after: a.legacy, change: a.legacy - b.legacy });
+    expect(f.basic_auth_senders).toEqual({ before: b.basic, after: a.basic, change: a.basic - b.basic });
+    const failed = (w: { from: string; to: string }) => history.failures.filter(within(w)).length;
+    expect(f.failed_logins).toEqual({ before: failed(EARLIER), after: failed(RANGE), change: failed(RANGE) - failed(EARLIER) });
+    expect(f.domains).toEqual({ before: 1, after: 1, change: 0 });
+  });
+
+  it("finds the misuse (a burst, a new address, a login after guessing) and nothing else, as an independent search does", () => {
+    const expected = naiveUnusual(history);
+    expect(summary.unusual).toEqual(expected);
+    expect(summary.unusual.map((u: { kind: string; sender: string }) => `${u.kind} ${u.sender}`)).toEqual([
+      "burst j.doe@corp.example", "login_after_failures j.doe@corp.example", "new_address j.doe@corp.example",
+    ]);
+  });
+
+  it("compares with an explicit window, and lists new and regressed first in text", () => {
+    const run = runCli(["summary", log, "--compare", "2026-11-02..2026-11-08"]);
+    expect(run.code).toBe(0);
+    const expected = naiveClasses(history.submissions, { from: "2026-11-02", to: "2026-11-08" }, RANGE);
+    const counts = ["new", "regressed", "fixed", "quiet", "still"].map((s) => `${[...expected.values()].filter((v) => v === s).length} ${s}`).join(", ");
+    expect(run.stdout).toContain("Compared with 2026-11-02 to 2026-11-08 (7 days, UTC)");
+    expect(run.stdout).toContain(`Senders on legacy TLS or Basic auth: ${counts}`);
+    const list = run.stdout.slice(run.stdout.indexOf("Senders on legacy TLS or Basic auth:")).split("\n").slice(2, 4).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
+    expect(list).toEqual(["new printer-new@corp.example", "regressed scanner-reset@corp.example"]);
+    expect(runCli(["summary", log, "--compare", "2026-11-08..2026-11-02"]).code).toBe(2);
+    expect(runCli(["summary", log, "--compare", "last week"]).stderr).toContain("--compare: 'last week' is neither previous nor FROM..TO");
+  });
+
+  it("counts distinct senders per period and TLS version (or auth kind) with --metric senders", () => {
+    for (const category of ["tls", "auth"] as const) {
+      const run = runCli([category, log, "--all", "--metric", "senders", "--format", "csv"]);
+      const column = category === "tls" ? "tls_version" : "auth";
+      const lines = run.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe(`period,${column},senders`);
+      const values = [...new Set(history.submissions.map((r) => r[category]))];
+      expect(lines.length - 1).toBe(21 * values.length);
+      for (const line of lines.slice(1)) {
+        const [period, value, senders] = line.split(",");
+        const naive = new Set(history.submissions.filter((r) => day(r.timestamp) === period && r[category] === value).map((r) => r.sender)).size;
+        expect(`${line}`).toBe(`${period},${value},${naive}`);
+        expect(Number(senders)).toBe(naive);
+      }
+      const json = JSON.parse(runCli([category, log, "--all", "--metric", "senders", "--format", "json"]).stdout);
+      expect(json.rows.length).toBe(lines.length - 1);
+      expect(Object.keys(json.rows[0])).toEqual(["period", column, "senders"]);
+    }
+    const chart = runCli(["auth", log, "--all", "--metric", "senders", "--width", "80"]).stdout;
+    expect(chart).toContain("Authentication (distinct senders per day)");
+    expect(chart).toContain(`2026-11-02 to 2026-11-22 (21 days, UTC): ${new Set(history.submissions.map((r) => r.sender)).size} senders`);
+  });
+});
+
+describe("ordinary traffic", () => {
+  const ordinary = generateHistory({ seed: 41, start: START, days: 21 });
+  const file = put(folder, "ordinary/maillog", ordinary.text);
+
+  it("flags nothing in three weeks: addresses change inside their /24, typos are followed by logins, guessing never succeeds", () => {
+    // The generated traffic has the cases that must not alarm anyone.
+    expect(new Set(ordinary.submissions.filter((r) => r.sender === "mfp-0@corp.example").map((r) => r.clientIp)).size).toBeGreaterThan(1);
+    expect(ordinary.failures.filter((f) => f.clientIp.startsWith("10.")).length).toBeGreaterThan(3);
+    for (const args of [[], ["--from", "2026-11-09", "--to", "2026-11-22"], ["--by", "hour"], ["--from", "2026-11-03"]]) {
+      const run = runCli(["summary", file, "--format", "json", ...args]);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).unusual).toEqual([]);
+    }
+    expect(runCli(["summary", file]).stdout).toContain("Unusual activity: none");
+  });
+});
+
+// Days counted as the SPEC does (the earlier window of `--compare previous` is as long as the range).
+it("the previous window of a 14-day range is the 14 days before it", () => {
+  const run = JSON.parse(runCli(["summary", log, "--from", "2026-11-09", "--to", "2026-11-22", "--compare", "previous", "--format", "json"]).stdout);
+  expect(run.compare.range.from).toBe(`${addDays("2026-11-09", -14)}T00:00:00Z`);
+  expect(run.compare.range.to).toBe("2026-11-09T00:00:00Z");
+});
