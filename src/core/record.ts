@@ -48,8 +48,16 @@ export interface SubmissionSink {
   addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void;
   /** The id of a sender and client address together, or -1 when the filters leave them out. */
   pairId(sender: number, clientIp: number): number;
-  /** As addIds, for a pair from pairId (the hot path). */
-  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void;
+  /**
+   * As addIds, for a pair from pairId (the hot path). Returns the row counted into, or -1; while a
+   * later timestamp is in [rowFrom, rowTo), bumpRow counts the same pair, TLS and auth into that row.
+   */
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number;
+  /** Counts a submission into a row from addPair (see there). */
+  bumpRow(row: number, timestamp: number, messages: number): void;
+  /** The bucket bounds of the row addPair returned last. */
+  readonly rowFrom: number;
+  readonly rowTo: number;
   add(submission: Submission): void;
   addUnsettled(submission: Submission): void;
   settle(tls: TlsVersion): void;

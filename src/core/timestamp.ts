@@ -158,17 +158,8 @@ function isoFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone)
   const minute = digits2(bytes, start + 14);
   const second = digits2(bytes, start + 17);
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)) return NaN;
-  let at = start + 19;
-  let millisecond = 0;
-  if (bytes[at] === 46 || bytes[at] === 44) {
-    let scale = 100;
-    at++;
-    for (let code = bytes[at]!; at < end && code >= 48 && code <= 57; code = bytes[++at]!) {
-      millisecond += (code - 48) * scale;
-      scale /= 10;
-    }
-    millisecond = Math.floor(millisecond);
-  }
+  const millisecond = fractionOf(bytes, start + 19, end);
+  const at = fractionEnd;
   const clamped = second === 60 ? 59 : second;
   if (at === end) return zone.instantOf(year, month, day, hour, minute, clamped, millisecond);
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, clamped, millisecond);
@@ -181,4 +172,85 @@ function isoFromBytes(bytes: Uint8Array, start: number, end: number, zone: Zone)
   const hours = digits2(bytes, at + 1);
   const minutes = rest === 3 ? 0 : digits2(bytes, rest === 6 ? at + 4 : at + 3);
   return asUtc - (sign === 45 ? -1 : 1) * offsetOf(hours, minutes) * 60_000;
+}
+
+// Where the last fractionOf stopped (a second result without an object per call).
+let fractionEnd = 0;
+
+/** Milliseconds of an optional `.f` / `,f` fraction at `at` (any number of digits, cut to whole ms). */
+function fractionOf(bytes: Uint8Array, at: number, end: number): number {
+  let millisecond = 0;
+  if (bytes[at] === 46 || bytes[at] === 44) {
+    let scale = 100;
+    at++;
+    for (let code = bytes[at]!; at < end && code >= 48 && code <= 57; code = bytes[++at]!) {
+      millisecond += (code - 48) * scale;
+      scale /= 10;
+    }
+    millisecond = Math.floor(millisecond);
+  }
+  fractionEnd = at;
+  return millisecond;
+}
+
+/**
+ * instantFromBytes for a stream of timestamps that mostly share their day (a log in time order): while
+ * the date bytes (`YYYY-MM-DD` and the separator) and what follows the time (`Z`, an offset, nothing)
+ * repeat, only the time of day is read and added to the day's start. A day on which the zone changes
+ * its offset is read in full every time.
+ */
+export class InstantReader {
+  private readonly date = new Uint8Array(11);
+  private readonly suffix = new Uint8Array(8);
+  private suffixLength = -1;
+  // The instant of 00:00:00.000 of the day the date bytes name; NaN when nothing is cached.
+  private dayStart = NaN;
+
+  constructor(private readonly zone: Zone) {}
+
+  /** The instant of the timestamp in bytes [start, end), exactly as instantFromBytes reads it. */
+  read(bytes: Uint8Array, start: number, end: number): number {
+    if (this.dayStart === this.dayStart && end - start >= 19 && bytes[start + 13] === 58 && bytes[start + 16] === 58) {
+      const date = this.date;
+      let same = true;
+      for (let i = 0; i < 11 && same; i++) same = bytes[start + i] === date[i];
+      const hour = digits2(bytes, start + 11);
+      const minute = digits2(bytes, start + 14);
+      const second = digits2(bytes, start + 17);
+      if (same && hour <= 23 && minute <= 59 && second <= 59) {
+        const millisecond = fractionOf(bytes, start + 19, end);
+        const at = fractionEnd;
+        if (end - at === this.suffixLength) {
+          for (let i = 0; i < this.suffixLength && same; i++) same = bytes[at + i] === this.suffix[i];
+          if (same) {
+            const instant = this.dayStart + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond;
+            return instant >= EARLIEST && instant < LATEST ? instant : NaN;
+          }
+        }
+      }
+    }
+    const instant = instantFromBytes(bytes, start, end, this.zone);
+    if (instant === instant && bytes[start + 4] === 45) this.learn(bytes, start, end, instant);
+    return instant;
+  }
+
+  /** Caches the day of a timestamp just read in full, when its day start is fixed. */
+  private learn(bytes: Uint8Array, start: number, end: number, instant: number): void {
+    this.dayStart = NaN;
+    const second = digits2(bytes, start + 17);
+    const millisecond = fractionOf(bytes, start + 19, end);
+    const at = fractionEnd;
+    if (second > 59 || end - at > this.suffix.length) return;
+    if (at === end) {
+      // A naive time: the zone's offset must be the same all day.
+      const year = digits2(bytes, start) * 100 + digits2(bytes, start + 2);
+      const month = digits2(bytes, start + 5);
+      const day = digits2(bytes, start + 8);
+      if (this.zone.instantOf(year, month, day, 23, 59, 59, 999) - this.zone.instantOf(year, month, day, 0, 0, 0, 0) !== 86_399_999) return;
+    }
+    this.date.set(bytes.subarray(start, start + 11));
+    this.suffix.set(bytes.subarray(at, end));
+    this.suffixLength = end - at;
+    this.dayStart = instant - (digits2(bytes, start + 11) * 3_600_000 + digits2(bytes, start + 14) * 60_000 + second * 1000 + millisecond);
+  }
 }

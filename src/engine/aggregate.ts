@@ -118,20 +118,29 @@ class GroupTable implements GroupRows {
     return this.index.size;
   }
 
-  add(key: number, messages: number, first: number, last: number): void {
+  /** Adds to the group of a key (made when new); returns its row, which stays the same from then on. */
+  add(key: number, messages: number, first: number, last: number): number {
     const before = this.index.size;
     const at = this.index.indexOf(key);
     if (at < before) {
       this.messages[at]! += messages;
       if (first < this.first[at]!) this.first[at] = first;
       if (last > this.last[at]!) this.last[at] = last;
-      return;
+      return at;
     }
     if (at === this.keys.length) this.grow();
     this.keys[at] = key;
     this.messages[at] = messages;
     this.first[at] = first;
     this.last[at] = last;
+    return at;
+  }
+
+  /** Adds one submission's count and instant to a row given by add. */
+  bump(row: number, messages: number, timestamp: number): void {
+    this.messages[row]! += messages;
+    if (timestamp < this.first[row]!) this.first[row] = timestamp;
+    if (timestamp > this.last[row]!) this.last[row] = timestamp;
   }
 
   private grow(): void {
@@ -219,11 +228,27 @@ export class SubmissionAggregator implements SubmissionSink {
     return this.senderKept[sender] && this.ipKept[clientIp] ? this.pairOf(sender, clientIp) : -1;
   }
 
-  /** Counts submissions of a pair (from pairId): the hot path, one table lookup a record. */
-  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void {
-    if (!this.admit(timestamp, messages) || pair < 0 || !this.tlsKept[tls] || !this.authKept[auth]) return;
-    this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
+  /**
+   * Counts submissions of a pair (from pairId): the hot path, one table lookup a record. Returns the
+   * group's row, which `bumpRow` counts into for later submissions between rowFrom and rowTo (the
+   * bucket's bounds), or -1 when nothing was counted.
+   */
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
+    if (!this.admit(timestamp, messages) || pair < 0 || !this.tlsKept[tls] || !this.authKept[auth]) return -1;
+    const row = this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
+    this.rowFrom = this.dayFrom;
+    this.rowTo = this.dayTo;
+    return row;
   }
+
+  /** Counts a submission into a row from addPair, for a timestamp in [rowFrom, rowTo) as it was then. */
+  bumpRow(row: number, timestamp: number, messages: number): void {
+    if (this.admit(timestamp, messages)) this.groups.bump(row, messages, timestamp);
+  }
+
+  /** The bounds of the bucket of the row addPair returned last (empty for hours, whose rows are not reused). */
+  rowFrom = 0;
+  rowTo = 0;
 
   // Records come mostly in time order: the last day bucket and its bounds are kept.
   private dayFrom = 0;

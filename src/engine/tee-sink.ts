@@ -46,10 +46,19 @@ export class TeeSink implements SubmissionSink {
     return pair;
   }
 
-  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): void {
-    if (pair < 0) return;
+  // Each aggregator has its own rows: none is handed out, so every record comes through addPair.
+  addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
+    if (pair < 0) return -1;
     this.a.addPair(timestamp, this.pairsA[pair]!, tls, auth, messages);
     this.b.addPair(timestamp, this.pairsB[pair]!, tls, auth, messages);
+    return -1;
+  }
+
+  readonly rowFrom = 0;
+  readonly rowTo = 0;
+
+  bumpRow(): void {
+    throw new Error("TeeSink.bumpRow: no row was handed out");
   }
 
   add(submission: Submission): void {

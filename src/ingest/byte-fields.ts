@@ -66,6 +66,11 @@ export class ByteFields {
   private readonly restPair: number[] = [];
   private readonly restTls: number[] = [];
   private readonly restAuth: number[] = [];
+  private readonly restTlsText: string[] = [];
+  // The group row each tuple last counted into, and its bucket's bounds.
+  private readonly restRow: number[] = [];
+  private readonly restFrom: number[] = [];
+  private readonly restTo: number[] = [];
   private readonly parts = new Int32Array(4);
   private readonly partEnds = new Int32Array(4);
   private readonly noAuth: number;
@@ -86,8 +91,19 @@ export class ByteFields {
   private acceptRecord(bytes: Uint8Array, f: FieldBounds, zone: Zone, line: number): boolean {
     const timestamp = instantFromBytes(bytes, f.timestampStart, f.timestampEnd, zone);
     if (Number.isNaN(timestamp)) return false;
-    // The record's sender, TLS, auth and address values together (not the bytes between them: JSONL
-    // keys repeat on every line, and hashing them would be most of the work).
+    const rest = this.tuple(bytes, f);
+    if (rest === -2) return this.accept(bytes, f, zone, line);
+    if (rest < 0) return false;
+    this.countTuple(rest, timestamp, line, 1);
+    return true;
+  }
+
+  /**
+   * The id of a record's sender, TLS, auth and address values together (not the bytes between them:
+   * JSONL keys repeat on every line, and hashing them would be most of the work); -1 for a record
+   * without a sender, -2 when a value is too long to be looked up as part of a tuple.
+   */
+  tuple(bytes: Uint8Array, f: FieldBounds): number {
     const parts = this.parts;
     const partEnds = this.partEnds;
     parts[0] = f.senderStart;
@@ -99,24 +115,45 @@ export class ByteFields {
     parts[3] = f.ipStart;
     partEnds[3] = f.ipEnd;
     const rest = this.restBytes.internTuple(bytes, parts, partEnds, 4);
-    if (rest < 0) return this.accept(bytes, f, zone, line);
+    if (rest < 0) return -2;
     if (rest === this.restSender.length) {
       const sender = this.senderOf(bytes, f);
+      const tls = this.tlsOf(bytes, f);
       this.restSender.push(sender);
-      this.restTls.push(this.tlsOf(bytes, f));
+      this.restTls.push(tls);
+      this.restTlsText.push(tls < 0 ? this.tlsText(bytes, f) : "");
       this.restAuth.push(this.authOf(bytes, f));
       this.restPair.push(sender < 0 ? -1 : this.sink.pairId(sender, this.ipOf(bytes, f)));
+      this.restRow.push(-1);
+      this.restFrom.push(0);
+      this.restTo.push(0);
     }
-    const sender = this.restSender[rest]!;
-    if (sender < 0) return false;
+    return this.restSender[rest]! < 0 ? -1 : rest;
+  }
+
+  /**
+   * Counts `messages` submissions of a tuple (from tuple) at an instant. The group's row is kept per
+   * tuple while the records stay in its bucket, so a device's run of records on one day costs no
+   * lookup at all.
+   */
+  countTuple(rest: number, timestamp: number, line: number, messages: number): void {
     let tls = this.restTls[rest]!;
     if (tls < 0) {
-      this.report.unrecognisedTls(this.source, line, this.tlsText(bytes, f));
+      this.report.unrecognisedTls(this.source, line, this.restTlsText[rest]!);
       tls = UNKNOWN_TLS;
     }
     this.report.records++;
-    this.sink.addPair(timestamp, this.restPair[rest]!, tls, this.restAuth[rest]!, 1);
-    return true;
+    const row = this.restRow[rest]!;
+    if (row >= 0 && timestamp >= this.restFrom[rest]! && timestamp < this.restTo[rest]!) {
+      this.sink.bumpRow(row, timestamp, messages);
+      return;
+    }
+    const added = this.sink.addPair(timestamp, this.restPair[rest]!, tls, this.restAuth[rest]!, messages);
+    if (added >= 0) {
+      this.restRow[rest] = added;
+      this.restFrom[rest] = this.sink.rowFrom;
+      this.restTo[rest] = this.sink.rowTo;
+    }
   }
 
   /** Counts the record whose fields are at `f`; false when it must be read as text. */

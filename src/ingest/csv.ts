@@ -2,9 +2,11 @@ import type { parse as parseType } from "csv-parse/sync";
 import { createRequire } from "node:module";
 import { InputError } from "../core/errors.js";
 import { Zone } from "../core/zone.js";
+import { InstantReader } from "../core/timestamp.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { eachLine, textLines } from "./lines.js";
+import { LineTails } from "./line-tails.js";
 import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "../core/record.js";
@@ -163,11 +165,13 @@ export async function readCsv(
   let columns: ColumnMap["index"] | undefined;
   let width = 0;
   let zone = settings.zone;
+  let stamps = new InstantReader(zone);
   const useHeader = (fields: string[]): void => {
     const resolved = resolveColumns(fields, maps, source);
     columns = resolved.index;
     width = fields.length;
     if (resolved.timestampInUtc) zone = Zone.named("UTC");
+    stamps = new InstantReader(zone);
   };
   if (part !== undefined) useHeader(part.fields);
   const splitter = new CsvSplitter(delimiter, {
@@ -206,8 +210,79 @@ export async function readCsv(
     }
     splitter.line(text, number);
   };
+  // The faster path still, for a timestamp in the first column: each distinct line tail (the bytes
+  // after the timestamp) is split and looked up once; quoted fields without doubled quotes are read too.
+  const tails = new LineTails();
+  let view: DataView = new DataView(new ArrayBuffer(0));
+  let viewOf: Buffer | undefined;
+  const tailBounds = fieldBounds();
+  let ends = new Int32Array(64);
+  /** The tuple of a new tail (see ByteFields.tuple), or -1 to read its lines the general way. */
+  const resolveTail = (buffer: Buffer, stampStart: number, stampEnd: number, from: number, end: number): number => {
+    starts[0] = stampStart;
+    ends[0] = stampEnd;
+    let count = 1;
+    let i = from;
+    for (;;) {
+      if (count === starts.length) {
+        starts = growInt32(starts);
+        ends = growInt32(ends);
+      }
+      if (i < end && buffer[i] === 34) {
+        // A quoted field: up to the next quote, which must end the field (no doubled quotes here).
+        starts[count] = ++i;
+        while (i < end && buffer[i] !== 34) i++;
+        if (i >= end) return -1;
+        ends[count++] = i++;
+        if (i === end) break;
+        if (buffer[i++] !== delimiterByte) return -1;
+      } else {
+        starts[count] = i;
+        while (i < end && buffer[i] !== delimiterByte && buffer[i] !== 34) i++;
+        if (buffer[i] === 34 && i < end) return -1;
+        ends[count++] = i;
+        if (i === end) break;
+        i++;
+      }
+    }
+    if (count !== width || columns === undefined) return -1;
+    setBounds(tailBounds, columns, (column) => starts[column]!, (column) => ends[column]!);
+    if (tailBounds.messagesStart >= 0) return -1;
+    return fast.tuple(buffer, tailBounds);
+  };
+  const viaTail = (buffer: Buffer, start: number, end: number, number: number): boolean => {
+    let stampStart = start;
+    let i = start;
+    if (buffer[start] === 34) {
+      stampStart = ++i;
+      while (i < end && buffer[i] !== 34) i++;
+      if (i >= end) return false;
+    } else {
+      while (i < end && buffer[i] !== delimiterByte && buffer[i] !== 34) i++;
+      if (i >= end || buffer[i] === 34) return false;
+    }
+    const stampEnd = i;
+    if (buffer[i] === 34 && buffer[++i] !== delimiterByte) return false;
+    const from = i + 1;
+    if (buffer !== viewOf) {
+      viewOf = buffer;
+      view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    }
+    let tail = tails.find(buffer, view, from, end);
+    if (tail < 0) {
+      if (tails.full) return false;
+      tail = tails.add(buffer, from, end, resolveTail(buffer, stampStart, stampEnd, from, end));
+    }
+    const tuple = tails.values[tail]!;
+    if (tuple < 0) return false;
+    const timestamp = stamps.read(buffer, stampStart, stampEnd);
+    if (Number.isNaN(timestamp)) return false;
+    fast.countTuple(tuple, timestamp, number, 1);
+    return true;
+  };
   const line = (buffer: Buffer, start: number, end: number, number: number): void => {
-    if (columns === undefined || columns.domain !== undefined || splitter.open) return asText(buffer, start, end, number);
+    if (columns === undefined || columns.domain !== undefined || splitter.open || settings.plain) return asText(buffer, start, end, number);
+    if (columns.timestamp === 0 && viaTail(buffer, start, end, number)) return;
     let count = 0;
     starts[0] = start;
     for (let i = start; i < end; i++) {

@@ -3,6 +3,8 @@ import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { ByteInterner } from "./byte-interner.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { eachLine } from "./lines.js";
+import { LineTails } from "./line-tails.js";
+import { InstantReader } from "../core/timestamp.js";
 import { RecordNormalizer, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "../core/record.js";
@@ -141,14 +143,62 @@ export async function readJsonl(
   // A field the fast path can take: a string, or for the timestamp and count a bare number.
   const take = (position: number | undefined, numberToo: boolean): boolean => position === undefined || stringValue[position] === 1 || numberToo;
 
-  return eachLine(bytes, (b, start, end, number) => {
-    const count = number === 1 ? -1 : scan(b, start, end);
+  /** The column map of a line scanned, when the fast path can read it. */
+  const readable = (b: Buffer, start: number, end: number): ColumnMap["index"] | undefined => {
+    const count = scan(b, start, end);
     const at = count > 0 ? shapeOf(count) : undefined;
-    if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) {
-      return slow(b.toString("utf8", start, end), number);
-    }
+    if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) return undefined;
     setBounds(bounds, at, (position) => valueStart[position]!, (position) => valueEnd[position]!);
+    return at;
+  };
+
+  // The faster path still, for objects that start with a string timestamp: what comes before the
+  // timestamp's value is the same on every line (`{"timestamp":"`), and each distinct tail (the bytes
+  // after it) is scanned and looked up once.
+  let stampPrefix: Uint8Array | undefined;
+  const tails = new LineTails();
+  const stamps = new InstantReader(settings.zone);
+  let view: DataView = new DataView(new ArrayBuffer(0));
+  let viewOf: Buffer | undefined;
+  /** The tuple of a new tail (see ByteFields.tuple), or -1 to read its lines the other ways. */
+  const resolveTail = (b: Buffer, start: number, end: number): number => {
+    const at = readable(b, start, end);
+    return at === undefined || at.timestamp !== 0 || stringValue[0] !== 1 || at.messages !== undefined ? -1 : fast.tuple(b, bounds);
+  };
+  const viaTail = (b: Buffer, start: number, end: number, number: number): boolean => {
+    const prefix = stampPrefix!;
+    const stampStart = start + prefix.length;
+    if (stampStart >= end) return false;
+    for (let k = 0; k < prefix.length; k++) if (b[start + k] !== prefix[k]) return false;
+    let i = stampStart;
+    while (i < end && b[i] !== 34) if (b[i++] === 92) return false;
+    if (i >= end) return false;
+    const stampEnd = i;
+    if (b !== viewOf) {
+      viewOf = b;
+      view = new DataView(b.buffer, b.byteOffset, b.length);
+    }
+    let tail = tails.find(b, view, stampEnd, end);
+    if (tail < 0) {
+      if (tails.full) return false;
+      tail = tails.add(b, stampEnd, end, resolveTail(b, start, end));
+    }
+    const tuple = tails.values[tail]!;
+    if (tuple < 0) return false;
+    const timestamp = stamps.read(b, stampStart, stampEnd);
+    if (Number.isNaN(timestamp)) return false;
+    fast.countTuple(tuple, timestamp, number, 1);
+    return true;
+  };
+
+  return eachLine(bytes, (b, start, end, number) => {
+    if (number === 1) return slow(b.toString("utf8", start, end), number);
+    if (stampPrefix !== undefined && !settings.plain && viaTail(b, start, end, number)) return;
+    const at = settings.plain ? undefined : readable(b, start, end);
+    if (at === undefined) return slow(b.toString("utf8", start, end), number);
     const counted = fast.take(b, bounds, settings.zone, number);
-    if (!counted) slow(b.toString("utf8", start, end), number);
+    if (!counted) return slow(b.toString("utf8", start, end), number);
+    // The first line read from its bytes whose first value is a string timestamp sets the prefix.
+    if (stampPrefix === undefined && at.timestamp === 0 && stringValue[0] === 1) stampPrefix = new Uint8Array(b.subarray(start, valueStart[0]!));
   }, (number, reason) => report.skip(source, number, reason));
 }

@@ -11,6 +11,8 @@ export type RawValue = string | number | boolean | null | undefined | object;
 export interface ReadSettings {
   zone: Zone;
   dateOrder: DateOrder;
+  /** Read every record the general way (text, csv-parse, JSON.parse), none from its bytes: the plain path the fast ones are tested against. */
+  plain?: boolean;
 }
 
 const UNKNOWN_TLS = TLS_CODE.get("unknown")!;

@@ -1,9 +1,11 @@
 // `npm run bench`: our export beside DuckDB doing the same group-by on the same files, alternating,
-// several runs; prints rows/s, MB/s, median peak memory and the median time ratio ours / DuckDB.
-// Inputs are generated once into test/bench/.cache; DuckDB (@duckdb/node-api) is installed there on
-// first use, so it is not a dependency of the package.
+// several runs; prints rows/s, MB/s, median peak memory and the ratio ours / DuckDB (median of the
+// runs' ratios, with their spread), and checks that both wrote the same bytes. Inputs are generated
+// once into test/bench/.cache; DuckDB (@duckdb/node-api) is installed there on first use, so it is
+// not a dependency of the package. BENCH_BIG=1 adds the large sizes (0.5M to 20M rows; 1k to 3M
+// groups), BENCH_ONLY=name,name runs only the inputs named, BENCH_RUNS=n sets the runs (5).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { csvInput, jsonlInput, postfixInput } from "./data.js";
@@ -12,7 +14,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
 const CACHE = join(HERE, ".cache");
 const DUCKDB_VERSION = "1.5.6-r.1";
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BIN = process.env.BENCH_BIN ?? join(ROOT, "bin", "smtp-auth-report.js");
+// About 300k groups at 2M rows: the shape of the real data the issue measured.
+const SENDERS = 3500;
 
 interface Measure {
   seconds: number;
@@ -21,9 +26,9 @@ interface Measure {
 }
 
 /** Runs a node script with the peak-memory preload; wall time and peak resident memory. */
-function measure(args: string[], cwd = ROOT): Measure {
+function measure(args: string[], cwd = ROOT, env: Record<string, string> = {}): Measure {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ["--require", join(HERE, "peak.cjs"), ...args], { cwd, stdio: ["ignore", "ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, ["--require", join(HERE, "peak.cjs"), ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.status !== 0) throw new Error(`${args.join(" ")} failed (${run.status}): ${run.stderr}`);
   const peakKB = Number(String(run.output[3] ?? "").trim());
@@ -48,46 +53,76 @@ function ensureDuckDb(): string {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+interface Input {
+  name: string;
+  /** How DuckDB reads it; undefined: DuckDB has no reader for it. */
+  duckdb?: "csv" | "jsonl";
+  /** Lines of the file that are records (0: count them). */
+  rows: number;
+  unit: "rows" | "lines";
+  path: () => Promise<string>;
+}
+
+const cache = (name: string): string => join(CACHE, name);
+
+function inputs(): Input[] {
+  const csv = (name: string, rows: number, senders: number): Input => ({
+    name, duckdb: "csv", rows, unit: "rows", path: () => csvInput(cache(`submissions-${rows}-${senders}.csv`), rows, senders),
+  });
+  const list: Input[] = [
+    csv("CSV 2M", 2_000_000, SENDERS),
+    { name: "JSONL 1M", duckdb: "jsonl", rows: 1_000_000, unit: "rows", path: () => jsonlInput(cache(`submissions-1000000-${SENDERS}.jsonl`), 1_000_000, SENDERS) },
+    { name: "quoted ; CSV 2M", duckdb: "csv", rows: 2_000_000, unit: "rows", path: () => csvInput(cache(`excel-2000000-${SENDERS}.csv`), 2_000_000, SENDERS, "excel") },
+    { name: "Postfix 1M", rows: 0, unit: "lines", path: () => postfixInput(cache("maillog-1m"), 1_000_000) },
+  ];
+  if (process.env.BENCH_BIG === "1") {
+    list.push(
+      csv("CSV 0.5M", 500_000, SENDERS),
+      csv("CSV 8M", 8_000_000, SENDERS),
+      csv("CSV 20M", 20_000_000, SENDERS),
+      csv("CSV 2M, 1k groups", 2_000_000, 10),
+      csv("CSV 8M, 3M groups", 8_000_000, 60_000),
+    );
+  }
+  const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+  return only === undefined ? list : list.filter((i) => only.includes(i.name));
+}
+
 async function main(): Promise<void> {
   mkdirSync(CACHE, { recursive: true });
   const duck = ensureDuckDb();
-  const inputs = [
-    { name: "CSV", format: "csv", rows: 2_000_000, path: await csvInput(join(CACHE, "submissions-2m.csv"), 2_000_000), duckdb: true },
-    { name: "JSONL", format: "jsonl", rows: 1_000_000, path: await jsonlInput(join(CACHE, "submissions-1m.jsonl"), 1_000_000), duckdb: true },
-    { name: "Postfix", format: "postfix", rows: 0, path: await postfixInput(join(CACHE, "maillog-1m"), 1_000_000), duckdb: false },
-  ];
-  if (process.env.BENCH_BIG === "1") {
-    inputs.push({ name: "CSV 10M", format: "csv", rows: 10_000_000, path: await csvInput(join(CACHE, "submissions-10m.csv"), 10_000_000), duckdb: false });
-  }
-  const baseline = measure([join(ROOT, "bin", "smtp-auth-report.js"), "--version"]).peakMB;
-  console.log(`node ${process.version}, ${RUNS} runs each, alternating; median times; a process that does nothing peaks at ${fmt(baseline)} MB\n`);
-  const peaks = new Map<string, number>();
-  for (const input of inputs) {
-    const bytes = statSync(input.path).size;
-    const lines = input.rows || Number(spawnSync("wc", ["-l", input.path], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0]);
-    const unit = input.format === "postfix" ? "lines" : "rows";
+  const baseline = measure([BIN, "--version"]).peakMB;
+  console.log(`node ${process.version}, ${RUNS} runs each, ours and DuckDB alternating; medians; ratio = median of the runs' ours/DuckDB [min-max]; a process that does nothing peaks at ${fmt(baseline)} MB\n`);
+  for (const input of inputs()) {
+    const path = await input.path();
+    const bytes = statSync(path).size;
+    const lines = input.rows || Number(spawnSync("wc", ["-l", path], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0]);
     const ours: Measure[] = [];
     const theirs: Measure[] = [];
+    const one: Measure[] = [];
+    const oursOut = cache("ours.csv");
+    const duckOut = cache("duckdb.csv");
     for (let run = 0; run < RUNS; run++) {
-      ours.push(measure([join(ROOT, "bin", "smtp-auth-report.js"), "export", input.path, "--all", "--debug", "-o", join(CACHE, "ours.csv")]));
-      if (input.duckdb) theirs.push(measure([join(HERE, "duckdb-export.mjs"), input.format, input.path, join(CACHE, "duckdb.csv")], duck));
+      ours.push(measure([BIN, "export", path, "--all", "--debug", "-o", oursOut]));
+      if (input.duckdb !== undefined) theirs.push(measure([join(HERE, "duckdb-export.mjs"), input.duckdb, path, duckOut], duck));
+      // One thread, for the memory figure (every third run, to keep the bench short).
+      if (run % 3 === 0) one.push(measure([BIN, "export", path, "--all", "-o", oursOut], ROOT, { SMTP_AUTH_REPORT_THREADS: "1" }));
     }
     const t = median(ours.map((m) => m.seconds));
-    const peak = median(ours.map((m) => m.peakMB));
-    peaks.set(input.name, peak);
-    // --debug says how long reading alone took and how many groups there were.
-    const debug = /read [\d,]+ records in ([\d.]+) s .*?; ([\d,]+) groups/.exec(ours[ours.length - 1]!.stderr);
+    const groups = Number(/; ([\d,]+) groups/.exec(ours[0]!.stderr)?.[1]?.replace(/,/g, "") ?? NaN);
     const readSeconds = median(ours.map((m) => Number(/read [\d,]+ records in ([\d.]+) s/.exec(m.stderr)?.[1] ?? NaN)));
-    const groups = Number(debug?.[2]?.replace(/,/g, "") ?? NaN);
-    console.log(`${input.name}: ${fmt(lines)} ${unit}, ${fmt(bytes / 1e6)} MB, ${fmt(groups)} groups`);
-    console.log(`  ours    ${fmt(t, 2)} s end to end: ${fmt(lines / t / 1e6, 2)}M ${unit}/s, ${fmt(bytes / 1e6 / t)} MB/s; reading alone ${fmt(readSeconds, 2)} s (${fmt(lines / readSeconds / 1e6, 2)}M ${unit}/s); peak ${fmt(peak)} MB (${fmt(((peak - baseline) * 1048576) / groups)} bytes a group above the baseline)`);
-    if (input.duckdb) {
+    console.log(`${input.name}: ${fmt(lines)} ${input.unit}, ${fmt(bytes / 1e6)} MB, ${fmt(groups)} groups`);
+    const peak = median(ours.map((m) => m.peakMB));
+    console.log(`  ours    ${fmt(t, 2)} s end to end: ${fmt(lines / t / 1e6, 2)}M ${input.unit}/s, ${fmt(bytes / 1e6 / t)} MB/s; reading alone ${fmt(readSeconds, 2)} s (${fmt(lines / readSeconds / 1e6, 2)}M ${input.unit}/s); peak ${fmt(peak)} MB (one thread ${fmt(median(one.map((m) => m.peakMB)))} MB)`);
+    if (input.duckdb !== undefined) {
       const d = median(theirs.map((m) => m.seconds));
-      console.log(`  DuckDB  ${fmt(d, 2)} s end to end: ${fmt(lines / d / 1e6, 2)}M ${unit}/s, ${fmt(bytes / 1e6 / d)} MB/s; peak ${fmt(median(theirs.map((m) => m.peakMB)))} MB`);
-      console.log(`  ratio ours/DuckDB (median time): ${fmt(t / d, 2)}`);
+      const ratios = ours.map((m, i) => m.seconds / theirs[i]!.seconds);
+      const same = readFileSync(oursOut).equals(readFileSync(duckOut));
+      console.log(`  DuckDB  ${fmt(d, 2)} s end to end: ${fmt(lines / d / 1e6, 2)}M ${input.unit}/s, ${fmt(bytes / 1e6 / d)} MB/s; peak ${fmt(median(theirs.map((m) => m.peakMB)))} MB`);
+      console.log(`  ratio ours/DuckDB: time ${fmt(median(ratios), 2)} [${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)}], peak memory ${fmt(peak / median(theirs.map((m) => m.peakMB)), 2)}; output ${same ? "byte-identical" : "DIFFERENT"}`);
+      if (!same) process.exitCode = 1;
     }
   }
-  if (peaks.has("CSV 10M")) console.log(`\npeak memory, 10M rows / 2M rows with the same devices: ${fmt(peaks.get("CSV 10M")! / peaks.get("CSV")!, 2)}`);
 }
 
 await main();
