@@ -223,8 +223,7 @@ export class InstantReader {
         if (end - at === this.suffixLength) {
           for (let i = 0; i < this.suffixLength && same; i++) same = bytes[at + i] === this.suffix[i];
           if (same) {
-            const instant = this.dayStart + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond;
-            return instant >= EARLIEST && instant < LATEST ? instant : NaN;
+            return recordInstant(this.dayStart + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond);
           }
         }
       }
