@@ -82,7 +82,9 @@ export async function runQuery(files: string[], options: CommonOptions, compare?
     sources,
     { zone, dateOrder: options.dateOrder, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder, plain }, maps), onBytes: (n) => progress.advance(n) },
+      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder, plain }, maps), onBytes: (n) => progress.advance(n),
+      // Tests split small files with SMTP_AUTH_REPORT_SPLIT_BYTES (the default is 24 MiB).
+      splitBytes: Number(process.env.SMTP_AUTH_REPORT_SPLIT_BYTES) || undefined },
     earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),
   ).finally(() => progress.stop());
   const read = performance.now();

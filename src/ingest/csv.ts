@@ -154,11 +154,13 @@ export function csvHeader(head: Buffer): { delimiter: string; fields: string[] }
 /**
  * Reads a CSV with a header row into submissions; bad rows are skipped and reported. With `part`, the
  * bytes are a later part of a file whose delimiter and header are given (line numbers then count from
- * the part's start). Returns the number of lines read.
+ * the part's start). `watchQuotes` is handed a test of whether a quoted field is open at the current
+ * line end (where a file was split for a second reader). Returns the number of lines read.
  */
 export async function readCsv(
   source: string, head: Buffer, bytes: AsyncGenerator<Buffer>, maps: Map<Field, string>,
   settings: ReadSettings, report: ReadReport, sink: SubmissionSink, part?: { delimiter: string; fields: string[] },
+  watchQuotes?: (open: () => boolean) => void,
 ): Promise<number> {
   const { delimiter, sepLine } = part === undefined ? headerOf(head) : { delimiter: part.delimiter, sepLine: false };
   const normalizer = new RecordNormalizer(sink, report, settings, source);
@@ -197,6 +199,7 @@ export async function readCsv(
       );
     },
   });
+  watchQuotes?.(() => splitter.open);
   // The hot path: lines without a quote, with the header's number of fields, read as byte ranges.
   const delimiterByte = delimiter.charCodeAt(0);
   const fast = new ByteFields(normalizer, sink, report, source);

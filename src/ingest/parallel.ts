@@ -25,14 +25,18 @@ export interface PartFindings {
  */
 export type PartReader = (part: FilePart, onBytes?: (n: number) => void) => { result: Promise<PartFindings>; stop: () => void };
 
-// Below this size a second thread costs more than it saves.
-const SPLIT_MIN_BYTES = 24 * 1024 * 1024;
+/** Below this size a second thread costs more than it saves. */
+export const SPLIT_MIN_BYTES = 24 * 1024 * 1024;
 
-/** Where a file can be split for a second reader: the start of the first line after its middle. */
-export async function splitPoint(source: InputSource): Promise<number | undefined> {
+/**
+ * Where a file of `minBytes` or more can be split for a second reader: the start of the first line
+ * after its middle. For a CSV that line may still be inside a quoted field: the first reader tells
+ * at the split (see readInputs), and reads on itself when it is.
+ */
+export async function splitPoint(source: InputSource, minBytes = SPLIT_MIN_BYTES): Promise<number | undefined> {
   if (source.path === undefined) return undefined;
   const { size, isFile } = await stat(source.path).then((s) => ({ size: s.size, isFile: s.isFile() }));
-  if (!isFile || size < SPLIT_MIN_BYTES) return undefined;
+  if (!isFile || size < minBytes) return undefined;
   const file = await open(source.path, "r");
   try {
     // Only plain UTF-8 is read in parts: other encodings (and gzip) are converted as one stream.

@@ -23,6 +23,8 @@ export interface ReadOptions extends ReadSettings {
   now: number;
   /** With it, the later half of a large plain CSV or JSONL file is read by this second reader. */
   readPart?: PartReader;
+  /** The size from which a file is read in two parts (SPLIT_MIN_BYTES unless a test asks for less). */
+  splitBytes?: number;
   /** Hears how many bytes were read, for a progress bar. */
   onBytes?: (n: number) => void;
 }
@@ -53,19 +55,28 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     switch (format) {
       case "csv":
       case "jsonl": {
-        const split = options.readPart !== undefined && !options.strict && !isGzip(head) ? await splitPoint(source) : undefined;
+        const split = options.readPart !== undefined && !options.strict && !isGzip(head) ? await splitPoint(source, options.splitBytes) : undefined;
         const header = format === "csv" ? csvHeader(head) : undefined;
-        // A quote in a CSV's first bytes may mean a quoted line end somewhere: read it in one piece.
-        const splittable = split !== undefined && (format === "jsonl" || (header !== undefined && head.indexOf(34) < 0));
-        const part = splittable
-          ? options.readPart!({ source: source.name, path: source.path!, start: split, end: (await stat(source.path!)).size, csv: header }, options.onBytes)
+        const size = split === undefined ? 0 : (await stat(source.path!)).size;
+        let part = split !== undefined && (format === "jsonl" || header !== undefined)
+          ? options.readPart!({ source: source.name, path: source.path!, start: split, end: size, csv: header }, options.onBytes)
           : undefined;
         // The part's failure is read below; if the first part fails first, it must not go unhandled.
         part?.result.catch(() => undefined);
-        const bytes = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
+        // A CSV's split line may be inside a quoted field (JSON strings hold no line end): the first
+        // reader knows when it gets there, and then reads on past the split itself.
+        let quoteOpen = (): boolean => false;
+        const first = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
+        const bytes = part === undefined ? first : (async function* () {
+          yield* first;
+          if (!quoteOpen()) return;
+          part!.stop();
+          part = undefined;
+          yield* fileBytes(source.path!, split!, size, undefined, options.onBytes);
+        })();
         try {
           const lines = format === "csv"
-            ? await readCsv(source.name, head, bytes, options.maps, options, report, sink)
+            ? await readCsv(source.name, head, bytes, options.maps, options, report, sink, undefined, (open) => (quoteOpen = open))
             : await readJsonl(source.name, bytes, options.maps, options, report, sink);
           if (part !== undefined) {
             const found = await part.result;
