@@ -31,7 +31,7 @@ Examples:
   smtp-auth-report export logs/*.csv -o week.csv --fail-on any   for cron: exit 3 while anything needs action
   smtp-auth-report report logs/*.csv --output report.html     a page to mail to managers
 
-Exit codes: 0 done, 1 input cannot be read, 2 usage error, 3 --fail-on found such use.`);
+Exit codes: 0 done, 1 input cannot be read or --fail-on cannot decide from the data, 2 usage error, 3 --fail-on found such use.`);
   for (const command of [summaryCommand(), volumeCommand(), tlsCommand(), authCommand(), exportCommand(), reportCommand()]) program.addCommand(command);
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

@@ -67,7 +67,8 @@ export function pivotCommand(name: string, description: string, view: PivotView,
   return command.action(async (files: string[], options: PivotOptions) => {
     const format: PivotFormat = checkFormat(options.format, FORMATS, options.details ? "table" : "chart", name);
     if (options.details && format === "chart") throw new UsageError(`${name} --details is a table; use --format table, csv or json`);
-    const { aggregate, report } = await runQuery(files, options);
+    const query = await runQuery(files, options);
+    const { aggregate, report } = query;
     const terminal: Terminal = { width: terminalWidth(options.width), paint: painter(options.color, options.output !== undefined) };
     let text: string;
     if (format === "csv" || format === "json") {
@@ -80,8 +81,8 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
     }
     await writeOutput(text, options.output);
-    if (format === "csv" || format === "json") noteEmptyRange(aggregate, options.quiet);
-    process.exitCode = failOnCode(aggregate, options.failOn);
+    noteEmptyRange(query, options.quiet, format === "chart" || format === "table");
+    process.exitCode = failOnCode(query, options.failOn);
     reportSkipped(report, options.quiet);
   });
 }

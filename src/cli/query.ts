@@ -5,14 +5,15 @@ import { AUTH_KINDS, TLS_VERSIONS } from "../core/record.js";
 import { Zone } from "../core/zone.js";
 import { createAggregator, type Aggregate, type AggregatorSpec } from "../engine/aggregate.js";
 import { earlierBounds, earlierWindow, type CompareRequest } from "../engine/compare.js";
-import { checkRangeOrder, resolveBound, type RangeRequest } from "../engine/range.js";
+import type { FilterOptions } from "../engine/filter.js";
+import { checkRangeOrder, isRelativeBound, resolveBound, type RangeRequest } from "../engine/range.js";
 import { TeeSink } from "../engine/tee-sink.js";
-import { needsAction } from "../engine/views.js";
+import { needsAction, untoldCategories, type Category, type Untold } from "../engine/views.js";
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import type { ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, rangeText, thousands } from "../render/text.js";
+import { escapeTerminal, localTime, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { progressFor } from "./progress.js";
 import { threadPartReader } from "./read-parts.js";
@@ -28,12 +29,41 @@ export function currentTime(): number {
   return Date.now();
 }
 
-/** What a command has to render: the aggregate and what reading found. */
+/** What a command has to render: the aggregate, what reading found, and what the data cannot tell. */
 export interface QueryResult {
   aggregate: Aggregate;
   report: ReadReport;
   /** The earlier window (when asked for), read in the same pass. */
   earlier?: Aggregate;
+  /** Categories every submission in the range leaves unknown, with the input's reason. */
+  untold: Untold;
+}
+
+// Why a TLS version or auth kind is missing, by the format the input was read as.
+const UNTOLD_WHY: Record<Category, Record<string, string>> = {
+  tls: {
+    csv: "no TLS column, or it holds no version; name one with --map tls_version=COLUMN",
+    jsonl: "no TLS key, or it holds no version; name one with --map tls_version=KEY",
+    postfix: "the log has no TLS lines (Postfix writes them with smtpd_tls_loglevel = 1 or more)",
+    exchange: "the log has no TLS negotiation lines (set protocol logging to Verbose on the receive connector)",
+  },
+  auth: {
+    csv: "no auth column, or it holds no mechanism; name one with --map auth=COLUMN",
+    jsonl: "no auth key, or it holds no mechanism; name one with --map auth=KEY",
+    postfix: "the log names no SASL mechanism",
+    exchange: "the log has no AUTH commands",
+  },
+};
+
+/** The reasons the inputs' formats give for a category left unknown (none where a filter on it may be the reason). */
+function untoldWhy(report: ReadReport, filters: FilterOptions): Untold {
+  const why: Untold = {};
+  for (const category of ["tls", "auth"] as const) {
+    if (filters[category].length > 0) continue;
+    const reasons = [...new Set([...report.formats].map((f) => UNTOLD_WHY[category][f]).filter((r) => r !== undefined))];
+    if (reasons.length > 0) why[category] = reasons.join("; or ");
+  }
+  return why;
 }
 
 /**
@@ -61,10 +91,11 @@ export async function runQuery(files: string[], options: CommonOptions, compare?
   const zone = Zone.named(options.tz);
   const now = currentTime();
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
-  const to = options.to === undefined ? undefined : resolveBound(options.to, "to", zone, now);
-  checkRangeOrder(from === undefined ? undefined : { text: options.from!, at: from }, to === undefined ? undefined : { text: options.to!, at: to });
+  // A range from a relative bound (-7d, today) runs to now unless --to says otherwise, whatever the data holds.
+  const to = options.to === undefined ? (options.from !== undefined && isRelativeBound(options.from) ? now : undefined) : resolveBound(options.to, "to", zone, now);
+  checkRangeOrder(from === undefined ? undefined : { text: options.from!, at: from }, to === undefined ? undefined : { text: options.to ?? "now", at: to });
   const spec: AggregatorSpec = {
-    timeZone: zone.name, by: options.by, from, to, all: options.all === true,
+    timeZone: zone.name, by: options.by, from, to, all: options.all === true, now,
     filters: { domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] },
   };
   const aggregator = createAggregator(spec);
@@ -73,7 +104,11 @@ export async function runQuery(files: string[], options: CommonOptions, compare?
   const earlierAggregator = earlierSpec === undefined ? undefined : createAggregator(earlierSpec);
   const targets = [{ aggregator, spec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
   const maps = parseColumnMaps(options.map ?? []);
-  const sources = await expandInputs(files, process.stdin.isTTY === true);
+  const repeated: string[] = [];
+  const sources = await expandInputs(files, process.stdin.isTTY === true, (name, first) => repeated.push(name === first ? name : `${name} (the same file as ${first})`));
+  if (repeated.length > 0 && options.quiet !== true) {
+    process.stderr.write(`smtp-auth-report: note: ${escapeTerminal([...new Set(repeated)].join(", "))} named more than once; read once\n`);
+  }
   const progress = await progressFor(sources, options.quiet === true);
   // SMTP_AUTH_REPORT_PLAIN=1 reads every record the general way, none from its bytes (to rule the fast paths out).
   const plain = process.env.SMTP_AUTH_REPORT_PLAIN === "1";
@@ -94,30 +129,101 @@ export async function runQuery(files: string[], options: CommonOptions, compare?
     process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
   }
   const earlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
-  return { aggregate, report, earlier };
+  return { aggregate, report, earlier, untold: untoldCategories(aggregate, untoldWhy(report, aggregate.filters)) };
 }
 
-/** The exit code `--fail-on` asks for (3 when the range holds such use), with its reason on stderr. */
-export function failOnCode(aggregate: Aggregate, failOn: CommonOptions["failOn"]): number {
+/**
+ * What one `--fail-on` condition found: `found` such use (exit 3), `undecided` because the data cannot
+ * tell (exit 1), or `clear` (exit 0). `message` is said on stderr after `--fail-on NAME: `.
+ */
+export interface FailVerdict {
+  outcome: "found" | "undecided" | "clear";
+  message?: string;
+}
+
+/** A `--fail-on` condition: judges the query's result (a command adds conditions that need more, such as a compared window). */
+export type FailCondition = (query: QueryResult) => FailVerdict;
+
+const EXIT_FOUND = 3;
+const EXIT_UNDECIDED = 1;
+const USE_TEXT: Record<Category, string> = { tls: "legacy TLS", auth: "Basic auth" };
+
+/** The conditions on use in the range; `any` is every dimension that can be told, combined (SPEC "What the data cannot tell"). */
+export const FAIL_CONDITIONS: Record<string, FailCondition> = {
+  "legacy-tls": (query) => useVerdict(query, ["tls"]),
+  "basic-auth": (query) => useVerdict(query, ["auth"]),
+  any: (query) => useVerdict(query, ["tls", "auth"]),
+};
+
+/**
+ * The exit code `--fail-on` asks for, with its reasons on stderr: 3 when a condition found use, else 1
+ * when one cannot be decided from the data, else 0. `conditions` adds to (or replaces) FAIL_CONDITIONS.
+ */
+export function failOnCode(query: QueryResult, failOn: string | undefined, conditions: Record<string, FailCondition> = {}): number {
   if (failOn === undefined) return 0;
-  // Read from the columns: group objects are not needed (an export may have millions).
-  const legacy = TLS_VERSIONS.map((v) => failOn !== "basic-auth" && needsAction("tls", v));
-  const basic = AUTH_KINDS.map((v) => failOn !== "legacy-tls" && needsAction("auth", v));
-  const c = aggregate.columns;
-  const senders = new Set<string>();
-  for (let i = 0; i < c.size; i++) {
-    if (legacy[c.tls[i]!] || basic[c.auth[i]!]) senders.add(c.senders[c.sender[i]!]!);
-  }
-  if (senders.size === 0) return 0;
-  const what = failOn === "legacy-tls" ? "legacy TLS" : failOn === "basic-auth" ? "Basic auth" : "legacy TLS or Basic auth";
-  process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${thousands(senders.size)} ${senders.size === 1 ? "sender" : "senders"} used ${what} in the range\n`);
-  return 3;
+  const condition = conditions[failOn] ?? FAIL_CONDITIONS[failOn];
+  if (condition === undefined) throw new UsageError(`--fail-on: '${failOn}' is not a condition; use ${Object.keys({ ...FAIL_CONDITIONS, ...conditions }).join(", ")}`);
+  const verdict = condition(query);
+  if (verdict.message !== undefined) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
+  return verdict.outcome === "found" ? EXIT_FOUND : verdict.outcome === "undecided" ? EXIT_UNDECIDED : 0;
 }
 
-/** Says on stderr that the range holds no submissions, for outputs that cannot say it themselves (CSV, JSON). */
-export function noteEmptyRange(aggregate: Aggregate, quiet: boolean | undefined): void {
-  if (quiet || aggregate.columns.size > 0) return;
-  process.stderr.write(`smtp-auth-report: no submissions from ${rangeText(aggregate.range)} with these filters; the output has its header only\n`);
+/** Why the range cannot decide anything: it holds no submissions and the input does not reach it (or holds none). */
+function outsideInput(aggregate: Aggregate): string | undefined {
+  if (aggregate.columns.size > 0) return undefined;
+  const { extent, range } = aggregate;
+  if (extent === undefined) return "the input holds no submissions to decide from";
+  if (extent.max < range.from) return `the input ends before the range: its newest submission is from ${localTime(extent.max, range)} ${range.zone.name}`;
+  if (extent.min >= range.to) return `the input starts after the range: its oldest submission is from ${localTime(extent.min, range)} ${range.zone.name}`;
+  return undefined;
+}
+
+/** Use of legacy TLS and/or Basic auth in the range: found in a dimension that can be told, else undecided where one cannot be. */
+function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
+  const { aggregate, untold } = query;
+  const outside = outsideInput(aggregate);
+  if (outside !== undefined) return { outcome: "undecided", message: `cannot decide: ${outside}` };
+  const told = categories.filter((c) => untold[c] === undefined);
+  const cannot = categories.filter((c) => untold[c] !== undefined).map((c) => `${USE_TEXT[c]} cannot be told (${untold[c]})`);
+  // Read from the columns: group objects are not needed (an export may have millions).
+  const c = aggregate.columns;
+  const flagged = { tls: TLS_FLAGS, auth: AUTH_FLAGS };
+  const senders = new Set<number>();
+  let unknown = 0;
+  for (let i = 0; i < c.size; i++) {
+    if (told.some((category) => flagged[category][c[category][i]!])) senders.add(c.sender[i]!);
+    else if (told.some((category) => c[category][i] === UNKNOWN[category])) unknown += c.messages[i]!;
+  }
+  if (senders.size > 0) {
+    const found = `${thousands(senders.size)} ${senders.size === 1 ? "sender" : "senders"} used ${told.map((t) => USE_TEXT[t]).join(" or ")} in the range`;
+    return { outcome: "found", message: [found, ...cannot].join("; ") };
+  }
+  if (cannot.length > 0) return { outcome: "undecided", message: `cannot decide: ${cannot.join("; ")}` };
+  // A clear verdict says what it could not see, so that it is not read as more than it is.
+  if (unknown > 0) return { outcome: "clear", message: `none found, but ${thousands(unknown)} ${unknown === 1 ? "message has" : "messages have"} ${told.map((t) => (t === "tls" ? "TLS" : "auth")).join(" or ")} unknown` };
+  return { outcome: "clear" };
+}
+
+const TLS_FLAGS = TLS_VERSIONS.map((v) => needsAction("tls", v));
+const AUTH_FLAGS = AUTH_KINDS.map((v) => needsAction("auth", v));
+const UNKNOWN = { tls: TLS_VERSIONS.indexOf("unknown"), auth: AUTH_KINDS.indexOf("unknown") };
+
+/**
+ * Says on stderr what an output cannot say itself: inputs that held no submissions, a range that the
+ * input ends before (stale input) or starts after, and, for CSV and JSON (`saysEmpty` false), a range
+ * without submissions. Text outputs say "No submissions in this range" themselves.
+ */
+export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, saysEmpty = false): void {
+  if (quiet) return;
+  const { aggregate, report } = query;
+  const notes: string[] = [];
+  if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
+  const outside = aggregate.extent === undefined ? undefined : outsideInput(aggregate);
+  if (outside !== undefined) notes.push(`${outside}; nothing from ${rangeText(aggregate.range)}`);
+  else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
+    notes.push(`no submissions from ${rangeText(aggregate.range)} with these filters; the output has its header only`);
+  }
+  for (const note of notes) process.stderr.write(`smtp-auth-report: ${escapeTerminal(note)}\n`);
 }
 
 /** Prints the one-line summary of skipped records and unknown spellings on stderr, last. */

@@ -1,5 +1,5 @@
 import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, compareText as text, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../core/record.js";
-import { compileSelection, type FilterOptions, type Selection } from "./filter.js";
+import { NO_FILTERS, compileSelection, type FilterOptions, type Selection } from "./filter.js";
 import { NumberIndex } from "./number-index.js";
 import { Calendar, type Period, type PeriodUnit } from "../core/period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
@@ -31,6 +31,10 @@ export interface Aggregate {
   failedLogins: Map<string, number> | undefined;
   /** Failed logins per period and client address, with the first and last (undefined as failedLogins is). */
   failedLoginsByPeriod: FailedLogins[] | undefined;
+  /** The filters in effect, as given on the command line: every output states them. */
+  filters: FilterOptions;
+  /** Oldest and newest record read, whatever the range and filters (where the input starts and ends); undefined without records. */
+  extent: { min: number; max: number } | undefined;
 }
 
 /** The failed logins of one client address in one period. */
@@ -85,11 +89,14 @@ export interface AggregatorSpec {
   from?: number;
   to?: number;
   all: boolean;
+  /** The current time: the range of an input without records ends with its day. */
+  now?: number;
 }
 
 /** An aggregator for a spec. */
 export function createAggregator(spec: AggregatorSpec): SubmissionAggregator {
-  return new SubmissionAggregator(new Calendar(Zone.named(spec.timeZone), spec.by), compileSelection(spec.filters), { from: spec.from, to: spec.to, all: spec.all });
+  const request: RangeRequest = { from: spec.from, to: spec.to, all: spec.all, now: spec.now };
+  return new SubmissionAggregator(new Calendar(Zone.named(spec.timeZone), spec.by), compileSelection(spec.filters), request, spec.filters);
 }
 
 // A group key packs (sender+address pair, bucket, TLS, auth) into one safe integer:
@@ -186,6 +193,7 @@ export class SubmissionAggregator implements SubmissionSink {
     private readonly calendar: Calendar,
     private readonly selection: Selection,
     private readonly request: RangeRequest,
+    private readonly filters: FilterOptions = NO_FILTERS,
   ) {
     this.from = request.from ?? -Infinity;
     this.to = request.to ?? Infinity;
@@ -365,8 +373,7 @@ export class SubmissionAggregator implements SubmissionSink {
    */
   finish(window?: { from: number; to: number }): Aggregate {
     if (this.unsettled.size > 0) this.settle("unknown");
-    const extent = this.extent ?? { min: this.request.from ?? 0, max: (this.request.to ?? 1) - 1 };
-    const range = window === undefined ? completeRange(this.request, this.calendar.zone, extent) : { ...window, zone: this.calendar.zone };
+    const range = window === undefined ? completeRange(this.request, this.calendar.zone, this.extent) : { ...window, zone: this.calendar.zone };
     const periods = this.calendar.periodsBetween(range.from, range.to);
     const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
     // A bound given was applied to each record; others are whole local days (or hours), which buckets never straddle.
@@ -430,7 +437,7 @@ export class SubmissionAggregator implements SubmissionSink {
     }
     let groups: Group[] | undefined;
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByPeriod,
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByPeriod, filters: this.filters, extent: this.extent,
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

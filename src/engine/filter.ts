@@ -11,6 +11,9 @@ export interface FilterOptions {
   clientIps: string[];
 }
 
+/** No filter on any field. */
+export const NO_FILTERS: FilterOptions = { domains: [], senders: [], tls: [], auth: [], clientIps: [] };
+
 /** The compiled filters, one test per field, so that a reader can test each distinct value once. */
 export interface Selection {
   sender(sender: string, domain: string): boolean;

@@ -15,9 +15,17 @@ export interface RangeRequest {
   to?: number;
   /** Take the whole input instead of the seven days ending at the newest record. */
   all: boolean;
+  /** The current time: without records, the default range is the seven days ending today. */
+  now?: number;
 }
 
 const RELATIVE = /^-(\d+)([dhw])$/;
+
+/** True for a bound counted from now (`today`, `yesterday`, `now`, `-7d`, ...): a range from one runs to now. */
+export function isRelativeBound(text: string): boolean {
+  const value = text.trim().toLowerCase();
+  return value === "now" || value === "today" || value === "yesterday" || RELATIVE.test(value);
+}
 const HOUR = 3_600_000;
 
 /**
@@ -51,12 +59,22 @@ export function resolveBound(text: string, side: "from" | "to", zone: Zone, now:
 /**
  * The range to report: the bounds given, and for the rest the data's extent: by default the seven
  * whole days ending with the newest record's day, or with `all`, from the oldest record's day.
+ * Without records, the days end with today. A range whose end is not after its start is a usage error.
  */
-export function completeRange(request: RangeRequest, zone: Zone, extent: { min: number; max: number }): DateRange {
-  const to = request.to ?? zone.dayStart(zone.dayNumber(extent.max) + 1);
+export function completeRange(request: RangeRequest, zone: Zone, extent: { min: number; max: number } | undefined): DateRange {
+  const newest = extent?.max ?? request.now ?? request.from ?? (request.to ?? 1) - 1;
+  const to = request.to ?? zone.dayStart(zone.dayNumber(newest) + 1);
   const from = request.from ?? (request.all
-    ? zone.dayStart(zone.dayNumber(Math.min(extent.min, to - 1)))
+    ? zone.dayStart(zone.dayNumber(Math.min(extent?.min ?? newest, to - 1)))
     : zone.dayStart(zone.dayNumber(to - 1) - 6));
+  if (from >= to) {
+    // Only --from can be given here (bounds given together were checked before reading): it is after the data.
+    const day = (t: number): string => {
+      const w = zone.wallTime(t);
+      return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
+    };
+    throw new UsageError(`--from ${day(from)} is after ${extent === undefined ? "today" : "the input's last day"}, ${day(to - 1)}: the range would be empty; give --to as well, or an earlier --from`);
+  }
   return { from, to, zone };
 }
 

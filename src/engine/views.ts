@@ -138,12 +138,15 @@ export interface Summary {
   topSenders: SenderTotal[];
   /** Failed logins per client address, most first; undefined when the input cannot record them. */
   failedLogins: FailedLogin[] | undefined;
+  /** Categories the data cannot tell, with the reason: their sender counts are unknown, not zero. */
+  untold: Untold;
 }
 
-/** The summary of an aggregate; `top` senders are listed. */
-export function summarize(aggregate: Aggregate, top: number): Summary {
+/** The summary of an aggregate; `top` senders are listed; `untold` says which categories are unknown and why. */
+export function summarize(aggregate: Aggregate, top: number, untold: Untold = untoldCategories(aggregate)): Summary {
   const senders = senderTotals(aggregate);
   return {
+    untold,
     senders: senders.length,
     messages: totalMessages(aggregate),
     domains: new Set(aggregate.groups.map((g) => g.domain)).size,
@@ -224,4 +227,27 @@ export function valuesPresent(senders: SenderTotal[], category: Category): strin
   const present = new Set<string>();
   for (const s of senders) for (const v of talliesOf(s, category).keys()) present.add(v);
   return CATEGORY_VALUES[category].filter((v) => present.has(v));
+}
+
+/** Why the input cannot tell a category, for each category it cannot tell (see untoldCategories). */
+export type Untold = Partial<Record<Category, string>>;
+
+const UNTOLD_LABEL = { tls: "TLS", auth: "auth" } as const;
+
+/**
+ * The categories the data cannot tell: the range holds submissions and every one of them has the
+ * category `unknown`. Its figures are then not zero but unknown; `why` gives the input's reason.
+ */
+export function untoldCategories(aggregate: Aggregate, why: Untold = {}): Untold {
+  const c = aggregate.columns;
+  const untold: Untold = {};
+  if (c.size === 0) return untold;
+  for (const category of ["tls", "auth"] as const) {
+    const codes = category === "tls" ? c.tls : c.auth;
+    const unknown = CATEGORY_VALUES[category].indexOf("unknown" as never);
+    let told = false;
+    for (let i = 0; i < c.size && !told; i++) told = codes[i] !== unknown;
+    if (!told) untold[category] = `every submission in the range has ${UNTOLD_LABEL[category]} unknown${why[category] === undefined ? "" : `: ${why[category]}`}`;
+  }
+  return untold;
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { isAbsolute } from "node:path";
 import { Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { InputError, UsageError } from "../core/errors.js";
@@ -14,32 +15,48 @@ export interface InputSource {
 
 /**
  * The inputs named on the command line: files, `-` for standard input, and quoted globs expanded
- * here (for cron and Windows shells). With no names and a piped stdin, stdin.
+ * here (for cron and Windows shells). With no names and a piped stdin, stdin. A file reached twice
+ * (the same path, two globs, a link) is one input; `onRepeat` hears of each repeat, with the name it
+ * was first reached by.
  */
-export async function expandInputs(args: string[], stdinIsTerminal: boolean): Promise<InputSource[]> {
+export async function expandInputs(args: string[], stdinIsTerminal: boolean, onRepeat: (name: string, first: string) => void = () => undefined): Promise<InputSource[]> {
   if (args.length === 0) {
     if (stdinIsTerminal) throw new UsageError("no input: give log files or globs, or pipe a log into standard input (see --help)");
     return [{ name: "stdin" }];
   }
   const sources: InputSource[] = [];
+  // A file is known by its device and inode, so that paths spelt differently still meet.
+  const seen = new Map<string, string>();
+  const add = (source: InputSource, identity: string): void => {
+    const first = seen.get(identity);
+    if (first !== undefined) return onRepeat(source.name, first);
+    seen.set(identity, source.name);
+    sources.push(source);
+  };
   for (const arg of args) {
     if (arg === "-") {
-      sources.push({ name: "stdin" });
+      add({ name: "stdin" }, "-");
       continue;
     }
     const exists = await stat(arg).then((s) => s, () => undefined);
     const { glob, isDynamicPattern } = exists === undefined ? await import("tinyglobby") : { glob: undefined, isDynamicPattern: () => false };
     if (exists === undefined && isDynamicPattern(arg) && glob !== undefined) {
-      const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
+      // Names in messages as the pattern was written: an absolute pattern gives absolute paths.
+      const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) })).sort();
       if (matches.length === 0) throw new InputError(`${arg}: no file matches this pattern`);
-      for (const path of matches) sources.push({ name: path, path });
+      for (const path of matches) add({ name: path, path }, await fileIdentity(path));
       continue;
     }
     if (exists === undefined) throw new InputError(`${arg}: no such file`);
     if (exists.isDirectory()) throw new InputError(`${arg}: is a directory; name the files, or a quoted glob such as '${arg}/*.csv.gz'`);
-    sources.push({ name: arg, path: arg });
+    add({ name: arg, path: arg }, `${exists.dev}:${exists.ino}`);
   }
   return sources;
+}
+
+/** A file's identity: its device and inode (the path itself when it cannot be read; reading will say why). */
+async function fileIdentity(path: string): Promise<string> {
+  return stat(path).then((s) => `${s.dev}:${s.ino}`, () => `path:${path}`);
 }
 
 const READ_CHUNK = 1 << 20;

@@ -29,6 +29,10 @@ export class ReadReport {
   readonly examples: RecordProblem[] = [];
   unknownTls = 0;
   readonly unknownTlsExamples: RecordProblem[] = [];
+  /** Inputs that held no records: empty, a header alone, or a server log without submissions. */
+  readonly empty: string[] = [];
+  /** The formats the inputs were read as (what a missing TLS version or auth kind means depends on it). */
+  readonly formats = new Set<string>();
 
   constructor(private readonly strict: boolean) {}
 

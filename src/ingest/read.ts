@@ -35,7 +35,6 @@ export interface ReadOptions extends ReadSettings {
  */
 export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
-  const emptySources: string[] = [];
   for (const source of sources) {
     // Bytes are told to onBytes once reading proper starts (a file read in two parts: by its parts).
     let peeked = 0;
@@ -47,11 +46,12 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       return all;
     };
     if (head.length === 0) {
-      if (sources.length === 1) throw new InputError(`${source.name}: empty file; nothing to report`);
+      report.empty.push(source.name);
       continue;
     }
     const before = report.records + report.skipped;
     const format = options.format ?? detectFormat(head, source.name);
+    report.formats.add(format);
     switch (format) {
       case "csv":
       case "jsonl": {
@@ -97,11 +97,12 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         await readExchange(source.name, counted(), report, sink);
         break;
     }
-    if (report.records + report.skipped === before) emptySources.push(source.name);
+    if (report.records + report.skipped === before) report.empty.push(source.name);
   }
-  if (report.records === 0) {
-    const why = report.skipped > 0 ? `all ${report.skipped} records were bad` : `no records in ${emptySources.join(", ")} (a header alone, only blank lines, or a server log without authenticated submissions)`;
-    throw new InputError(`no submission could be read: ${why}${report.examples[0] ? `; first: ${report.examples[0].source}:${report.examples[0].line}: ${report.examples[0].reason}` : ""}`);
+  // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad were not.
+  if (report.records === 0 && report.skipped > 0) {
+    const first = report.examples[0];
+    throw new InputError(`no submission could be read: all ${report.skipped} records were bad${first ? `; first: ${first.source}:${first.line}: ${first.reason}` : ""}`);
   }
   return report;
 }

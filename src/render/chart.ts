@@ -14,6 +14,8 @@ export interface ChartSpec {
   title: string;
   /** The range as text, for the title line. */
   rangeText: string;
+  /** The filters in effect (filtersLine), under the range; none without filters. */
+  filters?: string;
   periods: Period[];
   unit: PeriodUnit;
   series: Series[];
@@ -59,6 +61,7 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   const total = spec.senders ?? spec.series.reduce((n, s) => n + s.total, 0);
   const noun = spec.senders === undefined ? "message" : "sender";
   const lines = [paint.bold(spec.title), `${spec.rangeText}: ${thousands(total)} ${noun}${total === 1 ? "" : "s"}`];
+  if (spec.filters !== undefined) lines.push(spec.filters);
   if (total === 0) return `${[...lines, "", "  No submissions in this range (and with these filters)."].join("\n")}\n`;
   const colored = paint.level > 0;
   const colorOf = (i: number): string => spec.colors?.[i] ?? PALETTE[i % PALETTE.length]!;

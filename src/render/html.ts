@@ -2,10 +2,10 @@ import type { Aggregate } from "../engine/aggregate.js";
 import { compareText } from "../core/record.js";
 import {
   CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
-  valuesPresent, volumeSeries, type Category, type Summary,
+  valuesPresent, volumeSeries, type Category, type Summary, type Untold,
 } from "../engine/views.js";
 import { CHART_SERIES } from "./pivots.js";
-import { domainLabel, localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, filterStatements, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -100,8 +100,17 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
   };
 }
 
+/** The action table's note: "nothing to do" only where the range holds submissions whose TLS and auth are told; else what it cannot show. */
+function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string | undefined {
+  const cannot = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${c === "tls" ? "TLS" : "auth"}: ${untold[c]}`);
+  if (rows > 0) return cannot.length > 0 ? `This list is not complete: ${cannot.join("; ")}.` : undefined;
+  if (aggregate.columns.size === 0) return "No submissions in this range (and with these filters): nothing to judge.";
+  if (cannot.length > 0) return `No use found, but this is not an all-clear: ${cannot.join("; ")}.`;
+  return "Nothing to do: no legacy TLS and no Basic authentication in this range.";
+}
+
 /** Senders and client addresses still on legacy TLS or Basic auth, most recent first. */
-function actionTable(aggregate: Aggregate): HtmlTable {
+function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
   const byPair = new Map<string, { sender: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
   for (const g of aggregate.groups) {
     if (!needsAction("tls", g.tls) && !needsAction("auth", g.auth)) continue;
@@ -127,8 +136,19 @@ function actionTable(aggregate: Aggregate): HtmlTable {
     rows: rows.map((r) => ({
       cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
     })),
-    note: rows.length === 0 ? "Nothing to do: no legacy TLS and no Basic authentication in this range." : undefined,
+    note: actionNote(aggregate, untold, rows.length),
   };
+}
+
+/** A tile counting senders on legacy TLS or Basic auth: "n/a" with the reason where the data cannot tell. */
+function useTile(label: string, senders: number, untold: string | undefined): { label: string; value: string; alert: boolean; note?: string } {
+  return untold === undefined ? { label, value: thousands(senders), alert: senders > 0 } : { label, value: "n/a", alert: true, note: untold };
+}
+
+/** The page header's statement of the filters in effect: every figure on the page is of these submissions only. */
+function filtersHtml(aggregate: Aggregate): string {
+  const parts = filterStatements(aggregate.filters).map((f) => `${f.name} <b>${escapeHtml(f.values)}</b>`);
+  return parts.length === 0 ? "" : `<p class="filters" id="filters">Filtered: every figure on this page counts only submissions with ${parts.join("; ")}.</p>`;
 }
 
 /** The self-contained report page: no request leaves it when opened; all log text is escaped. */
@@ -138,8 +158,8 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
   const tiles = [
     { label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
     { label: "Messages", value: thousands(summary.messages), alert: false },
-    { label: "Senders on legacy TLS", value: thousands(summary.legacyTlsSenders.length), alert: summary.legacyTlsSenders.length > 0 },
-    { label: "Senders on Basic auth", value: thousands(summary.basicAuthSenders.length), alert: summary.basicAuthSenders.length > 0 },
+    useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls),
+    useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth),
     ...(failed === undefined ? [] : [{ label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false }]),
   ];
   const volume: HtmlTable = {
@@ -164,9 +184,10 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; padding: 24px; max-width: 1280px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .meta { color: var(--muted); margin: 0 0 20px; }
+.filters { margin: -12px 0 20px; padding: 6px 10px; border-left: 4px solid #f59e0b; background: var(--alert-bg); }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin-bottom: 24px; }
 .tile { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.tile .value { font-size: 28px; font-weight: 600; } .tile .label { color: var(--muted); }
+.tile .value { font-size: 28px; font-weight: 600; } .tile .label { color: var(--muted); } .tile .why { font-size: 12px; margin-top: 4px; }
 .tile.alert { border-color: #f59e0b; background: var(--alert-bg); } .tile.alert .value { color: var(--alert); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; margin-bottom: 24px; }
 .chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; } .chart h2 { margin-bottom: 8px; }
@@ -197,11 +218,12 @@ footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 <header>
 <h1>SMTP AUTH report</h1>
 <p class="meta">${escapeHtml(range)} · time zone ${escapeHtml(aggregate.range.zone.name)} · inputs: ${context.inputs.map(escapeHtml).join(", ")}</p>
+${filtersHtml(aggregate)}
 </header>
 <section class="tiles">
-${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div></div>`).join("\n")}
+${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${"note" in t && t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
-${tableHtml(actionTable(aggregate))}
+${tableHtml(actionTable(aggregate, summary.untold))}
 <section class="charts">
 <div class="chart"><h2>Sending volume by domain</h2><div class="canvas-box"><canvas id="volume-chart" aria-label="Messages per ${aggregate.unit} by domain"></canvas></div></div>
 <div class="chart"><h2>TLS usage (share of messages)</h2><div class="canvas-box"><canvas id="tls-chart" aria-label="Share of TLS versions per ${aggregate.unit}"></canvas></div></div>

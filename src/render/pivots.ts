@@ -7,7 +7,7 @@ import { categorySenderSeries, progressSeries } from "../engine/progress.js";
 import { renderChart, type Metric, type Terminal } from "./chart.js";
 import type { Align } from "./layout.js";
 import { naturalWidth, renderTable } from "./table.js";
-import { domainLabel, escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, escapeTerminal, filtersLine, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** Charts show this many series unless `--top` says otherwise; the rest is summed as `other`. */
 export const CHART_SERIES = 8;
@@ -24,7 +24,7 @@ const shareCell = (messages: number, whole: number): string => `${thousands(mess
 /** `volume` as a chart: messages per period, one line per domain. */
 export function volumeChart(aggregate: Aggregate, top: number | undefined, terminal: Terminal): string {
   const series = topSeries(volumeSeries(aggregate), top ?? CHART_SERIES, aggregate.periods.length);
-  return renderChart({ title: TITLES.volume, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit, series, metric: "messages" }, terminal);
+  return renderChart({ title: TITLES.volume, rangeText: rangeText(aggregate.range), filters: filtersLine(aggregate.filters), periods: aggregate.periods, unit: aggregate.unit, series, metric: "messages" }, terminal);
 }
 
 /** `tls` / `auth` as a chart: per period, one line per TLS version or auth kind. */
@@ -33,7 +33,7 @@ export function categoryChart(aggregate: Aggregate, category: Category, metric: 
   const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
   const title = `${TITLES[category]}${metric === "percent" ? " (share of each period's messages)" : ""}`;
   return renderChart({
-    title, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit, series, metric,
+    title, rangeText: rangeText(aggregate.range), filters: filtersLine(aggregate.filters), periods: aggregate.periods, unit: aggregate.unit, series, metric,
     colors: series.map((s) => VALUE_COLORS[s.name]),
   }, terminal);
 }
@@ -54,6 +54,7 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
   const cell = (v: number, whole: number): string => (metric === "percent" ? `${percentText(percent(v, whole))} %` : thousands(v));
   return renderTable({
     title: `${title}, ${rangeText(aggregate.range)}`,
+    filters: filtersLine(aggregate.filters),
     header: ["period", ...series.map((s) => escapeTerminal(domainLabel(s.name))), "total"],
     align: ["left", ...series.map((): Align => "right"), "right"],
     rows: aggregate.periods.map((p, i) => [p.label, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
@@ -94,6 +95,7 @@ export function volumeDetailsText(aggregate: Aggregate, top: number | undefined,
   const last = Math.max(...senders.map((s) => s.lastSeen));
   return renderTable({
     title: `Sending volume by sender, ${rangeText(aggregate.range)}`,
+    filters: filtersLine(aggregate.filters),
     header: ["sender", "domain", "messages", "share", "first seen", "last seen"],
     align: ["left", "left", "right", "right", "left", "left"],
     rows: shown.map((s) => [escapeTerminal(s.sender), escapeTerminal(domainLabel(s.domain)), thousands(s.messages), `${percentText(percent(s.messages, all))} %`, localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)]),
@@ -140,6 +142,7 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
   const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
   return renderTable({
     title: `${TITLES[category]} by sender, ${rangeText(aggregate.range)}`,
+    filters: filtersLine(aggregate.filters),
     ...table,
     totals: senders.length === 0 ? undefined : table.totals,
     align: ["left", "left", ...values.map((): Align => "right"), "right", "left"],

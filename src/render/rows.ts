@@ -6,7 +6,7 @@ import {
 } from "../engine/views.js";
 import { categorySenderSeries } from "../engine/progress.js";
 import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";
-import { isoInstant, rangeJson } from "./text.js";
+import { filtersJson, isoInstant, rangeJson } from "./text.js";
 
 /** The export's columns (SPEC "Output formats"). */
 export const EXPORT_COLUMNS = ["period", "sender", "domain", "tls_version", "auth", "client_ip", "messages", "first_seen", "last_seen"] as const;
@@ -163,7 +163,7 @@ export function categoryDetailsTable(aggregate: Aggregate, category: Category, t
 
 /** A view's JSON document: the range and the rows of its CSV. */
 export function viewJson(aggregate: Aggregate, rows: Rows): string {
-  return `${JSON.stringify({ range: rangeJson(aggregate.range), rows: [...rowObjects(rows)] }, null, 2)}\n`;
+  return `${JSON.stringify({ range: rangeJson(aggregate.range), filters: filtersJson(aggregate.filters), rows: [...rowObjects(rows)] }, null, 2)}\n`;
 }
 
 /** `summary --format json` (SPEC keys); `trends` adds `compare` and `unusual` at the end. */
@@ -171,13 +171,14 @@ export function summaryJson(aggregate: Aggregate, summary: Summary, trends: Reco
   const failed = summary.failedLogins;
   const doc = {
     range: rangeJson(aggregate.range),
+    filters: filtersJson(aggregate.filters),
     senders: summary.senders,
     messages: summary.messages,
     domains: summary.domains,
     tls: summary.tls.map((s) => ({ tls_version: s.value, messages: s.messages, percent: s.percent, senders: s.senders })),
     auth: summary.auth.map((s) => ({ auth: s.value, messages: s.messages, percent: s.percent, senders: s.senders })),
-    legacy_tls_senders: summary.legacyTlsSenders.length,
-    basic_auth_senders: summary.basicAuthSenders.length,
+    legacy_tls_senders: summary.untold.tls === undefined ? summary.legacyTlsSenders.length : null,
+    basic_auth_senders: summary.untold.auth === undefined ? summary.basicAuthSenders.length : null,
     failed_logins: failed === undefined ? null : failed.reduce((n, f) => n + f.failures, 0),
     failed_logins_by_client_ip: failed === undefined ? null : failed.map((f) => ({ client_ip: f.clientIp, failures: f.failures })),
     top_senders: summary.topSenders.map((s) => ({

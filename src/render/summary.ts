@@ -2,14 +2,15 @@ import type { ChalkInstance } from "chalk";
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import { alignColumns } from "./layout.js";
-import { escapeTerminal, localTime, percentText, rangeText, thousands } from "./text.js";
+import { escapeTerminal, filtersLine, localTime, percentText, rangeText, thousands } from "./text.js";
 
 const ACTION_LIST = 10;
 
 /** The summary as people read it in a terminal: Microsoft's widget and flyout, plus who needs action. */
 export function summaryText(aggregate: Aggregate, summary: Summary, paint: ChalkInstance): string {
   const failed = summary.failedLogins;
-  const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ""];
+  const filters = filtersLine(aggregate.filters);
+  const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ...(filters === undefined ? [] : [filters]), ""];
   if (summary.messages === 0) {
     lines.push("  No submissions in this range (and with these filters).", "");
     return lines.join("\n");
@@ -18,8 +19,9 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
     ["Messages", thousands(summary.messages), ""],
     ["Domains", thousands(summary.domains), ""],
-    ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), "TLS older than 1.2, or no TLS"],
-    ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), "password logins (LOGIN, PLAIN, ...)"],
+    // A category the data cannot tell is n/a with its reason, never a reassuring 0.
+    summary.untold.tls === undefined ? ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), "TLS older than 1.2, or no TLS"] : ["Senders on legacy TLS", "n/a", summary.untold.tls],
+    summary.untold.auth === undefined ? ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), "password logins (LOGIN, PLAIN, ...)"] : ["Senders on Basic auth", "n/a", summary.untold.auth],
   ];
   if (failed !== undefined) {
     const total = failed.reduce((n, f) => n + f.failures, 0);
@@ -42,7 +44,9 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
 
   const action = [...new Set([...summary.legacyTlsSenders, ...summary.basicAuthSenders])];
   if (action.length > 0) {
-    lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on legacy TLS or Basic auth`));
+    // Where one dimension cannot be told, the list holds the other's senders only, and says so.
+    const on = summary.untold.tls !== undefined ? "Basic auth (TLS unknown, see above)" : summary.untold.auth !== undefined ? "legacy TLS (Basic auth unknown, see above)" : "legacy TLS or Basic auth";
+    lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on ${on}`));
     lines.push(...senderLines(action, ACTION_LIST, aggregate, paint));
   }
   if (failed !== undefined && failed.length > 0) {

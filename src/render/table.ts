@@ -7,6 +7,8 @@ import { thousands } from "./text.js";
 /** A table to draw: header, body rows, an optional totals row, and how many rows `--top` left out. */
 export interface TableSpec {
   title: string;
+  /** The filters in effect (filtersLine), under the title; none without filters. */
+  filters?: string;
   header: string[];
   align: Align[];
   rows: string[][];
@@ -82,7 +84,7 @@ export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance
     table.push(spec.flagged?.has(r) ? cells.map((cell) => paint.yellow(cell)) : cells);
   });
   if (spec.totals) table.push(fit(spec.totals).map((cell) => paint.bold(cell)));
-  const lines = [paint.bold(spec.title), table.toString()];
+  const lines = [paint.bold(spec.title), ...(spec.filters === undefined ? [] : [spec.filters]), table.toString()];
   if (spec.leftOut !== undefined && spec.leftOut > 0) {
     lines.push(paint.dim(`${thousands(spec.leftOut)} more ${spec.leftOut === 1 ? "row" : "rows"} not shown (--top)`));
   }

@@ -1,3 +1,4 @@
+import type { FilterOptions } from "../engine/filter.js";
 import type { DateRange } from "../engine/range.js";
 
 /** Log text made safe for a terminal: control characters and escape sequences shown as `\xNN`. */
@@ -72,4 +73,28 @@ export function rangeJson(range: DateRange): { from: string; to: string; timezon
 /** A domain as people read it: `(none)` for senders without one. */
 export function domainLabel(domain: string): string {
   return domain === "" ? "(none)" : domain;
+}
+
+/** The filters as JSON outputs carry them: each the list of values given (comma-separated ones split). */
+export function filtersJson(filters: FilterOptions): { domain: string[]; sender: string[]; tls: string[]; auth: string[]; client_ip: string[] } {
+  const list = (values: string[]): string[] => values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return { domain: list(filters.domains), sender: list(filters.senders), tls: list(filters.tls), auth: list(filters.auth), client_ip: list(filters.clientIps) };
+}
+
+const FILTER_NAMES = { domain: "domain", sender: "sender", tls: "TLS", auth: "auth", client_ip: "client IP" } as const;
+
+/** The filters in effect as people read them: a name and the values given, one per filtered field. */
+export function filterStatements(filters: FilterOptions): { name: string; values: string }[] {
+  return Object.entries(filtersJson(filters))
+    .filter(([, values]) => values.length > 0)
+    .map(([name, values]) => ({ name: FILTER_NAMES[name as keyof typeof FILTER_NAMES], values: values.join(", ") }));
+}
+
+/**
+ * The header line of text outputs that says which filters are in effect (so a filtered figure is not
+ * read as the whole organisation's), or undefined without filters.
+ */
+export function filtersLine(filters: FilterOptions): string | undefined {
+  const parts = filterStatements(filters).map((f) => `${f.name} ${escapeTerminal(f.values)}`);
+  return parts.length === 0 ? undefined : `Filtered: only ${parts.join("; ")}`;
 }

@@ -178,10 +178,15 @@ describe("export", () => {
   });
 
   it("with an empty range, still writes the header and says so", () => {
-    const run = runCli(["export", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-31"]);
+    const run = runCli(["export", CSV_FIXTURE, "--domain", "nowhere.example"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${HEADER}\n`);
-    expect(run.stderr).toBe("smtp-auth-report: no submissions from 2025-01-01 to 2025-01-31 (31 days, UTC) with these filters; the output has its header only\n");
+    expect(run.stderr).toBe("smtp-auth-report: no submissions from 2026-11-16 to 2026-11-22 (7 days, UTC) with these filters; the output has its header only\n");
+    // A range the input does not reach says where the input starts.
+    const before = runCli(["export", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-31"]);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toBe(`${HEADER}\n`);
+    expect(before.stderr).toBe("smtp-auth-report: the input starts after the range: its oldest submission is from 2026-11-02 00:05 UTC; nothing from 2025-01-01 to 2025-01-31 (31 days, UTC)\n");
   });
 });
 

@@ -19,7 +19,7 @@ describe("summary", () => {
     const csv = runCli(["summary", CSV_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
     expectGolden("summary-week2-berlin.json", csv.stdout);
     const doc = JSON.parse(csv.stdout);
-    expect(Object.keys(doc)).toEqual(["range", "senders", "messages", "domains", "tls", "auth", "legacy_tls_senders", "basic_auth_senders", "failed_logins", "failed_logins_by_client_ip", "top_senders", "unusual"]);
+    expect(Object.keys(doc)).toEqual(["range", "filters", "senders", "messages", "domains", "tls", "auth", "legacy_tls_senders", "basic_auth_senders", "failed_logins", "failed_logins_by_client_ip", "top_senders", "unusual"]);
     expect(doc.range).toEqual({ from: "2026-11-08T23:00:00Z", to: "2026-11-15T23:00:00Z", timezone: "Europe/Berlin" });
     const jsonl = runCli(["summary", JSONL_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
     expect(jsonl.stdout).toBe(csv.stdout);

@@ -43,7 +43,10 @@ describe("the aggregate behind the export", () => {
           expect(engineExport(records, zone, by, from, to, false)).toEqual(naiveExport(records, zoneName, by, { kind: "dates", from: fromDay, to: toDay }));
           expect(engineExport(records, zone, by, start, start + length, false)).toEqual(naiveExport(records, zoneName, by, { kind: "instants", from: start, to: start + length }));
           // Only one bound given: the other comes from the data.
-          expect(engineExport(records, zone, by, from, undefined, false)).toEqual(naiveExport(records, zoneName, by, { kind: "dates", from: fromDay, to: "9999-12-31" }));
+          // A --from after the input's last day would make the range end before it starts: a usage error.
+          const lastDayEnd = records.length === 0 ? Infinity : zone.dayStart(zone.dayNumber(Math.max(...records.map((r) => r.timestamp))) + 1);
+          if (from >= lastDayEnd) expect(() => engineExport(records, zone, by, from, undefined, false)).toThrow(/--from \S+ is after the input's last day/);
+          else expect(engineExport(records, zone, by, from, undefined, false)).toEqual(naiveExport(records, zoneName, by, { kind: "dates", from: fromDay, to: "9999-12-31" }));
           expect(engineExport(records, zone, by, undefined, to, false)).toEqual(naiveExport(records, zoneName, by, { kind: "dates", from: addDays(toDay, -6), to: toDay }));
         }),
       { numRuns: 120 },

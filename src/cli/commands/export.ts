@@ -26,13 +26,14 @@ export function exportCommand(): Command {
     .option("--format <format>", "csv or jsonl", "csv")
     .action(async (files: string[], options: CommonOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "csv", "export");
-      const { aggregate, report } = await runQuery(files, options);
+      const query = await runQuery(files, options);
+      const { aggregate, report } = query;
       // JSON escapes control characters itself; CSV shown on a terminal has them escaped.
       const terminal = options.output === undefined && process.stdout.isTTY === true;
       const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true, terminal) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
-      noteEmptyRange(aggregate, options.quiet);
-      process.exitCode = failOnCode(aggregate, options.failOn);
+      noteEmptyRange(query, options.quiet);
+      process.exitCode = failOnCode(query, options.failOn);
       reportSkipped(report, options.quiet);
     });
 }

@@ -6,7 +6,7 @@ import { UsageError } from "../../core/errors.js";
 import { summarize } from "../../engine/views.js";
 import { reportHtml } from "../../render/html.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
-import { currentTime, failOnCode, reportSkipped, runQuery } from "../query.js";
+import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
@@ -23,10 +23,12 @@ export function reportCommand(): Command {
       if (options.output === undefined && process.stdout.isTTY) {
         throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
       }
-      const { aggregate, report } = await runQuery(files, options);
-      const page = reportHtml(aggregate, summarize(aggregate, 10), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary() });
+      const query = await runQuery(files, options);
+      const { aggregate, report } = query;
+      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary() });
       await writeOutput(page, options.output);
-      process.exitCode = failOnCode(aggregate, options.failOn);
+      noteEmptyRange(query, options.quiet, true);
+      process.exitCode = failOnCode(query, options.failOn);
       reportSkipped(report, options.quiet);
     });
 }

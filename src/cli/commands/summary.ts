@@ -4,7 +4,7 @@ import { summaryJson } from "../../render/rows.js";
 import { summaryText } from "../../render/summary.js";
 import { comparisonText, compareJson, unusualJson, unusualText } from "../../render/trends.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
-import { failOnCode, reportSkipped, runQuery } from "../query.js";
+import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { painter, writeOutput } from "../output.js";
 import { addCompareOption, compareRequest, trendsOf, type CompareOptions } from "../trends.js";
 
@@ -18,15 +18,17 @@ export function summaryCommand(): Command {
     .option("--format <format>", "text or json", "text")
     .action(async (files: string[], options: CommonOptions & CompareOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "text", "summary");
-      const { aggregate, report, earlier } = await runQuery(files, options, compareRequest(options));
+      const query = await runQuery(files, options, compareRequest(options));
+      const { aggregate, report, earlier } = query;
       const trends = trendsOf(aggregate, earlier!, options.compare !== undefined);
-      const summary = summarize(aggregate, options.top ?? TOP_SENDERS);
+      const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
       const paint = painter(options.color, options.output !== undefined);
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(trends.comparison === undefined ? {} : { compare: compareJson(trends.comparison) }) })
         : summaryText(aggregate, summary, paint) + (trends.comparison === undefined ? "" : comparisonText(trends.comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
       await writeOutput(text, options.output);
-      process.exitCode = failOnCode(aggregate, options.failOn);
+      noteEmptyRange(query, options.quiet, format === "text");
+      process.exitCode = failOnCode(query, options.failOn);
       reportSkipped(report, options.quiet);
     });
 }
