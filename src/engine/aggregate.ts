@@ -399,7 +399,8 @@ export class SubmissionAggregator implements SubmissionSink {
     const g = this.groups;
     const merging = this.calendar.unit === "week" || this.calendar.unit === "month";
     const rolled: GroupRows = merging ? new GroupTable() : { size: 0, keys: new Float64Array(g.size), messages: g.messages, first: g.first, last: g.last };
-    const kept: number[] = [];
+    const kept = merging ? undefined : new Int32Array(g.size);
+    let keptCount = 0;
     for (let i = 0; i < g.size; i++) {
       const key = g.keys[i]!;
       const p = place(Math.floor(key / 32) % BUCKETS);
@@ -408,10 +409,10 @@ export class SubmissionAggregator implements SubmissionSink {
       if (rolled instanceof GroupTable) rolled.add(periodKey, g.messages[i]!, g.first[i]!, g.last[i]!);
       else {
         rolled.keys[i] = periodKey;
-        kept.push(i);
+        kept![keptCount++] = i;
       }
     }
-    const columns = this.sortedColumns(rolled, periods, merging ? undefined : kept);
+    const columns = this.sortedColumns(rolled, periods, kept?.subarray(0, keptCount));
     let failedLogins: Map<string, number> | undefined;
     let failedLoginsByPeriod: FailedLogins[] | undefined;
     if (this.failed !== undefined) {
@@ -449,8 +450,8 @@ export class SubmissionAggregator implements SubmissionSink {
    * The period groups as columns in the export's order (period label, sender, domain, TLS, auth,
    * client IP, by plain string comparison), sorted on ranks of the distinct values.
    */
-  private sortedColumns(rolled: GroupRows, periods: Period[], rows?: number[]): GroupColumns {
-    const rankOf = (values: string[], compare: (a: number, b: number) => number): Float64Array => {
+  private sortedColumns(rolled: GroupRows, periods: Period[], rows?: Int32Array): GroupColumns {
+    const rankOf = (values: readonly string[], compare: (a: number, b: number) => number): Float64Array => {
       const order = Array.from(values, (_, i) => i).sort(compare);
       const rank = new Float64Array(values.length);
       order.forEach((id, r) => (rank[id] = r));
@@ -459,26 +460,29 @@ export class SubmissionAggregator implements SubmissionSink {
     const periodRank = rankOf(periods.map((p) => p.label), (a, b) => text(periods[a]!.label, periods[b]!.label));
     const senderRank = rankOf(this.senders, (a, b) => text(this.senders[a]!, this.senders[b]!) || text(this.domains[a]!, this.domains[b]!));
     const ipRank = rankOf(this.ips, (a, b) => text(this.ips[a]!, this.ips[b]!));
-    const tlsRank = rankOf([...TLS_VERSIONS], (a, b) => text(TLS_VERSIONS[a]!, TLS_VERSIONS[b]!));
-    const authRank = rankOf([...AUTH_KINDS], (a, b) => text(AUTH_KINDS[a]!, AUTH_KINDS[b]!));
-    // Without a list of rows, every row of the table counts.
-    const at = rows ?? Array.from({ length: rolled.size }, (_, i) => i);
-    const size = at.length;
+    const tlsRank = rankOf(TLS_VERSIONS, (a, b) => text(TLS_VERSIONS[a]!, TLS_VERSIONS[b]!));
+    const authRank = rankOf(AUTH_KINDS, (a, b) => text(AUTH_KINDS[a]!, AUTH_KINDS[b]!));
+    const size = rows === undefined ? rolled.size : rows.length;
+    // Each group's place as two numbers: (period, sender) and (TLS, auth, address) ranks, packed
+    // densely; a radix sort orders them in a few linear passes.
+    const senderCount = Math.max(1, this.senders.length);
+    const ipCount = Math.max(1, this.ips.length);
     const primary = new Float64Array(size);
     const secondary = new Float64Array(size);
     for (let r = 0; r < size; r++) {
-      const key = rolled.keys[at[r]!]!;
+      const key = rolled.keys[rows === undefined ? r : rows[r]!]!;
       const pair = Math.floor(key / (32 * BUCKETS));
-      primary[r] = periodRank[Math.floor(key / 32) % BUCKETS]! * PAIRS + senderRank[this.pairSender[pair]!]!;
-      secondary[r] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * PAIRS + ipRank[this.pairIp[pair]!]!;
+      primary[r] = periodRank[Math.floor(key / 32) % BUCKETS]! * senderCount + senderRank[this.pairSender[pair]!]!;
+      secondary[r] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * ipCount + ipRank[this.pairIp[pair]!]!;
     }
-    const order = Array.from({ length: size }, (_, r) => r).sort((a, b) => primary[a]! - primary[b]! || secondary[a]! - secondary[b]!).map((r) => at[r]!);
+    const order = radixOrder(primary, secondary);
     const columns: GroupColumns = {
       size, period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
       messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size),
       senders: this.senders, domains: this.domains, clientIps: this.ips,
     };
-    order.forEach((i, row) => {
+    for (let row = 0; row < size; row++) {
+      const i = rows === undefined ? order[row]! : rows[order[row]!]!;
       const key = rolled.keys[i]!;
       const pair = Math.floor(key / (32 * BUCKETS));
       columns.period[row] = Math.floor(key / 32) % BUCKETS;
@@ -489,10 +493,38 @@ export class SubmissionAggregator implements SubmissionSink {
       columns.messages[row] = rolled.messages[i]!;
       columns.firstSeen[row] = rolled.first[i]!;
       columns.lastSeen[row] = rolled.last[i]!;
-    });
+    }
     return columns;
   }
+}
 
+const DIGIT = 65_536;
+
+/**
+ * The order of rows by (primary, secondary), both non-negative integers: a stable least-significant-
+ * digit radix sort, 16 bits a pass, as many passes as the largest values need.
+ */
+export function radixOrder(primary: Float64Array, secondary: Float64Array): Int32Array {
+  const n = primary.length;
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Int32Array(n);
+  const counts = new Int32Array(DIGIT + 1);
+  for (const keys of [secondary, primary]) {
+    let max = 0;
+    for (let i = 0; i < n; i++) if (keys[i]! > max) max = keys[i]!;
+    for (let scale = 1; scale <= max; scale *= DIGIT) {
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(Math.floor(keys[i]! / scale) % DIGIT) + 1]!++;
+      for (let d = 1; d <= DIGIT; d++) counts[d]! += counts[d - 1]!;
+      for (let i = 0; i < n; i++) {
+        const id = order[i]!;
+        next[counts[Math.floor(keys[id]! / scale) % DIGIT]!++] = id;
+      }
+      [order, next] = [next, order];
+    }
+  }
+  return order;
 }
 
 /** The groups as objects, made from the columns. */

@@ -16,7 +16,17 @@ export async function eachLine(
   line: (buffer: Buffer, start: number, end: number, number: number) => void,
   skip: (number: number, reason: string) => void,
 ): Promise<number> {
-  let carry: Buffer | undefined;
+  // The bytes of a line begun in one chunk, copied out of it: its source may fill the chunk again.
+  let carry = Buffer.allocUnsafe(1 << 16);
+  let carried = 0;
+  const keep = (buffer: Buffer, from: number, to: number): void => {
+    if (carried + to - from > carry.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(carry.length * 2, carried + to - from));
+      carry.copy(bigger, 0, 0, carried);
+      carry = bigger;
+    }
+    carried += buffer.copy(carry, carried, from, to);
+  };
   let number = 0;
   let terminator = LF;
   let decided = false;
@@ -24,8 +34,13 @@ export async function eachLine(
   let dropping = false;
   const tooLong = (): void => skip(++number, `a line longer than ${MAX_LINE_BYTES / (1 << 20)} MiB (no line ends, or not a log); skipped`);
   for await (const chunk of bytes) {
-    const buffer = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+    let buffer = chunk;
     if (!decided) {
+      // The start of the input: the line end is decided over what was carried and this chunk together.
+      if (carried > 0) {
+        buffer = Buffer.concat([carry.subarray(0, carried), chunk]);
+        carried = 0;
+      }
       const lf = buffer.indexOf(LF);
       const cr = buffer.indexOf(CR);
       if (cr >= 0 && (lf < 0 || cr < lf) && cr + 1 < buffer.length) {
@@ -38,12 +53,31 @@ export async function eachLine(
     let start = 0;
     if (dropping) {
       const end = buffer.indexOf(terminator);
-      if (end < 0) {
-        carry = undefined;
-        continue;
-      }
+      if (end < 0) continue;
       dropping = false;
       start = end + 1;
+    } else if (carried > 0) {
+      // The line carried ends in this chunk (or goes on through it): only that line is joined.
+      const newline = buffer.indexOf(terminator);
+      if (newline < 0) {
+        keep(buffer, 0, buffer.length);
+        if (carried > MAX_LINE_BYTES) {
+          tooLong();
+          dropping = true;
+          carried = 0;
+        }
+        continue;
+      }
+      const length = carried + newline;
+      if (length > MAX_LINE_BYTES) tooLong();
+      else {
+        const joined = Buffer.allocUnsafe(length);
+        carry.copy(joined, 0, 0, carried);
+        buffer.copy(joined, carried, 0, newline);
+        line(joined, 0, terminator === LF && length > 0 && joined[length - 1] === CR ? length - 1 : length, ++number);
+      }
+      carried = 0;
+      start = newline + 1;
     }
     for (let newline = buffer.indexOf(terminator, start); newline >= 0; newline = buffer.indexOf(terminator, start)) {
       if (newline - start > MAX_LINE_BYTES) tooLong();
@@ -53,12 +87,14 @@ export async function eachLine(
     if (buffer.length - start > MAX_LINE_BYTES) {
       tooLong();
       dropping = true;
-      carry = undefined;
     } else {
-      carry = start < buffer.length ? buffer.subarray(start) : undefined;
+      keep(buffer, start, buffer.length);
     }
   }
-  if (carry !== undefined) line(carry, 0, carry[carry.length - 1] === CR ? carry.length - 1 : carry.length, ++number);
+  if (carried > 0) {
+    const last = Buffer.from(carry.subarray(0, carried));
+    line(last, 0, last[carried - 1] === CR ? carried - 1 : carried, ++number);
+  }
   return number;
 }
 

@@ -196,3 +196,33 @@ describe("the fast paths in the command, with one thread and two", () => {
     }
   });
 });
+
+describe("lines from chunks that their source fills again", () => {
+  it("are the text's lines, whatever the chunk sizes and line ends", async () => {
+    const { eachLine } = await import("../../src/ingest/lines.js");
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.stringMatching(/^[a-z,"é]{0,30}$/), { maxLength: 40 }), fc.constantFrom("\n", "\r\n", "\r"), fc.boolean(), fc.nat(), async (lines, end, last, seed) => {
+        const text = lines.join(end) + (last ? end : "");
+        const random = prng(seed);
+        // One buffer filled again for every chunk, as fileBytes does.
+        const reused = Buffer.alloc(64);
+        async function* source(): AsyncGenerator<Buffer> {
+          const bytes = Buffer.from(text);
+          for (let at = 0; at < bytes.length;) {
+            const size = Math.min(bytes.length - at, 1 + Math.floor(random() * 64));
+            bytes.copy(reused, 0, at, at + size);
+            at += size;
+            yield reused.subarray(0, size);
+          }
+        }
+        const seen: string[] = [];
+        await eachLine(source(), (buffer, start, stop) => seen.push(buffer.toString("utf8", start, stop)), () => seen.push("skipped"));
+        // A line end closes a line; nothing after the last one is no line.
+        const expected = text.split(end);
+        if (expected[expected.length - 1] === "") expected.pop();
+        expect(seen).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
