@@ -29,7 +29,8 @@ function previousWindow(from: number, to: number, zone: Zone): Window {
  */
 export function earlierBounds(compare: CompareRequest, request: RangeRequest, zone: Zone): Partial<Window> {
   if (compare.kind === "window") return { from: compare.from, to: compare.to };
-  if (request.from === undefined) return {};
+  // With --all the range starts on the oldest record's day: nothing read can be before it.
+  if (request.from === undefined) return request.all ? { to: -Infinity } : {};
   return request.to === undefined ? { to: request.from } : previousWindow(request.from, request.to, zone);
 }
 
@@ -39,8 +40,9 @@ export function earlierBounds(compare: CompareRequest, request: RangeRequest, zo
  * exactly; that only happens for a range starting at a date-time and ending where the data does.
  */
 export function earlierWindow(compare: CompareRequest, request: RangeRequest, range: DateRange, unit: PeriodUnit): Window {
-  const known = earlierBounds(compare, request, range.zone);
-  const window = compare.kind === "window" ? known as Window : previousWindow(range.from, range.to, range.zone);
+  if (compare.kind === "window") return { from: compare.from, to: compare.to };
+  const known = request.from === undefined ? {} : earlierBounds(compare, request, range.zone);
+  const window = previousWindow(range.from, range.to, range.zone);
   const calendar = new Calendar(range.zone, unit);
   const bucketStart = (t: number): number => calendar.bucketStart(calendar.bucketOf(t));
   return { from: known.from ?? bucketStart(window.from), to: known.to ?? bucketStart(window.to) };

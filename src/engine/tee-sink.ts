@@ -48,9 +48,9 @@ export class TeeSink implements SubmissionSink {
 
   // Each aggregator has its own rows: none is handed out, so every record comes through addPair.
   addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
-    if (pair < 0) return -1;
-    this.a.addPair(timestamp, this.pairsA[pair]!, tls, auth, messages);
-    this.b.addPair(timestamp, this.pairsB[pair]!, tls, auth, messages);
+    // A pair the filters leave out still widens each aggregator's extent (where the input ends).
+    this.a.addPair(timestamp, pair < 0 ? -1 : this.pairsA[pair]!, tls, auth, messages);
+    this.b.addPair(timestamp, pair < 0 ? -1 : this.pairsB[pair]!, tls, auth, messages);
     return -1;
   }
 

@@ -4,7 +4,11 @@ import {
   CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
   valuesPresent, volumeSeries, type Category, type Summary, type Untold,
 } from "../engine/views.js";
+import { STATUS_ORDER, type Comparison } from "../engine/compare.js";
+import { progressSeries } from "../engine/progress.js";
+import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
+import { FIGURE_LABELS, evidenceText, windowText } from "./trends.js";
 import { domainLabel, filterStatements, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
@@ -13,6 +17,8 @@ export interface ReportContext {
   generatedAt: number;
   /** Chart.js (UMD build), inlined into the page. */
   chartLibrary: string;
+  /** Change over time: the comparison (with `--compare`), the unusual activity and the earlier window it was judged against. */
+  trends?: { comparison: Comparison | undefined; unusual: Unusual[]; earlier: Aggregate };
 }
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -75,6 +81,58 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
       color: (category === "volume" ? undefined : SERIES_COLORS[s.name]) ?? PALETTE[i % PALETTE.length],
       values: category === "volume" ? s.values : s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
     })),
+  };
+}
+
+const PROGRESS_COLORS = ["#2563eb", "#dc2626", "#f59e0b"];
+
+/** The migration's burndown: distinct senders per period in all, on legacy TLS, on Basic auth. */
+function progressData(aggregate: Aggregate) {
+  return {
+    labels: aggregate.periods.map((p) => p.label),
+    datasets: progressSeries(aggregate).map((s, i) => ({ label: s.name, color: PROGRESS_COLORS[i]!, values: s.values })),
+  };
+}
+
+/** The comparison's figures: before, after, change. */
+function compareFiguresTable(comparison: Comparison): HtmlTable {
+  const rows = Object.entries(comparison.figures)
+    .filter(([f, c]) => f !== "failed_logins" || c.before !== undefined || c.after !== undefined)
+    .map(([f, c]) => ({
+      cells: [
+        FIGURE_LABELS[f as keyof typeof FIGURE_LABELS],
+        c.before === undefined ? "n/a" : number(c.before),
+        c.after === undefined ? "n/a" : number(c.after),
+        c.change === undefined ? "" : { text: c.change > 0 ? `+${thousands(c.change)}` : thousands(c.change), sort: c.change },
+      ],
+    }));
+  return {
+    id: "compare-figures", caption: `Compared with ${rangeText(comparison.range)}`,
+    columns: [{ label: "Figure" }, { label: "Before", numeric: true }, { label: "After", numeric: true }, { label: "Change", numeric: true }],
+    rows,
+    note: comparison.earlierHasData ? undefined : "The earlier window holds no submissions (with these filters): every sender with a problem counts as new.",
+  };
+}
+
+/** Each sender with a problem in either window and its class, new and regressed first. */
+function compareSendersTable(comparison: Comparison): HtmlTable {
+  const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
+  return {
+    id: "compare-senders", caption: `Senders on legacy TLS or Basic auth: ${counts}`,
+    columns: [{ label: "Status" }, { label: "Sender" }, { label: "Before" }, { label: "After" }],
+    rows: comparison.senders.map((s) => ({ flagged: s.status === "new" || s.status === "regressed", cells: [s.status, s.sender, windowText(s.before), windowText(s.after)] })),
+    note: "new: first seen now, with a problem; regressed: clean before, not now; fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.",
+  };
+}
+
+/** Unusual activity with its evidence. */
+function unusualTable(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate): HtmlTable {
+  return {
+    id: "unusual-table", caption: `Unusual activity: ${unusual.length === 0 ? "none" : thousands(unusual.length)}`,
+    columns: [{ label: "Period" }, { label: "Sender" }, { label: "Kind" }, { label: "Evidence" }],
+    rows: unusual.map((u) => ({ flagged: true, cells: [u.period.label, u.sender, u.kind.replace(/_/g, " "), evidenceText(u, aggregate)] })),
+    note: `Judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s.`
+      + (earlier.columns.size === 0 ? " The earlier window holds no submissions: new addresses cannot be told." : ""),
   };
 }
 
@@ -168,7 +226,8 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
     rows: senders.map((s) => ({ cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
   };
-  const data = { volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth") };
+  const data = { volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth"), progress: progressData(aggregate) };
+  const trends = context.trends;
   const range = rangeText(aggregate.range);
   const library = context.chartLibrary.replace(/\/\/# sourceMappingURL=\S+\s*$/, "").replace(/<\/script/gi, "<\\/script");
   return `<!doctype html>
@@ -192,6 +251,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; margin-bottom: 24px; }
 .chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; } .chart h2 { margin-bottom: 8px; }
 .chart .canvas-box { position: relative; height: 260px; }
+.progress { margin-bottom: 24px; }
 .table-block { margin-bottom: 28px; }
 .table-head { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
 .filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; min-width: 220px; }
@@ -224,6 +284,10 @@ ${filtersHtml(aggregate)}
 ${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${"note" in t && t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
 ${tableHtml(actionTable(aggregate, summary.untold))}
+<section class="progress" id="progress">
+<div class="chart"><h2>Migration progress: distinct senders per ${aggregate.unit}</h2><div class="canvas-box"><canvas id="progress-chart" aria-label="Distinct senders per ${aggregate.unit}: in all, on legacy TLS, on Basic auth"></canvas></div></div>
+</section>
+${trends?.comparison === undefined ? "" : `${tableHtml(compareFiguresTable(trends.comparison))}\n${tableHtml(compareSendersTable(trends.comparison))}\n`}${trends === undefined ? "" : tableHtml(unusualTable(trends.unusual, trends.earlier, aggregate))}
 <section class="charts">
 <div class="chart"><h2>Sending volume by domain</h2><div class="canvas-box"><canvas id="volume-chart" aria-label="Messages per ${aggregate.unit} by domain"></canvas></div></div>
 <div class="chart"><h2>TLS usage (share of messages)</h2><div class="canvas-box"><canvas id="tls-chart" aria-label="Share of TLS versions per ${aggregate.unit}"></canvas></div></div>
@@ -253,6 +317,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
   draw("volume-chart", data.volume, false, false);
   draw("tls-chart", data.tls, true, true);
   draw("auth-chart", data.auth, true, true);
+  draw("progress-chart", data.progress, false, false);
 
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var headers = table.querySelectorAll("th");

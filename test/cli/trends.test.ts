@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
 import { generateHistory } from "../history.js";
@@ -194,4 +196,32 @@ it("the previous window of a 14-day range is the 14 days before it", () => {
   const run = JSON.parse(runCli(["summary", log, "--from", "2026-11-09", "--to", "2026-11-22", "--compare", "previous", "--format", "json"]).stdout);
   expect(run.compare.range.from).toBe(`${addDays("2026-11-09", -14)}T00:00:00Z`);
   expect(run.compare.range.to).toBe("2026-11-09T00:00:00Z");
+});
+
+describe("the earlier window read in the same pass", () => {
+  it("keeps the range of the whole input under filters (records filtered out still end the input)", () => {
+    const csv = put(folder, "history.csv", `timestamp,sender,tls_version,auth,client_ip\n${history.submissions.map((r) => `${iso(r.timestamp)},${r.sender},${r.tls},${r.auth},${r.clientIp}`).join("\n")}\n`);
+    const args = [csv, "--domain", "corp.example", "--sender", "fax-*", "--format", "json"];
+    const summaryRange = JSON.parse(runCli(["summary", ...args]).stdout).range;
+    expect(summaryRange).toEqual(JSON.parse(runCli(["volume", ...args]).stdout).range);
+    expect(summaryRange.to).toBe("2026-11-23T00:00:00Z");
+  });
+
+  it("gives the same from a large file read by two threads as from one", () => {
+    // 30 copies of the history's devices (24 MB and more): the worker thread feeds both windows too.
+    const lines = ["timestamp,sender,tls_version,auth,client_ip,note"];
+    const pad = "x".repeat(120);
+    for (let copy = 0; copy < 30; copy++) {
+      for (const r of history.submissions) lines.push(`${iso(r.timestamp)},${copy}-${r.sender},${r.tls},${r.auth},${r.clientIp},${pad}`);
+    }
+    const path = join(folder, "large.csv");
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const two = runCli(["summary", path, "--compare", "previous", "--format", "json"]);
+    const one = runCli(["summary", path, "--compare", "previous", "--format", "json"], { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    expect(two.stdout).toBe(one.stdout);
+    const doc = JSON.parse(two.stdout);
+    expect(doc.compare.senders.filter((s: { status: string }) => s.status === "new")).toHaveLength(30);
+    // CSV has no failed logins: the burst and the new address of each copy of the misused account.
+    expect(doc.unusual.map((u: { kind: string }) => u.kind).sort()).toEqual([...Array(30).fill("burst"), ...Array(30).fill("new_address")]);
+  });
 });

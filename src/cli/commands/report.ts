@@ -8,6 +8,7 @@ import { reportHtml } from "../../render/html.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
 import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
+import { addCompareOption, compareRequest, trendsOf, type CompareOptions } from "../trends.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
 function chartLibrary(): string {
@@ -17,15 +18,16 @@ function chartLibrary(): string {
 
 /** `report`: one self-contained HTML page with the figures, the three charts and the details tables. */
 export function reportCommand(): Command {
-  return addCommonOptions(new Command("report"))
-    .description("a self-contained HTML page (no network needed to view it): figures, charts, details tables, who needs action")
-    .action(async (files: string[], options: CommonOptions) => {
+  return addCompareOption(addCommonOptions(new Command("report")))
+    .description("a self-contained HTML page (no network needed to view it): figures, charts, details tables, who needs action, migration progress and unusual activity")
+    .action(async (files: string[], options: CommonOptions & CompareOptions) => {
       if (options.output === undefined && process.stdout.isTTY) {
         throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
       }
-      const query = await runQuery(files, options);
-      const { aggregate, report } = query;
-      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary() });
+      const query = await runQuery(files, options, compareRequest(options));
+      const { aggregate, report, earlier } = query;
+      const trends = trendsOf(aggregate, earlier!, options.compare !== undefined);
+      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends });
       await writeOutput(page, options.output);
       noteEmptyRange(query, options.quiet, true);
       process.exitCode = failOnCode(query, options.failOn);
