@@ -13,7 +13,7 @@ import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import type { ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, localTime, rangeText, thousands } from "../render/text.js";
+import { escapeTerminal, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { progressFor } from "./progress.js";
 import { threadPartReader } from "./read-parts.js";
@@ -168,20 +168,10 @@ export function failOnCode(query: QueryResult, failOn: string | undefined, condi
   return verdict.outcome === "found" ? EXIT_FOUND : verdict.outcome === "undecided" ? EXIT_UNDECIDED : 0;
 }
 
-/** Why the range cannot decide anything: it holds no submissions and the input does not reach it (or holds none). */
-function outsideInput(aggregate: Aggregate): string | undefined {
-  if (aggregate.columns.size > 0) return undefined;
-  const { extent, range } = aggregate;
-  if (extent === undefined) return "the input holds no submissions to decide from";
-  if (extent.max < range.from) return `the input ends before the range: its newest submission is from ${localTime(extent.max, range)} ${range.zone.name}`;
-  if (extent.min >= range.to) return `the input starts after the range: its oldest submission is from ${localTime(extent.min, range)} ${range.zone.name}`;
-  return undefined;
-}
-
 /** Use of legacy TLS and/or Basic auth in the range: found in a dimension that can be told, else undecided where one cannot be. */
 function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
   const { aggregate, untold } = query;
-  const outside = outsideInput(aggregate);
+  const outside = rangeOutsideInput(aggregate);
   if (outside !== undefined) return { outcome: "undecided", message: `cannot decide: ${outside}` };
   const told = categories.filter((c) => untold[c] === undefined);
   const cannot = categories.filter((c) => untold[c] !== undefined).map((c) => `${USE_TEXT[c]} cannot be told (${untold[c]})`);
@@ -218,7 +208,7 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, s
   const { aggregate, report } = query;
   const notes: string[] = [];
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
-  const outside = aggregate.extent === undefined ? undefined : outsideInput(aggregate);
+  const outside = aggregate.extent === undefined ? undefined : rangeOutsideInput(aggregate);
   if (outside !== undefined) notes.push(`${outside}; nothing from ${rangeText(aggregate.range)}`);
   else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
     notes.push(`no submissions from ${rangeText(aggregate.range)} with these filters; the output has its header only`);

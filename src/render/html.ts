@@ -9,7 +9,7 @@ import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { FIGURE_LABELS, evidenceText, windowText } from "./trends.js";
-import { domainLabel, filterStatements, localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, filterStatements, localTime, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -162,7 +162,10 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
 function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string | undefined {
   const cannot = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${c === "tls" ? "TLS" : "auth"}: ${untold[c]}`);
   if (rows > 0) return cannot.length > 0 ? `This list is not complete: ${cannot.join("; ")}.` : undefined;
-  if (aggregate.columns.size === 0) return "No submissions in this range (and with these filters): nothing to judge.";
+  if (aggregate.columns.size === 0) {
+    const outside = rangeOutsideInput(aggregate);
+    return outside === undefined ? "No submissions in this range (and with these filters): nothing to judge." : `No submissions in this range, and this is not an all-clear: ${outside}.`;
+  }
   if (cannot.length > 0) return `No use found, but this is not an all-clear: ${cannot.join("; ")}.`;
   return "Nothing to do: no legacy TLS and no Basic authentication in this range.";
 }

@@ -2,7 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import { alignColumns } from "./layout.js";
-import { escapeTerminal, filtersLine, localTime, percentText, rangeText, thousands } from "./text.js";
+import { escapeTerminal, filtersLine, localTime, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -13,6 +13,9 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
   const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ...(filters === undefined ? [] : [filters]), ""];
   if (summary.messages === 0) {
     lines.push("  No submissions in this range (and with these filters).", "");
+    // Stale input must not read as a quiet week (this text is what a cron job mails).
+    const outside = rangeOutsideInput(aggregate);
+    if (outside !== undefined) lines.push(`  This is not an all-clear: ${outside}.`, "");
     return lines.join("\n");
   }
   const figures: [string, string, string][] = [

@@ -1,3 +1,4 @@
+import type { Aggregate } from "../engine/aggregate.js";
 import type { FilterOptions } from "../engine/filter.js";
 import type { DateRange } from "../engine/range.js";
 
@@ -63,6 +64,20 @@ export function rangeText(range: DateRange): string {
     return `${first} to ${last} (${days} ${days === 1 ? "day" : "days"}, ${zone.name})`;
   }
   return `${localTime(range.from, range)} to ${localTime(range.to, range)} (${zone.name}, end excluded)`;
+}
+
+/**
+ * Why a range without submissions cannot be read as "nothing happened": the input ends before it (stale
+ * input), starts after it, or holds no submissions at all. Undefined where the range holds submissions,
+ * or the input covers it and the filters left nothing (a real answer).
+ */
+export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
+  if (aggregate.columns.size > 0) return undefined;
+  const { extent, range } = aggregate;
+  if (extent === undefined) return "the input holds no submissions to decide from";
+  if (extent.max < range.from) return `the input ends before the range: its newest submission is from ${localTime(extent.max, range)} ${range.zone.name}`;
+  if (extent.min >= range.to) return `the input starts after the range: its oldest submission is from ${localTime(extent.min, range)} ${range.zone.name}`;
+  return undefined;
 }
 
 /** The range as JSON outputs carry it. */

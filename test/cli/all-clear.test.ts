@@ -126,6 +126,11 @@ describe("date range: relative bounds, never reversed, stale input", () => {
     const text = runCli(["summary", CSV_FIXTURE, "--from", "-7d"], { env: twelveDaysLater });
     expect(text.code).toBe(0);
     expect(text.stdout.split("\n")[0]).toBe("SMTP AUTH submissions, 2026-11-27 00:00 to 2026-12-04 10:00 (UTC, end excluded)");
+    // The text a cron job mails says it too, and so does the report.
+    expect(text.stdout).toContain("\n  This is not an all-clear: the input ends before the range: its newest submission is from 2026-11-22 23:59 UTC.\n");
+    const page = join(folder, "stale.html");
+    runCli(["report", CSV_FIXTURE, "--from", "-7d", "-o", page, "--quiet"], { env: twelveDaysLater });
+    expect(readFileSync(page, "utf8")).toContain("No submissions in this range, and this is not an all-clear: the input ends before the range: its newest submission is from 2026-11-22 23:59 UTC.");
     expect(text.stderr).toBe("smtp-auth-report: the input ends before the range: its newest submission is from 2026-11-22 23:59 UTC; nothing from 2026-11-27 00:00 to 2026-12-04 10:00 (UTC, end excluded)\n");
 
     // The cron form: a header-only file, and exit 1 instead of an all-clear.
@@ -228,7 +233,7 @@ describe("inputs that hold no submissions are read: exit 0 with a note", () => {
     expect(run.stderr).toBe(`smtp-auth-report: note: no submissions in ${header} ${WHY}\n`);
     const summary = runCli(["summary", header]);
     expect(summary.code).toBe(0);
-    expect(summary.stdout).toContain("No submissions in this range");
+    expect(summary.stdout).toContain("No submissions in this range (and with these filters).\n\n  This is not an all-clear: the input holds no submissions to decide from.\n");
   });
 
   it("an empty file, and a server log without submissions", () => {

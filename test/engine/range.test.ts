@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { resolveBound } from "../../src/engine/range.js";
+import { UsageError } from "../../src/core/errors.js";
+import { completeRange, resolveBound } from "../../src/engine/range.js";
 import { Zone } from "../../src/core/zone.js";
 import { runCli, FIXTURES } from "../helpers.js";
 
@@ -34,5 +36,33 @@ describe("range bounds", () => {
   it("are taken from the command line, with now pinned by SMTP_AUTH_REPORT_NOW", () => {
     const run = runCli(["summary", `${FIXTURES}/submissions.csv`, "--from", "-7d", "--to", "yesterday", "--tz", "Europe/Berlin", "--format", "json"], { env: { SMTP_AUTH_REPORT_NOW: iso(now) } });
     expect(JSON.parse(run.stdout).range).toEqual({ from: "2026-11-15T23:00:00Z", to: "2026-11-22T23:00:00Z", timezone: "Europe/Berlin" });
+  });
+});
+
+describe("the completed range", () => {
+  it("is never reversed: its end is after its start, or it is a usage error naming the input's last day", () => {
+    const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) });
+    fc.assert(
+      fc.property(fc.option(instant, { nil: undefined }), fc.option(instant, { nil: undefined }), fc.option(fc.tuple(instant, instant), { nil: undefined }), fc.boolean(), instant, fc.constantFrom("UTC", "Europe/Berlin", "Pacific/Auckland"),
+        (from, to, span, all, now, zoneName) => {
+          // Bounds given together are checked in order before reading (checkRangeOrder).
+          fc.pre(from === undefined || to === undefined || from < to);
+          const extent = span === undefined ? undefined : { min: Math.min(...span), max: Math.max(...span) };
+          let range;
+          try {
+            range = completeRange({ from, to, all, now }, Zone.named(zoneName), extent);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+            expect((error as Error).message).toMatch(/^--from \d{4}-\d\d-\d\d is after (the input's last day|today), \d{4}-\d\d-\d\d: the range would be empty/);
+            expect(from).toBeDefined();
+            expect(to).toBeUndefined();
+            return;
+          }
+          expect(range.to).toBeGreaterThan(range.from);
+          if (from !== undefined) expect(range.from).toBe(from);
+          if (to !== undefined) expect(range.to).toBe(to);
+        }),
+      { numRuns: 500 },
+    );
   });
 });
