@@ -23,7 +23,7 @@ export interface CommonOptions {
   dateOrder: "mdy" | "dmy";
   year?: number;
   strict?: boolean;
-  failOn?: "legacy-tls" | "basic-auth" | "any";
+  failOn?: "legacy-tls" | "basic-auth" | "any" | "new" | "unusual";
   color: boolean;
   width?: number;
   excelSafe?: boolean;
@@ -64,7 +64,7 @@ export function addCommonOptions(command: Command): Command {
     .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US) or dmy").choices(["mdy", "dmy"]).default("mdy"))
     .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", EARLIEST_YEAR, LATEST_YEAR))
     .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
-    .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use, 1 when the data cannot tell (output is still written)").choices(["legacy-tls", "basic-auth", "any"]))
+    .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (new: a sender newly on legacy TLS or Basic auth, or regressed, against --compare or the previous window; unusual: any unusual activity), 1 when the data cannot tell (output is still written)").choices(["legacy-tls", "basic-auth", "any", "new", "unusual"]))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")
     .option("--width <columns>", "width of charts and tables (default: the terminal's, or COLUMNS)", positiveInteger("--width", 40))
     .option("--excel-safe", "prefix CSV cells starting with = + - @ with ' for spreadsheets")

@@ -4,7 +4,8 @@ import { UsageError } from "../core/errors.js";
 import { AUTH_KINDS, TLS_VERSIONS } from "../core/record.js";
 import { Zone } from "../core/zone.js";
 import { createAggregator, type Aggregate, type AggregatorSpec } from "../engine/aggregate.js";
-import { earlierBounds, earlierWindow, type CompareRequest } from "../engine/compare.js";
+import { compareWindows, earlierBounds, earlierWindow, isNewProblem, type CompareRequest, type Comparison } from "../engine/compare.js";
+import { unusualActivity, type Unusual } from "../engine/unusual.js";
 import type { FilterOptions } from "../engine/filter.js";
 import { checkRangeOrder, isRelativeBound, resolveBound, type RangeRequest } from "../engine/range.js";
 import { TeeSink } from "../engine/tee-sink.js";
@@ -35,8 +36,17 @@ export interface QueryResult {
   report: ReadReport;
   /** The earlier window (when asked for), read in the same pass. */
   earlier?: Aggregate;
+  /** The range against the earlier window (made when first asked for); undefined without one. */
+  readonly trends: Trends | undefined;
   /** Categories every submission in the range leaves unknown, with the input's reason. */
   untold: Untold;
+}
+
+/** Change over time: the range compared with the earlier window, and the unusual activity in it. */
+export interface Trends {
+  earlier: Aggregate;
+  comparison: Comparison;
+  unusual: Unusual[];
 }
 
 // Why a TLS version or auth kind is missing, by the format the input was read as.
@@ -87,7 +97,9 @@ export function parseCompare(text: string, tz: string): CompareRequest {
  * Opens the inputs, reads them into one aggregate for the range and filters given; with `compare`,
  * the earlier window too, in the same pass (a second aggregator fed the same records).
  */
-export async function runQuery(files: string[], options: CommonOptions, compare?: CompareRequest): Promise<QueryResult> {
+export async function runQuery(files: string[], options: CommonOptions, asked?: CompareRequest): Promise<QueryResult> {
+  // --fail-on new and unusual judge the range against the previous window unless a command asks for another.
+  const compare = asked ?? (options.failOn === "new" || options.failOn === "unusual" ? { kind: "previous" } : undefined);
   const zone = Zone.named(options.tz);
   const now = currentTime();
   const from = options.from === undefined ? undefined : resolveBound(options.from, "from", zone, now);
@@ -129,7 +141,14 @@ export async function runQuery(files: string[], options: CommonOptions, compare?
     process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
   }
   const earlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
-  return { aggregate, report, earlier, untold: untoldCategories(aggregate, untoldWhy(report, aggregate.filters)) };
+  let trends: Trends | undefined;
+  return {
+    aggregate, report, earlier, untold: untoldCategories(aggregate, untoldWhy(report, aggregate.filters)),
+    get trends(): Trends | undefined {
+      if (earlier !== undefined) trends ??= { earlier, comparison: compareWindows(aggregate, earlier), unusual: unusualActivity(aggregate, earlier) };
+      return trends;
+    },
+  };
 }
 
 /**
@@ -153,7 +172,47 @@ export const FAIL_CONDITIONS: Record<string, FailCondition> = {
   "legacy-tls": (query) => useVerdict(query, ["tls"]),
   "basic-auth": (query) => useVerdict(query, ["auth"]),
   any: (query) => useVerdict(query, ["tls", "auth"]),
+  new: newVerdict,
+  unusual: unusualVerdict,
 };
+
+/** Some names from a list, and how many more: `a, b, c and 4 more`. */
+function someOf(names: string[], shown = 5): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")} and ${thousands(names.length - shown)} more`;
+}
+
+/** Why the earlier window cannot be compared with: it holds no submissions. */
+function emptyEarlier(trends: Trends): string | undefined {
+  return trends.comparison.earlierHasData ? undefined : `the earlier window, ${rangeText(trends.earlier.range)}, holds no submissions to compare with`;
+}
+
+/** `--fail-on new`: a sender new on legacy TLS or Basic auth, or regressed, against the earlier window. */
+function newVerdict(query: QueryResult): FailVerdict {
+  const { aggregate, untold } = query;
+  const trends = query.trends!;
+  const cannot = outsideInput(aggregate) ?? emptyEarlier(trends);
+  if (cannot !== undefined) return { outcome: "undecided", message: `cannot decide: ${cannot}` };
+  const unseen = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${USE_TEXT[c]} cannot be told (${untold[c]})`);
+  const found = trends.comparison.senders.filter((s) => isNewProblem(s.status));
+  if (found.length > 0) {
+    const what = `${thousands(found.length)} ${found.length === 1 ? "sender" : "senders"} newly on legacy TLS or Basic auth since ${rangeText(trends.earlier.range)}: ${someOf(found.map((s) => `${s.sender} (${s.status})`))}`;
+    return { outcome: "found", message: [what, ...unseen].join("; ") };
+  }
+  // A dimension that cannot be told hides what is new in it, as for `any`.
+  return unseen.length > 0 ? { outcome: "undecided", message: `cannot decide: ${unseen.join("; ")}` } : { outcome: "clear" };
+}
+
+/** `--fail-on unusual`: any unusual activity in the range. */
+function unusualVerdict(query: QueryResult): FailVerdict {
+  const trends = query.trends!;
+  const found = trends.unusual;
+  if (found.length > 0) {
+    return { outcome: "found", message: `${thousands(found.length)} unusual ${found.length === 1 ? "finding" : "findings"}: ${someOf(found.map((u) => `${u.kind} ${u.sender} ${u.period.label}`))}` };
+  }
+  // Without history new addresses cannot be told: no all-clear then.
+  const cannot = outsideInput(query.aggregate) ?? emptyEarlier(trends);
+  return cannot === undefined ? { outcome: "clear" } : { outcome: "undecided", message: `cannot decide: ${cannot}` };
+}
 
 /**
  * The exit code `--fail-on` asks for, with its reasons on stderr: 3 when a condition found use, else 1

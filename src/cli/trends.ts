@@ -1,8 +1,7 @@
-// The `--compare` option and what summary and report make of the earlier window read beside the range.
+// The `--compare` option of summary and report, and the help text on change over time.
 import { Option, type Command } from "commander";
-import type { Aggregate } from "../engine/aggregate.js";
-import { compareWindows, type CompareRequest, type Comparison } from "../engine/compare.js";
-import { BURST_EXTRA, BURST_FACTOR, BURST_HISTORY, FAILURES_BEFORE_LOGIN, unusualActivity, type Unusual } from "../engine/unusual.js";
+import type { CompareRequest } from "../engine/compare.js";
+import { BURST_EXTRA, BURST_FACTOR, BURST_HISTORY, FAILURES_BEFORE_LOGIN } from "../engine/unusual.js";
 import { parseCompare } from "./query.js";
 
 /** The option `--compare` as commander hands it over. */
@@ -32,16 +31,4 @@ export function addCompareOption(command: Command): Command {
 /** The earlier window asked for: `--compare`, else the previous window (the history of unusual activity). */
 export function compareRequest(options: CompareOptions): CompareRequest {
   return options.compare === undefined ? { kind: "previous" } : parseCompare(options.compare, options.tz);
-}
-
-/** Change over time: the comparison (with `--compare`) and the unusual activity. */
-export interface Trends {
-  earlier: Aggregate;
-  comparison: Comparison | undefined;
-  unusual: Unusual[];
-}
-
-/** The trends of a range and its earlier window. */
-export function trendsOf(aggregate: Aggregate, earlier: Aggregate, compared: boolean): Trends {
-  return { earlier, comparison: compared ? compareWindows(aggregate, earlier) : undefined, unusual: unusualActivity(aggregate, earlier) };
 }

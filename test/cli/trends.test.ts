@@ -225,3 +225,44 @@ describe("the earlier window read in the same pass", () => {
     expect(doc.unusual.map((u: { kind: string }) => u.kind).sort()).toEqual([...Array(30).fill("burst"), ...Array(30).fill("new_address")]);
   });
 });
+
+describe("--fail-on new and unusual, for cron", () => {
+  const ordinary = put(folder, "calm/maillog", generateHistory({ seed: 41, start: START, days: 21 }).text);
+
+  it("exit 3 when a sender is new or regressed against the previous (or compared) window, naming them", () => {
+    const expected = [...naiveClasses(history.submissions, EARLIER, RANGE)].filter(([, s]) => s === "new" || s === "regressed")
+      .sort(([a, x], [b, y]) => (x === y ? (a < b ? -1 : 1) : x === "new" ? -1 : 1));
+    for (const command of ["export", "tls", "summary"]) {
+      const run = runCli([command, log, "--fail-on", "new", "--format", command === "export" ? "csv" : "json"]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`--fail-on new: ${expected.length} senders newly on legacy TLS or Basic auth since 2026-11-09 to 2026-11-15 (7 days, UTC): ${expected.map(([sender, s]) => `${sender} (${s})`).join(", ")}`);
+    }
+    const against = runCli(["summary", log, "--compare", "2026-11-02..2026-11-08", "--fail-on", "new"]);
+    expect(against.code).toBe(3);
+    expect(against.stderr).toContain("since 2026-11-02 to 2026-11-08");
+    expect(runCli(["summary", ordinary, "--fail-on", "new"]).code).toBe(0);
+  });
+
+  it("exit 3 on unusual activity, 0 on ordinary traffic, 1 without history to judge against", () => {
+    const run = runCli(["export", log, "--fail-on", "unusual"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("--fail-on unusual: 3 unusual findings: burst j.doe@corp.example 2026-11-19, login_after_failures j.doe@corp.example 2026-11-19, new_address j.doe@corp.example 2026-11-19");
+    const calm = runCli(["export", ordinary, "--fail-on", "unusual"]);
+    expect([calm.code, calm.stderr]).toEqual([0, ""]);
+    const all = runCli(["summary", ordinary, "--all", "--fail-on", "unusual"]);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain("--fail-on unusual: cannot decide: the earlier window, 2026-10-12 to 2026-11-01 (21 days, UTC), holds no submissions to compare with");
+    expect(runCli(["summary", ordinary, "--all", "--fail-on", "new"]).code).toBe(1);
+  });
+
+  it("find what is new in the dimension that can be told, and exit 1 where nothing was found and one cannot be told", () => {
+    const noTls = put(folder, "no-tls.csv", `timestamp,sender,auth,client_ip\n${history.submissions.map((r) => `${iso(r.timestamp)},${r.sender},${r.auth},${r.clientIp}`).join("\n")}\n`);
+    const run = runCli(["summary", noTls, "--fail-on", "new", "--format", "json"]);
+    // printer-new is new on Basic auth; scanner-reset regressed on TLS only, which this input cannot tell.
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("1 sender newly on legacy TLS or Basic auth since 2026-11-09 to 2026-11-15 (7 days, UTC): printer-new@corp.example (new); legacy TLS cannot be told");
+    const clean = runCli(["summary", noTls, "--fail-on", "new", "--sender", "user-*"]);
+    expect(clean.code).toBe(1);
+    expect(clean.stderr).toContain("--fail-on new: cannot decide: legacy TLS cannot be told");
+  });
+});

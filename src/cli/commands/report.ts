@@ -8,7 +8,7 @@ import { reportHtml } from "../../render/html.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
 import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
-import { addCompareOption, compareRequest, trendsOf, type CompareOptions } from "../trends.js";
+import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
 function chartLibrary(): string {
@@ -25,9 +25,10 @@ export function reportCommand(): Command {
         throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
       }
       const query = await runQuery(files, options, compareRequest(options));
-      const { aggregate, report, earlier } = query;
-      const trends = trendsOf(aggregate, earlier!, options.compare !== undefined);
-      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends });
+      const { aggregate, report } = query;
+      const trends = query.trends!;
+      const comparison = options.compare === undefined ? undefined : trends.comparison;
+      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
       await writeOutput(page, options.output);
       noteEmptyRange(query, options.quiet, true);
       process.exitCode = failOnCode(query, options.failOn);

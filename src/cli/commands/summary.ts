@@ -6,7 +6,7 @@ import { comparisonText, compareJson, unusualJson, unusualText } from "../../ren
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { painter, writeOutput } from "../output.js";
-import { addCompareOption, compareRequest, trendsOf, type CompareOptions } from "../trends.js";
+import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 const FORMATS = ["text", "json"] as const;
 const TOP_SENDERS = 10;
@@ -19,13 +19,14 @@ export function summaryCommand(): Command {
     .action(async (files: string[], options: CommonOptions & CompareOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "text", "summary");
       const query = await runQuery(files, options, compareRequest(options));
-      const { aggregate, report, earlier } = query;
-      const trends = trendsOf(aggregate, earlier!, options.compare !== undefined);
+      const { aggregate, report } = query;
+      const trends = query.trends!;
+      const comparison = options.compare === undefined ? undefined : trends.comparison;
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
       const paint = painter(options.color, options.output !== undefined);
       const text = format === "json"
-        ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(trends.comparison === undefined ? {} : { compare: compareJson(trends.comparison) }) })
-        : summaryText(aggregate, summary, paint) + (trends.comparison === undefined ? "" : comparisonText(trends.comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
+        ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
+        : summaryText(aggregate, summary, paint) + (comparison === undefined ? "" : comparisonText(comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format === "text");
       process.exitCode = failOnCode(query, options.failOn);
