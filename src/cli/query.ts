@@ -190,7 +190,7 @@ function emptyEarlier(trends: Trends): string | undefined {
 function newVerdict(query: QueryResult): FailVerdict {
   const { aggregate, untold } = query;
   const trends = query.trends!;
-  const cannot = outsideInput(aggregate) ?? emptyEarlier(trends);
+  const cannot = rangeOutsideInput(aggregate) ?? emptyEarlier(trends);
   if (cannot !== undefined) return { outcome: "undecided", message: `cannot decide: ${cannot}` };
   const unseen = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${USE_TEXT[c]} cannot be told (${untold[c]})`);
   const found = trends.comparison.senders.filter((s) => isNewProblem(s.status));
@@ -210,7 +210,7 @@ function unusualVerdict(query: QueryResult): FailVerdict {
     return { outcome: "found", message: `${thousands(found.length)} unusual ${found.length === 1 ? "finding" : "findings"}: ${someOf(found.map((u) => `${u.kind} ${u.sender} ${u.period.label}`))}` };
   }
   // Without history new addresses cannot be told: no all-clear then.
-  const cannot = outsideInput(query.aggregate) ?? emptyEarlier(trends);
+  const cannot = rangeOutsideInput(query.aggregate) ?? emptyEarlier(trends);
   return cannot === undefined ? { outcome: "clear" } : { outcome: "undecided", message: `cannot decide: ${cannot}` };
 }
 
