@@ -42,7 +42,7 @@ export function categoryChart(aggregate: Aggregate, category: Category, metric: 
 function categorySendersChart(aggregate: Aggregate, category: Category, top: number | undefined, terminal: Terminal): string {
   const series = categorySenderSeries(aggregate, category).slice(0, top);
   return renderChart({
-    title: `${TITLES[category]} (distinct senders per ${aggregate.unit})`, rangeText: rangeText(aggregate.range), periods: aggregate.periods, unit: aggregate.unit,
+    title: `${TITLES[category]} (distinct senders per ${aggregate.unit})`, rangeText: rangeText(aggregate.range), filters: filtersLine(aggregate.filters), periods: aggregate.periods, unit: aggregate.unit,
     series, metric: "senders", colors: series.map((s) => VALUE_COLORS[s.name]), senders: progressSeries(aggregate)[0]!.total,
   }, terminal);
 }
@@ -76,6 +76,7 @@ export function categoryPeriodTable(aggregate: Aggregate, category: Category, me
     const all = progressSeries(aggregate)[0]!;
     return renderTable({
       title: `${TITLES[category]}, distinct senders per ${aggregate.unit}, ${rangeText(aggregate.range)}`,
+      filters: filtersLine(aggregate.filters),
       header: ["period", ...series.map((s) => s.name), "senders"],
       align: ["left", ...series.map((): Align => "right"), "right"],
       rows: aggregate.periods.map((p, i) => [p.label, ...series.map((s) => thousands(s.values[i]!)), thousands(all.values[i]!)]),

@@ -164,8 +164,8 @@ describe("the filters in effect are stated by every output", () => {
   const FILTERS = ["--domain", "fabrikam.example,northwind.example", "--sender", "*", "--tls", "legacy", "--auth", "basic", "--client-ip", "10.0.0.0/8"];
   const LINE = "Filtered: only domain fabrikam.example, northwind.example; sender *; TLS legacy; auth basic; client IP 10.0.0.0/8";
   const JSON_FILTERS = { domain: ["fabrikam.example", "northwind.example"], sender: ["*"], tls: ["legacy"], auth: ["basic"], client_ip: ["10.0.0.0/8"] };
-  // One of each renderer: summary, chart, period table, volume details, TLS/auth details.
-  const TEXT_VIEWS = [["summary"], ["volume"], ["tls", "--format", "table"], ["volume", "--details"], ["auth", "--details"]];
+  // One of each renderer: summary, chart, period table, volume details, TLS/auth details, senders per period.
+  const TEXT_VIEWS = [["summary"], ["volume"], ["tls", "--format", "table"], ["volume", "--details"], ["auth", "--details"], ["tls", "--metric", "senders"], ["auth", "--metric", "senders", "--format", "table"]];
   // The summary's document and a view's (viewJson), with and without details.
   const JSON_VIEWS = [["summary", "--format", "json"], ["tls", "--format", "json"], ["volume", "--details", "--format", "json"]];
 
