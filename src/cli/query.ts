@@ -278,6 +278,7 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, s
 /** Prints the one-line summary of skipped records and unknown spellings on stderr, last. */
 export function reportSkipped(report: ReadReport, quiet: boolean | undefined): void {
   if (quiet) return;
+  for (const note of report.notes) process.stderr.write(`smtp-auth-report: note: ${escapeTerminal(note)}\n`);
   const parts: string[] = [];
   if (report.skipped > 0) {
     const seen = report.records + report.skipped;

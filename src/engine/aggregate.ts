@@ -302,6 +302,9 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Counts a failed login, when it is inside the given bounds and its client is selected. */
   failedLogin(timestamp: number, clientIp: string): void {
     this.expectFailedLogins();
+    // A failed login is a dated line like any other: it widens the extent (`--all`, a log of failed logins alone).
+    if (timestamp < this.min) this.min = timestamp;
+    if (timestamp > this.max) this.max = timestamp;
     if (timestamp < this.from || timestamp >= this.to || !this.ipKept[this.clientIpId(clientIp)]) return;
     const key = `${this.calendar.bucketOf(timestamp)}\u0000${clientIp}`;
     const seen = this.failed!.get(key);

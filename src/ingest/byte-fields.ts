@@ -215,7 +215,7 @@ export class ByteFields {
 }
 
 /** Values computed from raw byte strings, each computed once from the bytes' text. */
-class BytesMemo {
+export class BytesMemo {
   private readonly interner = new ByteInterner();
   private readonly values: number[] = [];
 

@@ -26,6 +26,8 @@ interface Columns {
 }
 
 const UTC = Zone.named("UTC");
+/** The fields of Exchange's SMTP Receive protocol log, in the order Exchange writes them. */
+export const STANDARD_FIELDS = "date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context";
 const TLS_NEGOTIATED = /TLS protocol (\S+) negotiation succeeded/;
 
 /**
@@ -38,13 +40,23 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   sink.expectFailedLogins();
   const sessions = new Map<string, Session>();
   let columns: Columns | undefined;
+  let sawFields = false;
   let fileHasTls = false;
   await eachLine(bytes, (buffer, start, end, lineNumber) => {
     const rawLine = buffer.toString("utf8", start, end);
     const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
     if (line.startsWith("#")) {
-      if (line.startsWith("#Fields:")) columns = fieldColumns(splitCsvLine(line.slice(8).trim()), source, lineNumber, report);
+      if (line.startsWith("#Fields:")) {
+        sawFields = true;
+        columns = fieldColumns(splitCsvLine(line.slice(8).trim()), source, lineNumber, report);
+      }
       return;
+    }
+    if (!sawFields && columns === undefined) {
+      // An excerpt without its header lines: Exchange's standard fields, in their order.
+      sawFields = true;
+      columns = fieldColumns(STANDARD_FIELDS.split(","), source, lineNumber, report);
+      report.note(`${source}: no #Fields: header; read with Exchange's standard SMTP Receive fields: ${STANDARD_FIELDS}`);
     }
     if (line === "" || columns === undefined) return;
     const cells = splitCsvLine(line);
@@ -100,7 +112,10 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     }
     if (data.startsWith("535")) {
       if (Number.isNaN(timestamp)) report.skip(source, lineNumber, `date-time ${quote(cells[columns.time] ?? "")} not understood (ISO 8601 instants of 2000-2099)`);
-      else sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
+      else {
+        report.failedLogins++;
+        sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
+      }
       return;
     }
     const mail = session.mail;

@@ -178,25 +178,47 @@ async function* utf8(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   if (tail) yield Buffer.from(tail);
 }
 
-/** The log formats the tool reads. */
-export type InputFormat = "csv" | "jsonl" | "postfix" | "exchange";
+/** The log formats the tool reads (`postfix` is any syslog text with Postfix or Exim lines; `journal` is `journalctl -o json`). */
+export type InputFormat = "csv" | "jsonl" | "journal" | "postfix" | "exim" | "exchange";
 /** The accepted `--input-format` values. */
-export const INPUT_FORMATS: readonly InputFormat[] = ["csv", "jsonl", "postfix", "exchange"];
+export const INPUT_FORMATS: readonly InputFormat[] = ["csv", "jsonl", "journal", "postfix", "exim", "exchange"];
 
-const SYSLOG_POSTFIX = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+)\s+\S+\s+postfix[\w/.-]*\/\w+\[\d+\]:/m;
+const SYSLOG_TIME = String.raw`(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*)`;
+// A syslog line of Postfix or Exim: `/var/log/mail.log`, `journalctl -o short`, `short-iso`, `short-precise`.
+const SYSLOG_MAIL = new RegExp(String.raw`^${SYSLOG_TIME} +\S+ +(?:postfix[\w/.-]*\/\w+|exim4?)\[\d+\]:`, "m");
+// Any syslog line (another daemon's first): read as syslog, which finds the mail lines wherever they are.
+const SYSLOG_ANY = new RegExp(String.raw`^${SYSLOG_TIME} +\S+ +[^\s\[:]+(?:\[\d+\])?: `);
+const EXIM_TIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?(?: \[\d+(?:\/\d+)?\])? `;
+// Exim's main log: a message id (`1rAbCd-000123-AB`, or 4.97's longer ids) or one of its own lines.
+const EXIM_MAIN = new RegExp(String.raw`^${EXIM_TIME}(?:\w{6}-\w{6,11}-\w{2,4} |\S+ authenticator failed for |SMTP connection from |(?:Start|End) queue run|exim \d|H=)`, "m");
+// An Exchange protocol log line without its #Fields: header: date-time,connector,session,sequence,local,remote,event,...
+const EXCHANGE_LINE = /^\d{4}-\d\d-\d\dT[\d:.]+Z,[^,]*,[^,]+,\d+,[^,]*,[^,]*,[-+<>*],/;
 
-/** The format of an input from its first bytes; an InputError for binary data. */
+/** What the tool reads, for the message about a file that is none of them. */
+export const FORMATS_READ = "a CSV export with a header row, JSONL, journalctl -o json, a syslog or journalctl text log with Postfix or Exim lines, an Exim main log, or an Exchange SMTP Receive protocol log";
+
+/** The format of an input from its first bytes; an InputError for binary data or text in no format the tool reads. */
 export function detectFormat(head: Buffer, source: string): InputFormat {
   const nul = head.indexOf(0);
   if (nul >= 0) {
     throw new InputError(`${source}: binary data (a NUL byte at offset ${nul}), not a CSV, JSONL or mail log; only gzip compression is read`);
   }
   const text = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "");
-  const firstLine = textLines(text).find((line) => line.trim() !== "") ?? "";
+  // journalctl writes `-- Boot ... --` and `-- Logs begin at ... --` between the lines.
+  const firstLine = textLines(text).find((line) => line.trim() !== "" && !line.startsWith("-- ")) ?? "";
   if (/^#(Software: Microsoft Exchange|Fields:.*session-id)/im.test(text)) return "exchange";
-  if (firstLine.trimStart().startsWith("{")) return "jsonl";
-  if (SYSLOG_POSTFIX.test(text)) return "postfix";
-  return "csv";
+  if (firstLine.trimStart().startsWith("{")) return /"__REALTIME_TIMESTAMP" *:/.test(firstLine) ? "journal" : "jsonl";
+  if (SYSLOG_MAIL.test(text)) return "postfix";
+  if (EXIM_MAIN.test(text)) return "exim";
+  if (EXCHANGE_LINE.test(firstLine)) return "exchange";
+  if (SYSLOG_ANY.test(firstLine)) return "postfix";
+  if (/[,;\t|]/.test(firstLine)) return "csv";
+  throw new InputError(`${source}: not a format this tool reads; expected ${FORMATS_READ} (or name it with --input-format); the first line is ${quoteLine(firstLine)}`);
+}
+
+function quoteLine(line: string): string {
+  const short = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  return JSON.stringify(short);
 }
 
 /** Collects the first chunks of a byte stream until there is enough to detect its format. */

@@ -1,191 +1,263 @@
-import type { Zone } from "../core/zone.js";
-import { eachLine } from "./lines.js";
-import { quote, type ReadReport } from "./read-report.js";
-import { RecordNormalizer } from "./normalize.js";
-import { TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "../core/record.js";
-import { EARLIEST_YEAR, LATEST_YEAR, parseTimestamp, recordInstant } from "../core/timestamp.js";
+import { ByteInterner } from "./byte-interner.js";
+import type { RecordNormalizer } from "./normalize.js";
+import type { ReadReport } from "./read-report.js";
+import { AUTH_KINDS, TLS_CODE, domainOf, type SubmissionSink } from "../core/record.js";
+import { BytesMemo } from "./byte-fields.js";
+import { LineMarker } from "./lines.js";
 
-/** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
-export interface SyslogYear {
-  /** The year of the file's first line, counting on at a December → January turn; overrides `reference`. */
-  year?: number;
-  /** The latest instant a line can be from: the file's modification time, or now for standard input. */
-  reference: number;
+/** The time of the line being read, computed only when a line needs it. */
+export interface LineTime {
+  /** The instant, or NaN when it is not understood or outside 2000-2099. */
+  at(): number;
+  /** Why `at` is NaN, as a bad record's reason. */
+  problem(): string;
 }
 
 interface Session {
-  /** Set by the session's TLS line; undefined while it has none. */
-  tls?: TlsVersion;
+  /** TLS code set by the session's TLS line; -1 while it has none. */
+  tls: number;
+  /** Hash of the session's client address, to tell a new session of a reused process id. */
+  ip: number;
+  /** Whether the session's `connect from` was seen (else a missing TLS line means unknown, not none). */
+  connected: boolean;
 }
 
-const MONTHS: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
-const DAY = 86_400_000;
-// Lines are dated at most this far past the reference (log clocks and zones are not exact).
-const SLACK = 26 * 3_600_000;
+const CONNECT = Buffer.from("connect from ");
+const DISCONNECT = Buffer.from("disconnect from ");
+const ESTABLISHED = Buffer.from(" TLS connection established from ");
+const CLIENT = Buffer.from(": client=");
+const WARNING = Buffer.from("warning: ");
+const METHOD = Buffer.from(", sasl_method=");
+const USERNAME = Buffer.from(", sasl_username=");
+const NONE = TLS_CODE.get("none")!;
+const UNKNOWN = TLS_CODE.get("unknown")!;
+// Duplicates (a log written twice) are looked for within this much log time.
+const DUPLICATE_WINDOW = 3_600_000;
+
+/** True when bytes at `at` are `needle`. */
+export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
+  if (at + needle.length > end) return false;
+  for (let i = 0; i < needle.length; i++) if (b[at + i] !== needle[i]) return false;
+  return true;
+}
+
+/** The first position of byte `code` in [from, end), or -1. */
+export function byteIn(b: Uint8Array, code: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (b[i] === code) return i;
+  return -1;
+}
 
 /**
- * Reads Postfix smtpd syslog lines. Sessions are tracked per host and process id from `connect from`
- * to `disconnect from`; the session's TLS line sets its TLS version; every `QUEUEID: client=...,
- * sasl_method=M, sasl_username=U` line is one submission; `SASL ... authentication failed` warnings are
- * counted as failed logins per client address. Lines of other programs are passed over.
+ * The messages of Postfix's smtpd, from any source (syslog lines, the journal), keyed by host and
+ * process id. `connect from` and `disconnect from` start and end a session; a `TLS connection
+ * established` line sets its session's TLS, whether or not the connect line was read (grep-filtered
+ * logs); each `QUEUEID: client=..., sasl_method=M, sasl_username=U` line is one submission, once per
+ * queue id (a log written twice counts once); `SASL ... authentication failed` warnings are failed
+ * logins. Messages are read from bytes; only submission and warning lines become text.
  */
-export async function readPostfix(
-  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink,
-): Promise<void> {
-  sink.expectFailedLogins();
-  const sessions = new Map<string, Session>();
-  // Senders, addresses and mechanisms are normalised once each, as in the other readers.
-  const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
-  const tlsSpellings = new Map<string, TlsVersion>();
-  const clock = classicClock(zone, dating);
-  let fileHasTls = false;
-  // Most lines of a mail log are not smtpd's: only lines with the marker are made into text.
-  const marker = Buffer.from("smtpd[");
-  let found = -1;
-  let searched: Buffer | undefined;
-  await eachLine(bytes, (buffer, start, end, lineNumber) => {
-    if (buffer !== searched || found < start) {
-      searched = buffer;
-      found = buffer.indexOf(marker, start);
-    }
-    if (found < 0 || found >= end) {
-      if (found < 0) found = Infinity;
-      return;
-    }
-    handle(buffer.toString("utf8", start, end), lineNumber);
-  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
-  sink.settle(fileHasTls ? "none" : "unknown");
+export class PostfixSmtpd {
+  private readonly sessions = new Map<number, Session>();
+  private readonly hosts = new ByteInterner();
+  private readonly tlsSpellings = new ByteInterner();
+  private readonly tlsCodes: number[] = [];
+  private fileHasTls = false;
+  private readonly lastHost = new Uint8Array(255);
+  private lastHostLength = -1;
+  private lastHostId = 0;
+  // Queue ids of the submissions read in the last hour or two of log time, with their sender.
+  // (A queue id is kept as a 52-bit hash of its bytes.)
+  private seen = new Map<number, number>();
+  private seenBefore = new Map<number, number>();
+  private readonly username = new LineMarker("sasl_username=");
+  private readonly method = new LineMarker("sasl_method=");
+  private readonly senders = new BytesMemo();
+  private readonly ips = new BytesMemo();
+  private readonly auths = new BytesMemo();
+  private seenSince = -Infinity;
+  /** Submission lines seen a second time, counted once. */
+  duplicates = 0;
 
-  function handle(line: string, lineNumber: number): void {
-    const tag = line.indexOf("smtpd[");
-    if (tag < 0) return;
-    const close = line.indexOf("]: ", tag);
-    if (close < 0) return;
-    const timeEnd = isDigit(line.charCodeAt(0)) ? line.indexOf(" ") : 15;
-    const hostEnd = line.indexOf(" ", timeEnd + 1);
-    const program = line.slice(hostEnd + 1, tag + 5);
-    if (hostEnd < 0 || !program.startsWith("postfix") || line.charCodeAt(tag - 1) !== 47) return;
-    const key = `${line.slice(timeEnd + 1, hostEnd)} ${line.slice(tag + 6, close)}`;
-    const message = line.slice(close + 3);
+  constructor(
+    private readonly source: string,
+    private readonly sink: SubmissionSink,
+    private readonly report: ReadReport,
+    private readonly normalizer: RecordNormalizer,
+  ) {
+    sink.expectFailedLogins();
+  }
 
-    if (message.startsWith("connect from ")) {
-      sessions.set(key, {});
-      return;
-    }
-    if (message.startsWith("disconnect from ")) {
-      sessions.delete(key);
-      return;
-    }
-    const established = message.indexOf("TLS connection established from ");
-    if (established >= 0) {
-      const cipher = message.indexOf(" with cipher", established);
-      const versionStart = message.lastIndexOf(": ", cipher < 0 ? message.length : cipher);
-      const spelling = message.slice(versionStart + 2, cipher < 0 ? undefined : cipher);
-      let version = tlsSpellings.get(spelling);
-      if (version === undefined) tlsSpellings.set(spelling, (version = parseTlsVersion(spelling) ?? "unknown"));
-      const session = sessions.get(key);
-      if (session !== undefined) session.tls = version;
-      if (!fileHasTls) {
-        fileHasTls = true;
-        sink.settle("none");
-      }
-      return;
-    }
-    const failed = message.startsWith("warning: ") && message.includes(" authentication failed");
-    const client = failed ? -1 : message.indexOf(": client=");
-    if (!failed && (client < 0 || !message.includes("sasl_username="))) return;
+  /** The session key of a host (bytes) and process id. */
+  key(b: Uint8Array, hostStart: number, hostEnd: number, pid: number): number {
+    // A log is mostly of one host: the last one is compared before the table is asked.
+    const length = hostEnd - hostStart;
+    let same = length === this.lastHostLength;
+    for (let i = 0; same && i < length; i++) same = b[hostStart + i] === this.lastHost[i];
+    if (!same && length <= this.lastHost.length) {
+      this.lastHostId = this.hosts.intern(b, hostStart, hostEnd);
+      this.lastHostLength = length;
+      this.lastHost.set(b.subarray(hostStart, hostEnd));
+    } else if (!same) return this.hosts.intern(b, hostStart, hostEnd) * 4_194_304 + pid;
+    return this.lastHostId * 4_194_304 + pid;
+  }
 
-    const read = timeEnd === 15 ? clock(line) : parseTimestamp(line.slice(0, timeEnd), zone);
-    const timestamp = recordInstant(read);
-    if (Number.isNaN(timestamp)) {
-      const why = Number.isNaN(read) ? "not understood" : `dated ${new Date(read).getUTCFullYear()}, outside ${EARLIEST_YEAR}-${LATEST_YEAR} (check the file's date, or give --year)`;
-      report.skip(source, lineNumber, `syslog timestamp ${quote(line.slice(0, timeEnd))} ${why}`);
+  /** Reads one smtpd message, bytes [p, end), of the session `key`. */
+  message(b: Buffer, p: number, end: number, key: number, lineNumber: number, time: LineTime): void {
+    const first = b[p];
+    if (first === 99 && bytesAt(b, p, end, CONNECT)) {
+      this.sessions.set(key, { tls: -1, ip: this.ipAfter(b, p + CONNECT.length, end), connected: true });
       return;
     }
-    if (failed) {
-      sink.failedLogin(timestamp, bracketed(message, 9));
+    if (first === 100 && bytesAt(b, p, end, DISCONNECT)) {
+      this.sessions.delete(key);
       return;
     }
-    const rawSender = field(message, "sasl_username=");
-    if (rawSender === "") {
-      report.skip(source, lineNumber, "empty sasl_username= (no account named)");
+    if (first === 119 && bytesAt(b, p, end, WARNING)) {
+      const text = b.toString("utf8", p, end);
+      if (!text.includes(" authentication failed")) return;
+      const timestamp = time.at();
+      if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
+      this.report.failedLogins++;
+      this.sink.failedLogin(timestamp, bracketed(text, WARNING.length));
       return;
     }
-    const session = sessions.get(key);
-    const tls: TlsVersion = session?.tls ?? (session !== undefined && fileHasTls ? "none" : "unknown");
-    const clientIp = bracketed(message, client + 9);
-    const method = field(message, "sasl_method=");
-    // A session seen from its start without a TLS line: `none`, if this file logs TLS at all.
-    if (session !== undefined && session.tls === undefined && !fileHasTls) {
-      const sender = rawSender.toLowerCase();
-      if (sender === "") return;
-      sink.addUnsettled({ timestamp, sender, domain: domainOf(sender), tls, auth: parseAuthKind(method), clientIp, messages: 1 });
-      report.records++;
+    // `Anonymous TLS connection established from host[ip]: TLSv1.2 with cipher ...`
+    const space = byteIn(b, 32, p, Math.min(end, p + 12));
+    if (space > p && bytesAt(b, space, end, ESTABLISHED)) return this.tlsLine(b, space + ESTABLISHED.length, end, key);
+    // `QUEUEID: client=host[ip], sasl_method=M, sasl_username=U`
+    let q = p;
+    while (q < end && isQueueIdByte(b[q]!)) q++;
+    if (q > p && bytesAt(b, q, end, CLIENT)) this.submission(b, p, q, end, key, lineNumber, time);
+  }
+
+  private tlsLine(b: Buffer, from: number, end: number, key: number): void {
+    const ip = this.ipAfter(b, from, end);
+    const close = byteIn(b, 93, from, end);
+    // The version follows `]: ` and ends at the next space.
+    const versionStart = close < 0 ? end : close + 3;
+    let versionEnd = byteIn(b, 32, versionStart, end);
+    if (versionEnd < 0) versionEnd = end;
+    const id = this.tlsSpellings.intern(b, versionStart, Math.max(versionStart, versionEnd));
+    if (id === this.tlsCodes.length) {
+      const code = this.normalizer.tlsOf(this.tlsSpellings.text(id));
+      this.tlsCodes.push(code < 0 ? UNKNOWN : code);
+    }
+    const tls = this.tlsCodes[id]!;
+    const session = this.sessions.get(key);
+    // A TLS line of another client than the session's is a session whose connect line is not in the input.
+    if (session !== undefined && session.ip === ip) session.tls = tls;
+    else this.sessions.set(key, { tls, ip, connected: false });
+    if (!this.fileHasTls) {
+      this.fileHasTls = true;
+      this.sink.settle("none");
+    }
+  }
+
+  private submission(b: Buffer, p: number, q: number, end: number, key: number, lineNumber: number, time: LineTime): void {
+    const open = byteIn(b, 91, q + CLIENT.length, end);
+    const close = open < 0 ? -1 : byteIn(b, 93, open, end);
+    // Postfix writes `client=host[ip], sasl_method=M, sasl_username=U`; other orders are searched for.
+    let methodStart = close + 1 + METHOD.length;
+    let userStart = -1;
+    if (close > 0 && bytesAt(b, close + 1, end, METHOD)) {
+      const methodEnd = valueEnd(b, methodStart, end);
+      if (bytesAt(b, methodEnd, end, USERNAME)) userStart = methodEnd + USERNAME.length;
+    }
+    if (userStart < 0) {
+      // Lines of mail from other servers have no sasl_username=.
+      const username = this.username.in(b, p, end);
+      if (username < 0) return;
+      userStart = username + 14;
+      const method = this.method.in(b, p, end);
+      methodStart = method < 0 ? -1 : method + 12;
+    }
+    const timestamp = time.at();
+    if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
+    const userEnd = valueEnd(b, userStart, end);
+    const sender = this.senders.get(b, userStart, userEnd, (raw) => this.normalizer.senderOf(raw, undefined));
+    if (sender < 0) {
+      this.report.skip(this.source, lineNumber, "empty sasl_username= (no account named)");
       return;
     }
-    const sender = normalizer.senderOf(rawSender, undefined);
-    if (sender < 0) return;
-    report.records++;
-    sink.addIds(timestamp, sender, normalizer.ipOf(clientIp), TLS_CODE.get(tls)!, normalizer.authOf(method), 1);
+    if (this.repeated(hash(b, p, q) * 1_048_576 + (hash2(b, p, q) & 0xfffff), sender, timestamp)) return;
+    const auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authOf(raw));
+    // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
+    const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
+    const session = this.sessions.get(key);
+    // A session of another client than this line's began before the input did.
+    const ours = session !== undefined && session.ip === (close < 0 ? -1 : hash(b, open + 1, close));
+    if (ours && session.tls < 0 && session.connected && !this.fileHasTls) {
+      // Seen from its start without a TLS line: `none` if this file logs TLS at all, known at its end.
+      const senderText = this.senders.text(b, userStart, userEnd).trim().toLowerCase();
+      const clientIp = close < 0 ? "" : b.toString("utf8", open + 1, close).trim();
+      this.report.records++;
+      this.sink.addUnsettled({ timestamp, sender: senderText, domain: domainOf(senderText), tls: "unknown", auth: AUTH_KINDS[auth]!, clientIp, messages: 1 });
+      return;
+    }
+    const tls = !ours ? UNKNOWN : session.tls >= 0 ? session.tls : session.connected ? NONE : UNKNOWN;
+    this.report.records++;
+    this.sink.addIds(timestamp, sender, ip, tls, auth, 1);
+  }
+
+  /** Settles what the file's end decides: sessions without a TLS line are `none` if it logs TLS, else `unknown`. */
+  finish(): void {
+    this.sink.settle(this.fileHasTls ? "none" : "unknown");
+    if (this.duplicates > 0) {
+      this.report.note(`${this.source}: ${this.duplicates} submission ${this.duplicates === 1 ? "line appears" : "lines appear"} twice (the log was written twice, e.g. by syslog and the journal); counted once`);
+    }
+  }
+
+  /** True when this queue id's submission line was already read (within the last hour or two of log time). */
+  private repeated(queueId: number, sender: number, timestamp: number): boolean {
+    if (timestamp - this.seenSince > DUPLICATE_WINDOW) {
+      this.seenBefore = this.seen;
+      this.seen = new Map();
+      this.seenSince = timestamp;
+    }
+    if (this.seen.get(queueId) === sender || this.seenBefore.get(queueId) === sender) {
+      this.duplicates++;
+      return true;
+    }
+    this.seen.set(queueId, sender);
+    return false;
+  }
+
+  /** A hash of the address inside the first `[...]` from a position, or -1. */
+  private ipAfter(b: Uint8Array, from: number, end: number): number {
+    const open = byteIn(b, 91, from, end);
+    const close = open < 0 ? -1 : byteIn(b, 93, open, end);
+    return close < 0 ? -1 : hash(b, open + 1, close);
   }
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
+/** FNV-1a of bytes [start, end), unsigned. */
+function hash(b: Uint8Array, start: number, end: number): number {
+  let h = -2128831035;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 16777619);
+  return h >>> 0;
+}
+
+/** A second hash of the same bytes (djb2), for keys that must not collide. */
+function hash2(b: Uint8Array, start: number, end: number): number {
+  let h = 5381;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 33) + b[i]!) | 0;
+  return h >>> 0;
+}
+
+function isQueueIdByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** The address inside the first `[...]` from a position (Postfix writes `host[address]`). */
-function bracketed(text: string, from: number): string {
+export function bracketed(text: string, from: number): string {
   const open = text.indexOf("[", from);
   const close = text.indexOf("]", open);
   return open < 0 || close < 0 ? "" : text.slice(open + 1, close);
 }
 
-/** The value of `name=value` in a Postfix line, up to the next `, `. */
-function field(text: string, name: string): string {
-  const at = text.indexOf(name);
-  if (at < 0) return "";
-  const end = text.indexOf(", ", at);
-  return text.slice(at + name.length, end < 0 ? undefined : end).trim();
-}
-
-/**
- * Reads `Mmm dd HH:MM:SS` at the start of a line as an instant in the zone. The year is the latest that
- * does not put the line after the reference, or with `year`, the first line's year, turning over when
- * the months go back (December → January). Days are cached; DST days go through the zone each time.
- */
-function classicClock(zone: Zone, dating: SyslogYear): (line: string) => number {
-  const days = new Map<string, { y: number; m: number; d: number; shift: number }>();
-  const referenceYear = zone.wallTime(dating.reference).year;
-  let year = dating.year;
-  let lastMonth = 0;
-  return (line) => {
-    const dateText = line.slice(0, 6);
-    let day = days.get(dateText);
-    const m = MONTHS[line.slice(0, 3)];
-    if (m === undefined) return NaN;
-    if (dating.year !== undefined && m < lastMonth - 6) {
-      year = year! + 1;
-      days.clear();
-      day = undefined;
-    }
-    lastMonth = m;
-    if (day === undefined) {
-      const d = Number(line.slice(4, 6));
-      if (!(d >= 1 && d <= 31)) return NaN;
-      let y = year ?? referenceYear;
-      const start = (yy: number): number => zone.toInstant({ year: yy, month: m, day: d, hour: 0, minute: 0, second: 0, millisecond: 0 });
-      if (year === undefined && start(y) > dating.reference + SLACK) y -= 1;
-      const dayStart = start(y);
-      const constant = zone.offsetAt(dayStart) === zone.offsetAt(dayStart + DAY - 1);
-      day = { y, m, d, shift: constant ? zone.offsetAt(dayStart) * 60_000 : NaN };
-      days.set(dateText, day);
-    }
-    const h = Number(line.slice(7, 9));
-    const mi = Number(line.slice(10, 12));
-    const s = Number(line.slice(13, 15));
-    if (!(h <= 23 && mi <= 59 && s <= 60) || line.charCodeAt(9) !== 58 || line.charCodeAt(12) !== 58) return NaN;
-    if (!Number.isNaN(day.shift)) return Date.UTC(day.y, day.m - 1, day.d, h, mi, Math.min(s, 59)) - day.shift;
-    return zone.toInstant({ year: day.y, month: day.m, day: day.d, hour: h, minute: mi, second: Math.min(s, 59), millisecond: 0 });
-  };
+/** The end of a `name=value` value in a Postfix line: the next `, `, or the line's end (spaces trimmed). */
+function valueEnd(b: Uint8Array, from: number, end: number): number {
+  let i = from;
+  while (i < end && !(b[i] === 44 && b[i + 1] === 32)) i++;
+  while (i > from && b[i - 1] === 32) i--;
+  return i;
 }

@@ -33,6 +33,10 @@ export class ReadReport {
   readonly empty: string[] = [];
   /** The formats the inputs were read as (what a missing TLS version or auth kind means depends on it). */
   readonly formats = new Set<string>();
+  /** Failed logins read (server logs): a log of failed logins alone is a valid input. */
+  failedLogins = 0;
+  /** Things reading assumed or noticed that the user should know (one line each, shown on stderr). */
+  readonly notes: string[] = [];
 
   constructor(private readonly strict: boolean) {}
 
@@ -41,6 +45,11 @@ export class ReadReport {
     if (this.strict) throw new InputError(`${source}:${line}: ${reason} (--strict stops at the first bad record)`);
     this.skipped++;
     if (this.examples.length < EXAMPLES) this.examples.push({ source, line, reason });
+  }
+
+  /** Notes something reading assumed or noticed (shown once on stderr). */
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
   }
 
   /** Adds what reading a later part of a file found; its line numbers are moved on by `lineOffset`. */

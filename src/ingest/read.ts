@@ -4,7 +4,9 @@ import type { Field } from "./columns.js";
 import { csvHeader, readCsv } from "./csv.js";
 import { readExchange } from "./exchange.js";
 import { readJsonl } from "./jsonl.js";
-import { readPostfix } from "./postfix.js";
+import { readExim } from "./exim.js";
+import { readJournal } from "./journal.js";
+import { readSyslog } from "./syslog.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, fileBytes, inputBytes, isGzip, peek, type InputFormat, type InputSource } from "./open.js";
 import { splitPoint, type PartReader } from "./parallel.js";
@@ -49,7 +51,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       report.empty.push(source.name);
       continue;
     }
-    const before = report.records + report.skipped;
+    const before = report.records + report.skipped + report.failedLogins;
     const format = options.format ?? detectFormat(head, source.name);
     report.formats.add(format);
     switch (format) {
@@ -90,17 +92,24 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
-        await readPostfix(source.name, counted(), options.zone, { year: options.year, reference }, report, sink);
+        await readSyslog(source.name, counted(), options.zone, { year: options.year, reference }, report, sink);
         break;
       }
+      case "journal":
+        await readJournal(source.name, counted(), options.zone, report, sink);
+        break;
+      case "exim":
+        await readExim(source.name, counted(), options.zone, report, sink);
+        break;
       case "exchange":
         await readExchange(source.name, counted(), report, sink);
         break;
     }
-    if (report.records + report.skipped === before) report.empty.push(source.name);
+    if (report.records + report.skipped + report.failedLogins === before) report.empty.push(source.name);
   }
-  // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad were not.
-  if (report.records === 0 && report.skipped > 0) {
+  // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad
+  // were not. A log of failed logins alone (a password-guessing burst) is a valid input.
+  if (report.records === 0 && report.skipped > 0 && report.failedLogins === 0) {
     const first = report.examples[0];
     throw new InputError(`no submission could be read: all ${report.skipped} records were bad${first ? `; first: ${first.source}:${first.line}: ${first.reason}` : ""}`);
   }

@@ -1,0 +1,218 @@
+import { Zone } from "../core/zone.js";
+import { AUTH_CODE, TLS_CODE, type AuthKind, type SubmissionSink } from "../core/record.js";
+import { instantFromBytes } from "../core/timestamp.js";
+import { BytesMemo } from "./byte-fields.js";
+import { LineMarker, eachLine } from "./lines.js";
+import { RecordNormalizer } from "./normalize.js";
+import { byteIn, bytesAt, type LineTime } from "./postfix.js";
+import { quote, type ReadReport } from "./read-report.js";
+
+const ARRIVAL = Buffer.from(" <= ");
+const FAILED = Buffer.from(" authenticator failed for ");
+const NONE = TLS_CODE.get("none")!;
+const UNKNOWN = TLS_CODE.get("unknown")!;
+const UTC = Zone.named("UTC");
+
+/** The auth kind of an Exim authenticator by its configured name (`dovecot_login`, `xoauth2`, `cram_md5`, ...). */
+export function eximAuthKind(name: string): AuthKind {
+  const lower = name.toLowerCase();
+  if (lower.includes("oauth")) return "oauth";
+  return /login|plain|cram|md5|ntlm/.test(lower) ? "basic" : "unknown";
+}
+
+/**
+ * The messages of Exim's main log, from any source (the log file, syslog, the journal), without their
+ * timestamp. An arrival `MSGID <= ENVELOPE ... A=AUTHENTICATOR:USER` is one submission of USER, from
+ * the `[IP]` of `H=`, with the TLS version of `X=` (GnuTLS `TLS1.2:...` or OpenSSL `TLSv1.2:...`; no
+ * `X=` is no TLS); arrivals without `A=` came from other servers. `AUTHENTICATOR authenticator failed
+ * for ... [IP]...: 535 ...` is a failed login.
+ */
+export class EximMessages {
+  private readonly senders = new BytesMemo();
+  private readonly ips = new BytesMemo();
+  private readonly tls = new BytesMemo();
+  private readonly auths = new BytesMemo();
+  private readonly address = { start: 0, end: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: SubmissionSink,
+    private readonly report: ReadReport,
+    private readonly normalizer: RecordNormalizer,
+  ) {
+    sink.expectFailedLogins();
+  }
+
+  /** Reads one message, bytes [p, end) after the line's timestamp and process id. */
+  message(b: Buffer, p: number, end: number, lineNumber: number, time: LineTime): void {
+    const space = byteIn(b, 32, p, end);
+    if (space < 0) return;
+    if (bytesAt(b, space, end, ARRIVAL)) this.arrival(b, space + ARRIVAL.length, end, lineNumber, time);
+    else if (bytesAt(b, space, end, FAILED)) this.failed(b, space + FAILED.length, end, lineNumber, time);
+  }
+
+  private arrival(b: Buffer, from: number, end: number, lineNumber: number, time: LineTime): void {
+    const envelopeEnd = nextSpace(b, from, end);
+    let h = -1;
+    let x = -1;
+    let a = -1;
+    // Fields are ` K=value`; A= comes before S= (the size), after which a subject could imitate one.
+    for (let i = envelopeEnd; i < end - 2; i++) {
+      if (b[i] !== 32 || b[i + 2] !== 61) continue;
+      const k = b[i + 1];
+      if (k === 65) a = i + 3;
+      else if (k === 88 && x < 0) x = i + 3;
+      else if (k === 72 && h < 0) h = i + 3;
+      else if (k === 83) break;
+    }
+    if (a < 0) return;
+    const timestamp = time.at();
+    if (Number.isNaN(timestamp)) {
+      this.report.skip(this.source, lineNumber, time.problem());
+      return;
+    }
+    const aEnd = nextSpace(b, a, end);
+    const colon = byteIn(b, 58, a, aEnd);
+    // Without server_set_id Exim logs the authenticator alone: the envelope sender is all there is.
+    const sender = colon < 0
+      ? this.senders.get(b, from, envelopeEnd, (raw) => this.normalizer.senderOf(raw.replace(/^<|>$/g, ""), undefined))
+      : this.senders.get(b, colon + 1, aEnd, (raw) => this.normalizer.senderOf(raw.replace(/^"|"$/g, ""), undefined));
+    if (sender < 0) {
+      this.report.skip(this.source, lineNumber, "authenticated arrival without a user or sender");
+      return;
+    }
+    const auth = this.auths.get(b, a, colon < 0 ? aEnd : colon, (raw) => AUTH_CODE.get(eximAuthKind(raw))!);
+    let tls = NONE;
+    if (x >= 0) {
+      let xEnd = byteIn(b, 58, x, end);
+      if (xEnd < 0 || xEnd > nextSpace(b, x, end)) xEnd = nextSpace(b, x, end);
+      tls = this.tls.get(b, x, xEnd, (raw) => this.normalizer.tlsOf(raw));
+      if (tls < 0) {
+        this.report.unrecognisedTls(this.source, lineNumber, b.toString("utf8", x, xEnd));
+        tls = UNKNOWN;
+      }
+    }
+    const found = h >= 0 && addressRange(b, h, end, this.address);
+    const ip = this.ips.get(b, found ? this.address.start : 0, found ? this.address.end : 0, (raw) => this.normalizer.ipOf(raw));
+    this.report.records++;
+    this.sink.addIds(timestamp, sender, ip, tls, auth, 1);
+  }
+
+  private failed(b: Buffer, from: number, end: number, lineNumber: number, time: LineTime): void {
+    if (!/: 535[ -]/.test(b.toString("latin1", from, end))) return;
+    const timestamp = time.at();
+    if (Number.isNaN(timestamp)) {
+      this.report.skip(this.source, lineNumber, time.problem());
+      return;
+    }
+    this.report.failedLogins++;
+    const found = addressRange(b, from, end, this.address);
+    this.sink.failedLogin(timestamp, found ? b.toString("utf8", this.address.start, this.address.end) : "");
+  }
+}
+
+function nextSpace(b: Uint8Array, from: number, end: number): number {
+  const space = byteIn(b, 32, from, end);
+  return space < 0 ? end : space;
+}
+
+/**
+ * Where the address of Exim's `host (helo) [ip]:port` is, outside the HELO's parentheses (a HELO
+ * may be `[ip]` too), up to the next ` K=` field; false when there is none.
+ */
+function addressRange(b: Uint8Array, from: number, end: number, out: { start: number; end: number }): boolean {
+  let depth = 0;
+  for (let i = from; i < end; i++) {
+    const c = b[i]!;
+    if (c === 40) depth++;
+    else if (c === 41) depth = Math.max(0, depth - 1);
+    else if (depth > 0) continue;
+    else if (c === 91) {
+      const close = byteIn(b, 93, i, end);
+      if (close < 0) return false;
+      out.start = i + 1;
+      out.end = close;
+      return true;
+    } else if (c === 32 && b[i + 2] === 61 && b[i + 1]! >= 65 && b[i + 1]! <= 90) return false;
+  }
+  return false;
+}
+
+/** Where Exim's own line prefix ends, filled by eximPrefix. */
+export interface EximPrefix {
+  /** End of `YYYY-MM-DD HH:MM:SS[.fff]`. */
+  timeEnd: number;
+  /** The `+ZZZZ` offset in minutes, or NaN when the line has none (then the time is in --tz). */
+  offset: number;
+  /** Start of the message (after the optional `[pid]`). */
+  message: number;
+}
+
+/** Reads `YYYY-MM-DD HH:MM:SS[.fff][ +ZZZZ][ [pid]] ` at a line's start; false when the line does not start so. */
+export function eximPrefix(b: Uint8Array, s: number, e: number, out: EximPrefix): boolean {
+  if (e - s < 21 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 32 || b[s + 13] !== 58 || b[s + 16] !== 58) return false;
+  let i = s + 19;
+  if (b[i] === 46) {
+    i++;
+    while (i < e && b[i]! >= 48 && b[i]! <= 57) i++;
+  }
+  out.timeEnd = i;
+  out.offset = NaN;
+  if (b[i] === 32 && (b[i + 1] === 43 || b[i + 1] === 45) && i + 6 <= e) {
+    const digits = (at: number): number => (b[at]! - 48) * 10 + b[at + 1]! - 48;
+    const minutes = digits(i + 2) * 60 + digits(i + 4);
+    if (minutes >= 0 && minutes < 24 * 60 && (i + 6 === e || b[i + 6] === 32)) {
+      out.offset = b[i + 1] === 45 ? -minutes : minutes;
+      i += 6;
+    }
+  }
+  if (b[i] === 32 && b[i + 1] === 91) {
+    const close = byteIn(b, 93, i, e);
+    if (close > 0) i = close + 1;
+  }
+  if (b[i] !== 32) return false;
+  out.message = i + 1;
+  return true;
+}
+
+/** The instant of a prefix read by eximPrefix: with its offset, or in the zone. NaN outside 2000-2099. */
+export function eximInstant(b: Uint8Array, s: number, prefix: EximPrefix, zone: Zone): number {
+  if (Number.isNaN(prefix.offset)) return instantFromBytes(b, s, prefix.timeEnd, zone);
+  return instantFromBytes(b, s, prefix.timeEnd, UTC) - prefix.offset * 60_000;
+}
+
+/**
+ * Reads Exim's main log (`/var/log/exim4/mainlog`, `/var/log/exim_mainlog`): authenticated arrivals
+ * are submissions, `authenticator failed` 535 lines failed logins. Times without an offset are in `zone`.
+ * Only lines holding ` <= ` or `authenticator failed` are looked at.
+ */
+export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink): Promise<void> {
+  const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
+  const exim = new EximMessages(source, sink, report, normalizer);
+  const arrivals = new LineMarker(" <= ");
+  const failures = new LineMarker(" authenticator failed for ");
+  const prefix: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
+  let line: Buffer = Buffer.alloc(0);
+  let lineStart = 0;
+  const time: LineTime = {
+    at: () => eximInstant(line, lineStart, prefix, zone),
+    problem: () => `Exim timestamp ${quote(line.toString("latin1", lineStart, prefix.timeEnd))} not understood or outside 2000-2099`,
+  };
+  await eachLine(bytes, (buffer, start, end, lineNumber) => {
+    if (arrivals.in(buffer, start, end) < 0 && failures.in(buffer, start, end) < 0) return;
+    const e = trimDelimiters(buffer, start, end);
+    if (!eximPrefix(buffer, start, e, prefix)) {
+      report.skip(source, lineNumber, "line does not start with an Exim timestamp (YYYY-MM-DD HH:MM:SS)");
+      return;
+    }
+    line = buffer;
+    lineStart = start;
+    exim.message(buffer, prefix.message, e, lineNumber, time);
+  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
+}
+
+/** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */
+export function trimDelimiters(b: Uint8Array, start: number, end: number): number {
+  while (end > start && (b[end - 1] === 44 || b[end - 1] === 59 || b[end - 1] === 9 || b[end - 1] === 32)) end--;
+  return end;
+}

@@ -1,0 +1,119 @@
+import type { SubmissionSink } from "../core/record.js";
+import { recordInstant } from "../core/timestamp.js";
+import type { Zone } from "../core/zone.js";
+import { EximMessages, eximPrefix, type EximPrefix } from "./exim.js";
+import { LineMarker, eachLine } from "./lines.js";
+import { RecordNormalizer } from "./normalize.js";
+import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
+import type { ReadReport } from "./read-report.js";
+
+const POSTFIX = Buffer.from("postfix");
+const SMTPD = Buffer.from("/smtpd");
+const EXIM = Buffer.from("exim");
+
+/**
+ * Reads `journalctl -o json` (one JSON object a line) as the Postfix smtpd and Exim lines it holds:
+ * `MESSAGE` is the line, `SYSLOG_IDENTIFIER` the program, `SYSLOG_PID` (else `_PID`) and `_HOSTNAME`
+ * its session, `__REALTIME_TIMESTAMP` (microseconds since the epoch) its time. Fields are found by
+ * their quoted keys (a key inside a string value has its quotes escaped), so the objects are not
+ * parsed; a MESSAGE with escapes, or given as an array of bytes, is decoded on its own.
+ */
+export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink): Promise<void> {
+  const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
+  const postfix = new PostfixSmtpd(source, sink, report, normalizer);
+  let exim: EximMessages | undefined;
+  const identifierKey = new LineMarker('"SYSLOG_IDENTIFIER":"');
+  const messageKey = new LineMarker('"MESSAGE":');
+  const timeKey = new LineMarker('"__REALTIME_TIMESTAMP":"');
+  const pidKey = new LineMarker('"SYSLOG_PID":"');
+  const processKey = new LineMarker('"_PID":"');
+  const hostKey = new LineMarker('"_HOSTNAME":"');
+  const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
+  let timestamp = NaN;
+  const time: LineTime = { at: () => timestamp, problem: () => "no __REALTIME_TIMESTAMP in 2000-2099" };
+  await eachLine(bytes, (b, start, end, lineNumber) => {
+    const identifier = identifierKey.in(b, start, end);
+    if (identifier < 0) return;
+    const id = identifier + 21;
+    const idEnd = b.indexOf(34, id);
+    const isPostfix = bytesAt(b, id, idEnd, POSTFIX) && bytesAt(b, idEnd - SMTPD.length, idEnd, SMTPD);
+    if (!isPostfix && !(bytesAt(b, id, idEnd, EXIM) && idEnd - id <= 5)) return;
+    const messageAt = messageKey.in(b, start, end);
+    if (messageAt < 0) return;
+    const at = timeKey.in(b, start, end);
+    timestamp = NaN;
+    if (at >= 0) {
+      let micros = 0;
+      for (let i = at + 25; b[i]! >= 48 && b[i]! <= 57; i++) micros = micros * 10 + b[i]! - 48;
+      timestamp = recordInstant(Math.floor(micros / 1000));
+    }
+    if (Number.isNaN(timestamp)) {
+      report.skip(source, lineNumber, "no __REALTIME_TIMESTAMP in 2000-2099 (expected journalctl -o json)");
+      return;
+    }
+    let message = b;
+    let p = messageAt + 10;
+    let e = stringEnd(b, p, end);
+    if (e < 0) {
+      // Escapes, or a MESSAGE of bytes (`[104,101,...]`, for text that is not UTF-8): decode it alone.
+      const decoded = decodeMessage(b.toString("utf8", p, valueEnd(b, p, end)));
+      if (decoded === undefined) {
+        report.skip(source, lineNumber, "MESSAGE is not a JSON string");
+        return;
+      }
+      message = decoded;
+      p = 0;
+      e = decoded.length;
+    } else p++;
+    if (isPostfix) {
+      const pidAt = pidKey.in(b, start, end);
+      const processAt = pidAt < 0 ? processKey.in(b, start, end) : -1;
+      let pid = 0;
+      for (let i = pidAt >= 0 ? pidAt + 14 : processAt + 8; processAt + pidAt >= -1 && b[i]! >= 48 && b[i]! <= 57; i++) pid = pid * 10 + b[i]! - 48;
+      const host = hostKey.in(b, start, end);
+      const hostStart = host < 0 ? 0 : host + 13;
+      const key = postfix.key(b, hostStart, host < 0 ? 0 : b.indexOf(34, hostStart), pid);
+      postfix.message(message, p, e, key, lineNumber, time);
+      return;
+    }
+    exim ??= new EximMessages(source, sink, report, normalizer);
+    exim.message(message, eximPrefix(message, p, e, eximOwn) ? eximOwn.message : p, e, lineNumber, time);
+  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
+  postfix.finish();
+}
+
+/** The closing quote of a JSON string value at `p` without escapes, or -1 (escapes, or not a string). */
+function stringEnd(b: Uint8Array, p: number, end: number): number {
+  if (b[p] !== 34) return -1;
+  for (let i = p + 1; i < end; i++) {
+    const c = b[i];
+    if (c === 34) return i;
+    if (c === 92) return -1;
+  }
+  return -1;
+}
+
+/** The end of a JSON value at `p` (a string with escapes, an array of numbers, null). */
+function valueEnd(b: Buffer, p: number, end: number): number {
+  if (b[p] === 34) {
+    for (let i = p + 1; i < end; i++) {
+      if (b[i] === 92) i++;
+      else if (b[i] === 34) return i + 1;
+    }
+    return end;
+  }
+  const close = b[p] === 91 ? b.indexOf(93, p) : -1;
+  for (let i = close < 0 ? p : close; i < end; i++) if (b[i] === 44 || b[i] === 125) return i;
+  return end;
+}
+
+function decodeMessage(json: string): Buffer | undefined {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (typeof value === "string") return Buffer.from(value);
+    if (Array.isArray(value) && value.every((n) => typeof n === "number")) return Buffer.from(value as number[]);
+  } catch {
+    // not JSON: the caller says so
+  }
+  return undefined;
+}

@@ -1,0 +1,178 @@
+import type { Zone } from "../core/zone.js";
+import { EARLIEST_YEAR, LATEST_YEAR, instantFromBytes, parseTimestamp, recordInstant } from "../core/timestamp.js";
+import type { SubmissionSink } from "../core/record.js";
+import { EximMessages, eximPrefix, trimDelimiters, type EximPrefix } from "./exim.js";
+import { LineMarker, eachLine } from "./lines.js";
+import { RecordNormalizer } from "./normalize.js";
+import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
+import { quote, type ReadReport } from "./read-report.js";
+
+/** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
+export interface SyslogYear {
+  /** The year of the file's first line, counting on at a December → January turn; overrides `reference`. */
+  year?: number;
+  /** The latest instant a line can be from: the file's modification time, or now for standard input. */
+  reference: number;
+}
+
+/** Where a syslog line's parts are, filled by syslogPrefix. */
+interface SyslogPrefix {
+  /** Whether the time is classic (`Mmm d HH:MM:SS[.ffffff]`, no year) rather than RFC 3339. */
+  classic: boolean;
+  timeEnd: number;
+  hostStart: number;
+  hostEnd: number;
+  /** Start of the program tag (`postfix/submission/smtpd[123]:`). */
+  program: number;
+}
+
+const POSTFIX = Buffer.from("postfix");
+const MONTHS = new Map(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((name, i) => [monthCode(Buffer.from(name), 0), i + 1]));
+// Lines are dated at most this far past the reference (log clocks and zones are not exact).
+const SLACK = 26 * 3_600_000;
+
+function monthCode(b: Uint8Array, at: number): number {
+  return (b[at]! << 16) | (b[at + 1]! << 8) | b[at + 2]!;
+}
+
+function isDigit(code: number | undefined): boolean {
+  return code !== undefined && code >= 48 && code <= 57;
+}
+
+/**
+ * Reads syslog lines, as `/var/log/mail.log` and `journalctl -o short`, `short-precise`, `short-iso`
+ * and `short-iso-precise` write them: Postfix smtpd's lines (any service name before `/smtpd`) and
+ * Exim's (`exim[pid]:`, `exim4[pid]:`). Classic times (day padded or not, seconds with or without a
+ * fraction) take their year from `dating`; RFC 3339 times carry their own. Lines of other programs are
+ * passed over at memchr speed; a trailing run of `,` (a spreadsheet's empty cells) is not part of a line.
+ */
+export async function readSyslog(
+  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink,
+): Promise<void> {
+  const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
+  const postfix = new PostfixSmtpd(source, sink, report, normalizer);
+  let exim: EximMessages | undefined;
+  const smtpd = new LineMarker("smtpd[");
+  const eximTag = new LineMarker("exim");
+  const prefix: SyslogPrefix = { classic: false, timeEnd: 0, hostStart: 0, hostEnd: 0, program: 0 };
+  const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
+  const clock = classicClock(zone, dating);
+  let line: Buffer = Buffer.alloc(0);
+  let lineStart = 0;
+  const unbounded = (): number => {
+    if (prefix.classic) return clock(line, lineStart, prefix.timeEnd);
+    const instant = instantFromBytes(line, lineStart, prefix.timeEnd, zone);
+    return Number.isNaN(instant) ? parseTimestamp(line.toString("latin1", lineStart, prefix.timeEnd), zone) : instant;
+  };
+  const time: LineTime = {
+    at: () => recordInstant(unbounded()),
+    problem: () => {
+      const read = unbounded();
+      const why = Number.isNaN(read) ? "not understood" : `dated ${new Date(read).getUTCFullYear()}, outside ${EARLIEST_YEAR}-${LATEST_YEAR} (check the file's date, or give --year)`;
+      return `syslog timestamp ${quote(line.toString("utf8", lineStart, prefix.timeEnd))} ${why}`;
+    },
+  };
+  await eachLine(bytes, (b, start, end, lineNumber) => {
+    const m = smtpd.in(b, start, end);
+    const x = m < 0 ? eximTag.in(b, start, end) : -1;
+    if (m < 0 && x < 0) return;
+    const e = trimDelimiters(b, start, end);
+    if (!syslogPrefix(b, start, e, prefix)) {
+      if (/sasl_username=|authentication failed| <= /.test(b.toString("latin1", start, e))) report.skip(source, lineNumber, "syslog timestamp not understood (expected Mmm dd HH:MM:SS or an ISO 8601 date-time, then the host)");
+      return;
+    }
+    line = b;
+    lineStart = start;
+    if (m >= 0) {
+      // `postfix[/service]/smtpd[pid]: `
+      if (m <= prefix.program || b[m - 1] !== 47 || !bytesAt(b, prefix.program, m, POSTFIX)) return;
+      let i = m + 6;
+      let pid = 0;
+      for (; isDigit(b[i]); i++) pid = pid * 10 + b[i]! - 48;
+      if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
+      postfix.message(b, i + 3, e, postfix.key(b, prefix.hostStart, prefix.hostEnd, pid), lineNumber, time);
+      return;
+    }
+    // `exim[pid]: ` or `exim4[pid]: `, the message with or without Exim's own timestamp.
+    if (x !== prefix.program) return;
+    let i = x + 4;
+    if (b[i] === 52) i++;
+    if (b[i] !== 91) return;
+    while (isDigit(b[++i]));
+    if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
+    exim ??= new EximMessages(source, sink, report, normalizer);
+    const message = eximPrefix(b, i + 3, e, eximOwn) ? eximOwn.message : i + 3;
+    exim.message(b, message, e, lineNumber, time);
+  }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
+  postfix.finish();
+}
+
+/** Reads the time, host and program tag positions of a syslog line; false when it is not one. */
+function syslogPrefix(b: Uint8Array, s: number, e: number, out: SyslogPrefix): boolean {
+  let i: number;
+  const first = b[s]!;
+  if (first >= 65 && first <= 90) {
+    // `Nov 20 10:00:01`, `Nov  3 10:00:01`, `Nov 3 10:00:01`, `Nov 20 10:00:01.123456`
+    if (b[s + 3] !== 32) return false;
+    i = s + 4;
+    while (b[i] === 32) i++;
+    if (!isDigit(b[i])) return false;
+    i += isDigit(b[i + 1]) ? 2 : 1;
+    if (b[i] !== 32 || b[i + 3] !== 58 || b[i + 6] !== 58) return false;
+    i += 9;
+    if (b[i] === 46) while (isDigit(b[++i]));
+    out.classic = true;
+  } else if (isDigit(first)) {
+    i = s;
+    while (i < e && b[i] !== 32) i++;
+    out.classic = false;
+  } else return false;
+  if (b[i] !== 32) return false;
+  out.timeEnd = i;
+  out.hostStart = i + 1;
+  let h = i + 1;
+  while (h < e && b[h] !== 32) h++;
+  if (h >= e) return false;
+  out.hostEnd = h;
+  out.program = h + 1;
+  return true;
+}
+
+/**
+ * Reads `Mmm d HH:MM:SS[.f]` at bytes [s, timeEnd) as an instant in the zone. The year is the latest
+ * that does not put the line after the reference, or with `year`, the first line's year, turning over
+ * when the months go back (December → January). Each day's year is worked out once.
+ */
+function classicClock(zone: Zone, dating: SyslogYear): (b: Uint8Array, s: number, timeEnd: number) => number {
+  const years = new Map<number, number>();
+  const referenceYear = zone.wallTime(dating.reference).year;
+  let year = dating.year;
+  let lastMonth = 0;
+  return (b, s, timeEnd) => {
+    const m = MONTHS.get(monthCode(b, s));
+    if (m === undefined) return NaN;
+    let i = s + 4;
+    while (b[i] === 32) i++;
+    let d = b[i]! - 48;
+    if (isDigit(b[++i])) d = d * 10 + b[i++]! - 48;
+    const hour = (b[i + 1]! - 48) * 10 + b[i + 2]! - 48;
+    const minute = (b[i + 4]! - 48) * 10 + b[i + 5]! - 48;
+    const second = (b[i + 7]! - 48) * 10 + b[i + 8]! - 48;
+    let millisecond = 0;
+    for (let f = i + 10, scale = 100; f < timeEnd && scale >= 1; f++, scale /= 10) millisecond += (b[f]! - 48) * scale;
+    if (!(d >= 1 && d <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60 && millisecond >= 0)) return NaN;
+    if (dating.year !== undefined && m < lastMonth - 6) {
+      year = year! + 1;
+      years.clear();
+    }
+    lastMonth = m;
+    const dayKey = m * 32 + d;
+    let y = years.get(dayKey);
+    if (y === undefined) {
+      y = year ?? referenceYear;
+      if (year === undefined && zone.instantOf(y, m, d, 0, 0, 0, 0) > dating.reference + SLACK) y -= 1;
+      years.set(dayKey, y);
+    }
+    return zone.instantOf(y, m, d, hour, minute, Math.min(second, 59), millisecond);
+  };
+}
