@@ -34,7 +34,7 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
   await eachLine(bytes, (b, start, end, lineNumber) => {
     const identifier = identifierKey.in(b, start, end);
     if (identifier < 0) return;
-    const id = identifier + 21;
+    const id = identifier + identifierKey.length;
     const idEnd = b.indexOf(34, id);
     const isPostfix = bytesAt(b, id, idEnd, POSTFIX) && bytesAt(b, idEnd - SMTPD.length, idEnd, SMTPD);
     if (!isPostfix && !(bytesAt(b, id, idEnd, EXIM) && idEnd - id <= 5)) return;
@@ -44,7 +44,7 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
     timestamp = NaN;
     if (at >= 0) {
       let micros = 0;
-      for (let i = at + 25; b[i]! >= 48 && b[i]! <= 57; i++) micros = micros * 10 + b[i]! - 48;
+      for (let i = at + timeKey.length; b[i]! >= 48 && b[i]! <= 57; i++) micros = micros * 10 + b[i]! - 48;
       timestamp = recordInstant(Math.floor(micros / 1000));
     }
     if (Number.isNaN(timestamp)) {
@@ -52,7 +52,7 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
       return;
     }
     let message = b;
-    let p = messageAt + 10;
+    let p = messageAt + messageKey.length;
     let e = stringEnd(b, p, end);
     if (e < 0) {
       // Escapes, or a MESSAGE of bytes (`[104,101,...]`, for text that is not UTF-8): decode it alone.
@@ -69,9 +69,10 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
       const pidAt = pidKey.in(b, start, end);
       const processAt = pidAt < 0 ? processKey.in(b, start, end) : -1;
       let pid = 0;
-      for (let i = pidAt >= 0 ? pidAt + 14 : processAt + 8; processAt + pidAt >= -1 && b[i]! >= 48 && b[i]! <= 57; i++) pid = pid * 10 + b[i]! - 48;
+      const digits = pidAt >= 0 ? pidAt + pidKey.length : processAt >= 0 ? processAt + processKey.length : end;
+      for (let i = digits; b[i]! >= 48 && b[i]! <= 57; i++) pid = pid * 10 + b[i]! - 48;
       const host = hostKey.in(b, start, end);
-      const hostStart = host < 0 ? 0 : host + 13;
+      const hostStart = host < 0 ? 0 : host + hostKey.length;
       const key = postfix.key(b, hostStart, host < 0 ? 0 : b.indexOf(34, hostStart), pid);
       postfix.message(message, p, e, key, lineNumber, time);
       return;

@@ -109,11 +109,14 @@ export function textLines(text: string): string[] {
  */
 export class LineMarker {
   private readonly needle: Buffer;
+  /** The marker's length in bytes. */
+  readonly length: number;
   private searched: Buffer | undefined;
   private found = -1;
 
   constructor(marker: string) {
     this.needle = Buffer.from(marker);
+    this.length = this.needle.length;
   }
 
   /** The marker's position in bytes [start, end) of the buffer, or -1; lines must come in order. */

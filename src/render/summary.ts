@@ -16,7 +16,12 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
     // Stale input must not read as a quiet week (this text is what a cron job mails).
     const outside = rangeOutsideInput(aggregate);
     if (outside !== undefined) lines.push(`  This is not an all-clear: ${outside}.`, "");
-    return lines.join("\n");
+    // A log of failed logins alone (a password-guessing burst) still has those to show.
+    if (failed === undefined || failed.length === 0) return lines.join("\n");
+    const total = failed.reduce((n, f) => n + f.failures, 0);
+    lines.push(...alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], ["left", "right", "left"], "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text)));
+    lines.push(...failedLoginLines(failed, paint));
+    return `${lines.join("\n")}\n`;
   }
   const figures: [string, string, string][] = [
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
@@ -52,12 +57,15 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
     lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on ${on}`));
     lines.push(...senderLines(action, ACTION_LIST, aggregate, paint));
   }
-  if (failed !== undefined && failed.length > 0) {
-    lines.push("", paint.bold("Failed logins by client address"));
-    lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), ["left", "right"]));
-    if (failed.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(failed.length - ACTION_LIST)} more addresses`));
-  }
+  if (failed !== undefined && failed.length > 0) lines.push(...failedLoginLines(failed, paint));
   return `${lines.join("\n")}\n`;
+}
+
+function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, paint: ChalkInstance): string[] {
+  const lines = ["", paint.bold("Failed logins by client address")];
+  lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), ["left", "right"]));
+  if (failed.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(failed.length - ACTION_LIST)} more addresses`));
+  return lines;
 }
 
 function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, paint: ChalkInstance): string[] {
