@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { InputError, UsageError } from "../core/errors.js";
+import { InputError, OutputError, UsageError } from "../core/errors.js";
 import { escapeTerminal } from "../render/text.js";
 import { authCommand } from "./commands/auth.js";
 import { exportCommand } from "./commands/export.js";
@@ -46,7 +46,8 @@ function fail(error: unknown, debug: boolean): number {
     return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_USAGE;
   }
   const code = error instanceof UsageError ? EXIT_USAGE : EXIT_INPUT;
-  const expected = error instanceof UsageError || error instanceof InputError;
+  // A system call that failed (a file gone, no permission, a full disk) is the machine's state, not a bug.
+  const expected = error instanceof UsageError || error instanceof InputError || error instanceof OutputError || isSystemError(error);
   const message = error instanceof Error ? error.message : String(error);
   const hint = expected || debug ? "" : " (a bug: run again with --debug and report what it prints)";
   process.stderr.write(`smtp-auth-report: ${escapeTerminal(expected ? message : `unexpected error: ${message}`)}${hint}\n`);
@@ -54,9 +55,15 @@ function fail(error: unknown, debug: boolean): number {
   return code;
 }
 
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+}
+
+// A closed pipe (`| head`) ends the run quietly; any other error of standard output ends it with one line.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  process.stderr.write(`smtp-auth-report: standard output: cannot write: ${escapeTerminal(error.message)}; the output is incomplete\n`);
+  process.exit(EXIT_INPUT);
 });
 
 const debug = process.argv.includes("--debug");

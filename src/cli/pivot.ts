@@ -8,7 +8,7 @@ import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, v
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
-import { painter, writeOutput } from "./output.js";
+import { outputsToTerminal, painter, writeOutput } from "./output.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;
 type PivotFormat = (typeof FORMATS)[number];
@@ -69,12 +69,12 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     if (options.details && format === "chart") throw new UsageError(`${name} --details is a table; use --format table, csv or json`);
     const query = await runQuery(files, options);
     const { aggregate, report } = query;
-    const terminal: Terminal = { width: terminalWidth(options.width), paint: painter(options.color, options.output !== undefined) };
+    const onTerminal = outputsToTerminal(options.output);
+    const terminal: Terminal = { width: terminalWidth(options.width), paint: painter(options.color, onTerminal) };
     let text: string;
     if (format === "csv" || format === "json") {
       const rows = options.details ? view.detailsRows(aggregate, options) : view.rows(aggregate, options);
-      const terminal = options.output === undefined && process.stdout.isTTY === true;
-      text = format === "csv" ? csvDocument(rows, options.excelSafe === true, terminal) : viewJson(aggregate, rows);
+      text = format === "csv" ? csvDocument(rows, options.excelSafe === true, onTerminal) : viewJson(aggregate, rows);
     } else if (options.details) {
       text = view.detailsTable(aggregate, options, terminal);
     } else {

@@ -16,6 +16,7 @@ import { readInputs } from "../ingest/read.js";
 import type { ReadReport } from "../ingest/read-report.js";
 import { escapeTerminal, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
+import { memoryGuard } from "./memory.js";
 import { progressFor } from "./progress.js";
 import { threadPartReader } from "./read-parts.js";
 
@@ -125,11 +126,15 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   // SMTP_AUTH_REPORT_PLAIN=1 reads every record the general way, none from its bytes (to rule the fast paths out).
   const plain = process.env.SMTP_AUTH_REPORT_PLAIN === "1";
   const started = performance.now();
+  const checkMemory = memoryGuard(() => aggregator.held);
   const report = await readInputs(
     sources,
     { zone, dateOrder: options.dateOrder, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder, plain }, maps), onBytes: (n) => progress.advance(n),
+      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder, plain }, maps), onBytes: (n) => {
+        progress.advance(n);
+        checkMemory();
+      },
       // Tests split small files with SMTP_AUTH_REPORT_SPLIT_BYTES (the default is 24 MiB).
       splitBytes: Number(process.env.SMTP_AUTH_REPORT_SPLIT_BYTES) || undefined },
     earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),

@@ -19,14 +19,23 @@ export function threadPartReader(targets: { aggregator: SubmissionAggregator; sp
     const result = new Promise<PartResult>((resolve, reject) => {
       worker.on("message", (message: { bytes?: number; result?: PartResult; error?: { name: string; message: string } }) => {
         if (message.bytes !== undefined) {
-          onBytes?.(message.bytes);
+          // The main thread's check of its memory may stop the reading here too.
+          try {
+            onBytes?.(message.bytes);
+          } catch (error) {
+            reject(error as Error);
+            void worker.terminate();
+          }
           return;
         }
         if (message.result !== undefined) resolve(message.result);
         else reject(message.error?.name === "UsageError" ? new UsageError(message.error.message) : new InputError(message.error?.message ?? "a reading thread failed"));
         void worker.terminate();
       });
-      worker.once("error", (error) => reject(new InputError(`${job.source}: a reading thread failed: ${error.message}`)));
+      worker.once("error", (error: NodeJS.ErrnoException) => {
+        const why = error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out of memory; ask for fewer groups: a shorter range (--from/--to), a longer --by, or filters" : error.message;
+        reject(new InputError(`${job.source}: a reading thread failed: ${why}`));
+      });
     });
     return {
       result: result.then((found) => ({ counts: found.counts, merge: () => targets.forEach((t, i) => t.aggregator.absorb(found.snapshots[i]!)) })),

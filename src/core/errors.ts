@@ -7,3 +7,8 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override readonly name = "InputError";
 }
+
+/** The output cannot be written (full disk, no permission, a device that fails): exit code 1. */
+export class OutputError extends Error {
+  override readonly name = "OutputError";
+}

@@ -201,6 +201,11 @@ export class SubmissionAggregator implements SubmissionSink {
     this.authKept = AUTH_KINDS.map((v) => selection.auth(v));
   }
 
+  /** Groups and distinct senders held so far (what memory grows with). */
+  get held(): { groups: number; senders: number } {
+    return { groups: this.groups.size, senders: this.senders.length };
+  }
+
   senderId(sender: string, domain: string): number {
     const identity = domain === "" || sender.endsWith(`@${domain}`) ? sender : `${sender}\u0000${domain}`;
     let id = this.senderIds.get(identity);

@@ -73,14 +73,15 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   }
 
   const yLabel = (x: number): string => (spec.metric === "percent" ? `${Math.round(x)} %` : thousands(x));
-  const maxMessages = Math.max(...spec.series.flatMap((s) => s.values));
+  // Folded, not spread: hourly periods over years are more values than a call takes arguments.
+  const maxMessages = spec.series.reduce((m, s) => s.values.reduce((a, v) => Math.max(a, v), m), -Infinity);
   const labelWidth = Math.max(displayWidth(yLabel(spec.metric === "percent" ? 100 : maxMessages)), 3) + 1;
   const plotWidth = Math.max(10, terminal.width - labelWidth - 3);
   const perColumn = Math.ceil(spec.periods.length / plotWidth);
   const groups = groupPeriods(spec.periods.length, perColumn);
   const columnsPerGroup = Math.max(1, Math.floor(plotWidth / groups.length));
   const values = groupedValues(spec, groups);
-  const max = spec.metric === "percent" ? 100 : Math.max(...values.flat());
+  const max = spec.metric === "percent" ? 100 : values.reduce((m, row) => row.reduce((a, v) => Math.max(a, v), m), -Infinity);
   const height = spec.metric === "percent" ? HEIGHT : Math.max(1, Math.min(HEIGHT, max));
 
   // One plot per series on the same scale, laid over each other cell by cell.
@@ -140,7 +141,7 @@ function groupPeriods(count: number, size: number): number[][] {
 /** Each series' value per group: summed messages, or its share of the group's messages. */
 function groupedValues(spec: ChartSpec, groups: number[][]): number[][] {
   // Distinct senders of merged periods are not their sum: the busiest period stands for the group.
-  if (spec.metric === "senders") return spec.series.map((s) => groups.map((g) => Math.max(...g.map((p) => s.values[p]!))));
+  if (spec.metric === "senders") return spec.series.map((s) => groups.map((g) => g.reduce((m, p) => Math.max(m, s.values[p]!), -Infinity)));
   const sums = spec.series.map((s) => groups.map((g) => g.reduce((n, p) => n + s.values[p]!, 0)));
   if (spec.metric === "messages") return sums;
   const totals = groups.map((_, gi) => sums.reduce((n, s) => n + s[gi]!, 0));

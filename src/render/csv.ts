@@ -10,7 +10,9 @@ export interface Rows {
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@]/;
+// OWASP's list: a cell starting with one of these may be run as a formula (TAB and CR too, which some
+// spreadsheets drop before reading the rest).
+const FORMULA_START = /^[=+\-@\t\r]/;
 const ROWS_PER_CHUNK = 8192;
 
 /**

@@ -48,7 +48,8 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
   }
 
   lines.push("", paint.bold("Top senders"));
-  lines.push(...senderLines(summary.topSenders, summary.topSenders.length, aggregate, paint));
+  // One by one: --top may ask for every sender, more lines than a spread takes.
+  for (const line of senderLines(summary.topSenders, summary.topSenders.length, aggregate, paint)) lines.push(line);
 
   const action = [...new Set([...summary.legacyTlsSenders, ...summary.basicAuthSenders])];
   if (action.length > 0) {

@@ -2,13 +2,38 @@ import type { Aggregate } from "../engine/aggregate.js";
 import type { FilterOptions } from "../engine/filter.js";
 import type { DateRange } from "../engine/range.js";
 
-/** Log text made safe for a terminal: control characters and escape sequences shown as `\xNN`. */
+// Characters a terminal shows as nothing, or that reorder what it shows: bidi marks, overrides and
+// isolates (U+061C, U+200E-F, U+202A-E, U+2066-9), zero-width and invisible characters (U+00AD,
+// U+034F, U+115F-60, U+17B4-5, U+180E, U+200B-D, U+2060-4, U+3164, U+FEFF, U+FFA0), line and paragraph
+// separators (U+2028-9), interlinear annotations (U+FFF9-B) and tag characters (U+E0000-7F, as
+// surrogate pairs), which can hide text: `ad\u200bmin@` would look like `admin@`.
+const INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb";
+const TAGS = "\udb40[\udc00-\udc7f]";
+const TERMINAL_UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE}]|${TAGS}`, "g");
+const INVISIBLE_ONLY = new RegExp(`[\\u0080-\\u009f${INVISIBLE}]|${TAGS}`, "g");
+
+/** `\xNN` for a character up to U+00FF, else `\uNNNN` (each half of a surrogate pair, as JSON writes them). */
+function escaped(ch: string): string {
+  if (ch.length === 2) return escaped(ch[0]!) + escaped(ch[1]!);
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Log text made safe for a terminal: control characters and escape sequences shown as `\xNN`; bidi,
+ * zero-width and other invisible characters as `\uNNNN`.
+ */
 export function escapeTerminal(text: string): string {
-  // C0 controls, DEL, C1 controls, and the bidi overrides that can reorder what a terminal shows.
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
+  return text.replace(TERMINAL_UNSAFE, escaped);
+}
+
+/**
+ * Output bound for a terminal with what escapeTerminal escapes except C0 controls (our own colours use
+ * ESC), each as `\uNNNN`: the last guard for every view, and valid JSON, where such characters can
+ * only stand inside strings (JSON.stringify itself escapes C0 controls).
+ */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE_ONLY, (ch) => Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""));
 }
 
 /** A whole number with `,` thousands separators (fixed, so output is the same on every machine). */

@@ -47,8 +47,9 @@ export function comparisonText(comparison: Comparison, paint: ChalkInstance): st
   const others = comparison.senders.filter((s) => s.status !== "new" && s.status !== "regressed");
   const shown = [...urgent, ...others.slice(0, OTHER_SENDERS)];
   const table = [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), windowText(s.before), windowText(s.after)])];
-  lines.push(...alignColumns(table, ["left", "left", "left", "left"], "  ", (text, row) =>
-    row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text));
+  // One by one: a spread of every new sender's line would overflow the call stack.
+  for (const line of alignColumns(table, ["left", "left", "left", "left"], "  ", (text, row) =>
+    row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text)) lines.push(line);
   if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
   return `${lines.join("\n")}\n`;
 }
@@ -73,7 +74,7 @@ export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: A
   if (earlier.columns.size === 0) lines.push(paint.yellow("  The earlier window holds no submissions: new addresses cannot be told, bursts only against the range."));
   if (unusual.length > 0) {
     const rows = [["period", "sender", "kind", "evidence"], ...unusual.map((u) => [u.period.label, escapeTerminal(u.sender), u.kind.replace(/_/g, " "), evidenceText(u, aggregate)])];
-    lines.push(...alignColumns(rows, ["left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
+    for (const line of alignColumns(rows, ["left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
   }
   return `${lines.join("\n")}\n`;
 }

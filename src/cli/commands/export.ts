@@ -3,7 +3,7 @@ import { rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { writeOutput } from "../output.js";
+import { outputsToTerminal, writeOutput } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;
 
@@ -28,8 +28,8 @@ export function exportCommand(): Command {
       const format = checkFormat(options.format, FORMATS, "csv", "export");
       const query = await runQuery(files, options);
       const { aggregate, report } = query;
-      // JSON escapes control characters itself; CSV shown on a terminal has them escaped.
-      const terminal = options.output === undefined && process.stdout.isTTY === true;
+      // JSON escapes control characters itself (writeOutput the invisible ones); CSV shown on a terminal has them escaped.
+      const terminal = outputsToTerminal(options.output);
       const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true, terminal) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet);

@@ -7,7 +7,7 @@ import { summarize } from "../../engine/views.js";
 import { reportHtml } from "../../render/html.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
 import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { writeOutput } from "../output.js";
+import { outputsToTerminal, writeOutput } from "../output.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
@@ -21,7 +21,7 @@ export function reportCommand(): Command {
   return addCompareOption(addCommonOptions(new Command("report")))
     .description("a self-contained HTML page (no network needed to view it): figures, charts, details tables, who needs action, migration progress and unusual activity")
     .action(async (files: string[], options: CommonOptions & CompareOptions) => {
-      if (options.output === undefined && process.stdout.isTTY) {
+      if (outputsToTerminal(options.output)) {
         throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
       }
       const query = await runQuery(files, options, compareRequest(options));

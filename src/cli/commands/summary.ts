@@ -5,7 +5,7 @@ import { summaryText } from "../../render/summary.js";
 import { comparisonText, compareJson, unusualJson, unusualText } from "../../render/trends.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { painter, writeOutput } from "../output.js";
+import { outputsToTerminal, painter, writeOutput } from "../output.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -23,7 +23,7 @@ export function summaryCommand(): Command {
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
-      const paint = painter(options.color, options.output !== undefined);
+      const paint = painter(options.color, outputsToTerminal(options.output));
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
         : summaryText(aggregate, summary, paint) + (comparison === undefined ? "" : comparisonText(comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
