@@ -20,7 +20,7 @@ export function memoryGuard(held: () => HeldCounts): () => void {
   // The heap's limit counts the young generation too (48 MB on 64-bit machines); objects that stay
   // (every sender held) live in the old generation, whose limit is the rest.
   const heap = getHeapStatistics().heap_size_limit;
-  const limit = heap - Math.min(48 * (1 << 20), heap / 4);
+  const limit = Math.max(heap - 48 * (1 << 20), heap / 4);
   let last = getHeapStatistics().used_heap_size;
   let largestGrowth = 0;
   return () => {
