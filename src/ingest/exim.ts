@@ -1,6 +1,6 @@
 import { Zone } from "../core/zone.js";
 import { AUTH_CODE, TLS_CODE, type AuthKind, type SubmissionSink } from "../core/record.js";
-import { instantFromBytes } from "../core/timestamp.js";
+import { instantFromBytes, recordInstant } from "../core/timestamp.js";
 import { BytesMemo } from "./byte-fields.js";
 import { LineMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
@@ -161,7 +161,7 @@ export function eximPrefix(b: Uint8Array, s: number, e: number, out: EximPrefix)
   if (b[i] === 32 && (b[i + 1] === 43 || b[i + 1] === 45) && i + 6 <= e) {
     const digits = (at: number): number => (b[at]! - 48) * 10 + b[at + 1]! - 48;
     const minutes = digits(i + 2) * 60 + digits(i + 4);
-    if (minutes >= 0 && minutes < 24 * 60 && (i + 6 === e || b[i + 6] === 32)) {
+    if (minutes >= 0 && minutes < 24 * 60 && digits(i + 4) <= 59 && (i + 6 === e || b[i + 6] === 32)) {
       out.offset = b[i + 1] === 45 ? -minutes : minutes;
       i += 6;
     }
@@ -175,10 +175,12 @@ export function eximPrefix(b: Uint8Array, s: number, e: number, out: EximPrefix)
   return true;
 }
 
-/** The instant of a prefix read by eximPrefix: with its offset, or in the zone. NaN outside 2000-2099. */
+/** The instant of a prefix read by eximPrefix: with its offset, or in the zone. NaN outside 2000-2099 or beyond ±14:00. */
 export function eximInstant(b: Uint8Array, s: number, prefix: EximPrefix, zone: Zone): number {
   if (Number.isNaN(prefix.offset)) return instantFromBytes(b, s, prefix.timeEnd, zone);
-  return instantFromBytes(b, s, prefix.timeEnd, UTC) - prefix.offset * 60_000;
+  if (Math.abs(prefix.offset) > 14 * 60) return NaN;
+  // Bounded again after the offset: the wall time alone may be inside the century and the instant not.
+  return recordInstant(instantFromBytes(b, s, prefix.timeEnd, UTC) - prefix.offset * 60_000);
 }
 
 /**
