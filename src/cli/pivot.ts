@@ -6,6 +6,7 @@ import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
+import { notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
 import { outputsToTerminal, painter, writeOutput } from "./output.js";
@@ -80,6 +81,8 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     } else {
       text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
     }
+    // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
+    if (format === "chart" || format === "table") text += notAllClearText(aggregate);
     await writeOutput(text, options.output);
     noteEmptyRange(query, options.quiet, format === "chart" || format === "table");
     process.exitCode = failOnCode(query, options.failOn);

@@ -2,7 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import { alignColumns } from "./layout.js";
-import { escapeTerminal, filtersLine, localTime, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
+import { escapeTerminal, filtersLine, localTime, notAllClearText, percentText, rangeText, thousands } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -12,16 +12,14 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
   const filters = filtersLine(aggregate.filters);
   const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ...(filters === undefined ? [] : [filters]), ""];
   if (summary.messages === 0) {
-    lines.push("  No submissions in this range (and with these filters).", "");
+    lines.push("  No submissions in this range (and with these filters).");
     // Stale input must not read as a quiet week (this text is what a cron job mails).
-    const outside = rangeOutsideInput(aggregate);
-    if (outside !== undefined) lines.push(`  This is not an all-clear: ${outside}.`, "");
+    const empty = `${lines.join("\n")}\n${notAllClearText(aggregate)}`;
     // A log of failed logins alone (a password-guessing burst) still has those to show.
-    if (failed === undefined || failed.length === 0) return lines.join("\n");
+    if (failed === undefined || failed.length === 0) return empty;
     const total = failed.reduce((n, f) => n + f.failures, 0);
-    lines.push(...alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], ["left", "right", "left"], "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text)));
-    lines.push(...failedLoginLines(failed, paint));
-    return `${lines.join("\n")}\n`;
+    const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], ["left", "right", "left"], "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
+    return `${empty}${["", ...figures, ...failedLoginLines(failed, paint)].join("\n")}\n`;
   }
   const figures: [string, string, string][] = [
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],

@@ -105,6 +105,12 @@ export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
   return undefined;
 }
 
+/** The lines a text output ends with when its emptiness is not an all-clear (see rangeOutsideInput), else "". */
+export function notAllClearText(aggregate: Aggregate): string {
+  const outside = rangeOutsideInput(aggregate);
+  return outside === undefined ? "" : `\n  This is not an all-clear: ${escapeTerminal(outside)}.\n`;
+}
+
 /** The range as JSON outputs carry it. */
 export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
   return { from: isoInstant(range.from), to: isoInstant(range.to), timezone: range.zone.name };
