@@ -159,9 +159,13 @@ export function eximPrefix(b: Uint8Array, s: number, e: number, out: EximPrefix)
   out.timeEnd = i;
   out.offset = NaN;
   if (b[i] === 32 && (b[i + 1] === 43 || b[i + 1] === 45) && i + 6 <= e) {
-    const digits = (at: number): number => (b[at]! - 48) * 10 + b[at + 1]! - 48;
-    const minutes = digits(i + 2) * 60 + digits(i + 4);
-    if (minutes >= 0 && minutes < 24 * 60 && digits(i + 4) <= 59 && (i + 6 === e || b[i + 6] === 32)) {
+    const digit = (at: number): number => (b[at]! >= 48 && b[at]! <= 57 ? b[at]! - 48 : NaN);
+    const digits = (at: number): number => digit(at) * 10 + digit(at + 1);
+    const hours = digits(i + 2);
+    const rest = digits(i + 4);
+    if (hours >= 0 && hours <= 99 && rest >= 0 && rest <= 99 && (i + 6 === e || b[i + 6] === 32)) {
+      // An offset beyond ±14:00 or with minutes over 59 is kept as Infinity: the line's time is then bad.
+      const minutes = rest > 59 ? Infinity : hours * 60 + rest;
       out.offset = b[i + 1] === 45 ? -minutes : minutes;
       i += 6;
     }

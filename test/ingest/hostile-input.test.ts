@@ -125,6 +125,17 @@ describe("one timestamp bound for every reader (#15 item 4)", () => {
     expect(runCli(["report", file, "-o", `${folder}/page.html`]).code).toBe(0);
   });
 
+  it("Exim lines with an offset beyond ±14:00, or an instant past 2099 once the offset is applied, are skipped", () => {
+    const line = (time: string, user: string): string => `${time} 1abcDE-000001-AB <= ${user} H=(dev) [10.0.0.1]:587 P=esmtpsa X=TLS1.2:ECDHE A=login:${user} S=1234`;
+    const file = put(folder, "exim.log", [
+      line("2026-11-20 10:00:00 +1500", "a@b.example"), line("2026-11-20 10:00:00 +0099", "b@b.example"),
+      line("2099-12-31 23:30:00 -0100", "c@b.example"), line("2026-11-20 10:00:00 +1400", "d@b.example"),
+    ].join("\n"));
+    const run = runCli(["export", file, "--input-format", "exim", "--all"]);
+    expect(run.stdout).toBe(`${HEADER}\n2026-11-19,d@b.example,b.example,TLS1.2,basic,10.0.0.1,1,2026-11-19T20:00:00Z,2026-11-19T20:00:00Z\n`);
+    expect(run.stderr).toMatch(/skipped 3 of 4 records; first: .*:1: Exim timestamp .*:2: Exim timestamp .*:3: Exim timestamp "2099-12-31 23:30:00" not understood or outside 2000-2099/);
+  });
+
   it("--year outside 2000-2099 is a usage error", () => {
     const file = put(folder, "year.log", "Nov 20 10:00:00 mx1 postfix/submission/smtpd[100]: A1: client=dev[10.0.0.1], sasl_method=LOGIN, sasl_username=a@b.example\n");
     for (const year of ["1999", "2100", "9999", "20x6"]) {
