@@ -186,8 +186,9 @@ export class SubmissionAggregator implements SubmissionSink {
   private failed: Map<string, { count: number; first: number; last: number }> | undefined;
   private min = Infinity;
   private max = -Infinity;
-  private readonly from: number;
-  private readonly to: number;
+  /** The bounds every record is held to (-Infinity and Infinity where none is given). */
+  readonly from: number;
+  readonly to: number;
 
   constructor(
     private readonly calendar: Calendar,
@@ -324,6 +325,12 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Marks the input as one that records failed logins. */
   expectFailedLogins(): void {
     this.failed ??= new Map();
+  }
+
+  /** Widens the extent by a record counted elsewhere (a TeeSink's other aggregator). */
+  see(timestamp: number): void {
+    if (timestamp < this.min) this.min = timestamp;
+    if (timestamp > this.max) this.max = timestamp;
   }
 
   private admit(timestamp: number, messages: number): boolean {

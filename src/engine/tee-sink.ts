@@ -46,19 +46,33 @@ export class TeeSink implements SubmissionSink {
     return pair;
   }
 
-  // Each aggregator has its own rows: none is handed out, so every record comes through addPair.
+  /**
+   * Counts into both aggregators. A record lies in at most one window, so the row handed back is that
+   * aggregator's (even: the first's, odd: the second's), valid while a record stays in its bucket and
+   * inside that aggregator's bounds; records in both windows (overlapping ones) get no row.
+   */
   addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
     // A pair the filters leave out still widens each aggregator's extent (where the input ends).
-    this.a.addPair(timestamp, pair < 0 ? -1 : this.pairsA[pair]!, tls, auth, messages);
-    this.b.addPair(timestamp, pair < 0 ? -1 : this.pairsB[pair]!, tls, auth, messages);
-    return -1;
+    const a = this.a.addPair(timestamp, pair < 0 ? -1 : this.pairsA[pair]!, tls, auth, messages);
+    const b = this.b.addPair(timestamp, pair < 0 ? -1 : this.pairsB[pair]!, tls, auth, messages);
+    if ((a < 0) === (b < 0)) return -1;
+    const [owner, row] = a >= 0 ? [this.a, a * 2] : [this.b, b * 2 + 1];
+    this.rowFrom = Math.max(owner.rowFrom, owner.from);
+    this.rowTo = Math.min(owner.rowTo, owner.to);
+    return row;
   }
 
-  readonly rowFrom = 0;
-  readonly rowTo = 0;
+  rowFrom = 0;
+  rowTo = 0;
 
-  bumpRow(): void {
-    throw new Error("TeeSink.bumpRow: no row was handed out");
+  bumpRow(row: number, timestamp: number, messages: number): void {
+    if (row % 2 === 0) {
+      this.a.bumpRow(row / 2, timestamp, messages);
+      this.b.see(timestamp);
+    } else {
+      this.b.bumpRow((row - 1) / 2, timestamp, messages);
+      this.a.see(timestamp);
+    }
   }
 
   add(submission: Submission): void {

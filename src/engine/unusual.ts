@@ -67,6 +67,8 @@ function bursts(range: Aggregate, earlier: Aggregate): Unusual[] {
   for (const [key, periods] of messagesPerPeriod(range)) {
     const history = [...(before.get(key)?.values() ?? [])];
     for (const [p, messages] of periods) {
+      // A burst is at least BURST_EXTRA messages: most periods of most senders need no median at all.
+      if (messages < BURST_EXTRA) continue;
       const baseline = [...history, ...[...periods].filter(([q]) => q !== p).map(([, m]) => m)];
       if (baseline.length < BURST_HISTORY) continue;
       const usual = median(baseline);

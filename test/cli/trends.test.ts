@@ -207,6 +207,16 @@ describe("the earlier window read in the same pass", () => {
     expect(summaryRange.to).toBe("2026-11-23T00:00:00Z");
   });
 
+  it("splits the windows exactly at a date-time inside a day (one device's records on both sides)", () => {
+    const csv = put(folder, "instants.csv", `timestamp,sender,tls_version,auth,client_ip\n${history.submissions.map((r) => `${iso(r.timestamp)},${r.sender},${r.tls},${r.auth},${r.clientIp}`).join("\n")}\n`);
+    const from = Date.parse("2026-11-16T12:00:00Z");
+    const to = Date.parse("2026-11-22T12:00:00Z");
+    const doc = JSON.parse(runCli(["summary", csv, "--from", "2026-11-16T12:00:00Z", "--to", "2026-11-22T12:00:00Z", "--compare", "previous", "--format", "json"]).stdout);
+    expect(doc.compare.range).toEqual({ from: "2026-11-10T12:00:00Z", to: "2026-11-16T12:00:00Z", timezone: "UTC" });
+    const count = (a: number, b: number) => history.submissions.filter((r) => r.timestamp >= a && r.timestamp < b).length;
+    expect(doc.compare.figures.messages).toEqual({ before: count(from - (to - from), from), after: count(from, to), change: count(from, to) - count(from - (to - from), from) });
+  });
+
   it("gives the same from a large file read by two threads as from one", () => {
     // 30 copies of the history's devices (24 MB and more): the worker thread feeds both windows too.
     const lines = ["timestamp,sender,tls_version,auth,client_ip,note"];
