@@ -113,7 +113,9 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   };
   const aggregator = createAggregator(spec);
   const request: RangeRequest = { from, to, all: options.all === true };
-  const earlierSpec: AggregatorSpec | undefined = compare === undefined ? undefined : { ...spec, ...earlierBounds(compare, request, zone), all: false };
+  // Bounds of the earlier window not known yet are left open (and applied by bucket at the end).
+  const bounds = compare === undefined ? undefined : earlierBounds(compare, request, zone);
+  const earlierSpec: AggregatorSpec | undefined = bounds === undefined ? undefined : { ...spec, from: bounds.from, to: bounds.to, all: false };
   const earlierAggregator = earlierSpec === undefined ? undefined : createAggregator(earlierSpec);
   const targets = [{ aggregator, spec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
   const maps = parseColumnMaps(options.map ?? []);

@@ -1,12 +1,11 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEGACY_TLS } from "../../src/core/record.js";
 import { generateHistory } from "../history.js";
 import { FIXTURES, put, runCli, scratch } from "../helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const folder = scratch();
 const history = generateHistory({ seed: 14, start: Date.UTC(2026, 10, 2), days: 21, changeDay: 14 });
 const log = put(folder, "maillog", history.text);
@@ -25,14 +24,10 @@ describe("report: migration progress, comparison and unusual activity", () => {
   const report = join(folder, "report.html");
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`the browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     const run = runCli(["report", log, "--compare", "previous", "--output", report]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => browser?.close());
 

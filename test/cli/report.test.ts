@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../browser.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, put, runCli, scratch } from "../helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const folder = scratch();
 let browser: Browser;
 
@@ -27,14 +27,10 @@ describe("report: the self-contained HTML page in a real browser", () => {
   const report = join(folder, "report.html");
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`the browser test needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     const run = runCli(["report", join(FIXTURES, "submissions.csv"), evil, "--output", report]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => browser?.close());
 
