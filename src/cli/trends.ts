@@ -19,7 +19,7 @@ Change over time:
     burst                 a period with at least ${BURST_FACTOR} times the sender's median messages and ${BURST_EXTRA} more
                           (median over at least ${BURST_HISTORY} other periods with mail)
     new_address           a login from a /24 (IPv6: /64) never seen for the sender before
-    login_after_failures  a login from an address with at least ${FAILURES_BEFORE_LOGIN} failed logins in one period before it`;
+    login_after_failures  a login from an address with at least ${FAILURES_BEFORE_LOGIN} failed logins in one day before it`;
 
 /** Adds `--compare previous|FROM..TO`, and the thresholds of unusual activity to the help. */
 export function addCompareOption(command: Command): Command {

@@ -29,15 +29,15 @@ export interface Aggregate {
   columns: GroupColumns;
   /** Failed logins per client address in the range; undefined when no input could record them. */
   failedLogins: Map<string, number> | undefined;
-  /** Failed logins per period and client address, with the first and last (undefined as failedLogins is). */
-  failedLoginsByPeriod: FailedLogins[] | undefined;
+  /** Failed logins per local day and client address, with the first and last (undefined as failedLogins is). */
+  failedLoginsByDay: FailedLogins[] | undefined;
   /** The filters in effect, as given on the command line: every output states them. */
   filters: FilterOptions;
   /** Oldest and newest record read, whatever the range and filters (where the input starts and ends); undefined without records. */
   extent: { min: number; max: number } | undefined;
 }
 
-/** The failed logins of one client address in one period. */
+/** The failed logins of one client address in one local day, and the period that day is in. */
 export interface FailedLogins {
   period: Period;
   clientIp: string;
@@ -429,31 +429,32 @@ export class SubmissionAggregator implements SubmissionSink {
     }
     const columns = this.sortedColumns(rolled, periods, kept?.subarray(0, keptCount));
     let failedLogins: Map<string, number> | undefined;
-    let failedLoginsByPeriod: FailedLogins[] | undefined;
+    let failedLoginsByDay: FailedLogins[] | undefined;
     if (this.failed !== undefined) {
       failedLogins = new Map();
-      const byPeriod = new Map<string, FailedLogins>();
+      const byDay = new Map<string, FailedLogins>();
       for (const [key, { count, first, last }] of this.failed) {
         const cut = key.indexOf("\u0000");
         const bucket = Number(key.slice(0, cut));
         if (!inRange(bucket)) continue;
         const ip = key.slice(cut + 1);
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
-        const period = periods[periodIndex.get(this.calendar.periodOfBucket(bucket))!]!;
-        const at = `${period.key}\u0000${ip}`;
-        const seen = byPeriod.get(at);
-        if (seen === undefined) byPeriod.set(at, { period, clientIp: ip, failures: count, first, last });
+        // Buckets are days, or hours (--by hour) counted into their day: the same test whatever --by says.
+        const day = this.calendar.unit === "hour" ? this.calendar.zone.dayNumber(bucket) : bucket;
+        const at = `${day}\u0000${ip}`;
+        const seen = byDay.get(at);
+        if (seen === undefined) byDay.set(at, { period: periods[periodIndex.get(this.calendar.periodOfBucket(bucket))!]!, clientIp: ip, failures: count, first, last });
         else {
           seen.failures += count;
           seen.first = Math.min(seen.first, first);
           seen.last = Math.max(seen.last, last);
         }
       }
-      failedLoginsByPeriod = [...byPeriod.values()];
+      failedLoginsByDay = [...byDay.values()];
     }
     let groups: Group[] | undefined;
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByPeriod, filters: this.filters, extent: this.extent,
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent,
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

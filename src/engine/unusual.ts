@@ -8,7 +8,7 @@ import type { Aggregate, FailedLogins, Group } from "./aggregate.js";
  * The thresholds (README "Unusual activity"). A burst: a period's messages at least BURST_FACTOR times
  * the sender's median and BURST_EXTRA above it, the median taken over at least BURST_HISTORY other
  * periods in which it sent. A login after failures: a login from an address that had at least
- * FAILURES_BEFORE_LOGIN failed logins in one period (a typo now and then is not guessing).
+ * FAILURES_BEFORE_LOGIN failed logins in one day (a typo now and then is not guessing).
  */
 export const BURST_FACTOR = 5;
 export const BURST_EXTRA = 100;
@@ -106,15 +106,15 @@ function newAddresses(range: Aggregate, earlier: Aggregate): Unusual[] {
 }
 
 function loginsAfterFailures(range: Aggregate, earlier: Aggregate): Unusual[] {
-  // Periods in which an address failed often enough, in either window.
+  // Days on which an address failed often enough, in either window.
   const bursts = new Map<string, FailedLogins[]>();
-  for (const f of [...(earlier.failedLoginsByPeriod ?? []), ...(range.failedLoginsByPeriod ?? [])]) {
+  for (const f of [...(earlier.failedLoginsByDay ?? []), ...(range.failedLoginsByDay ?? [])]) {
     if (f.failures < FAILURES_BEFORE_LOGIN) continue;
     let list = bursts.get(f.clientIp);
     if (list === undefined) bursts.set(f.clientIp, (list = []));
     list.push(f);
   }
-  // Per sender and address: the first moment known to be after such a period's first failure.
+  // Per sender and address: the first moment known to be after such a day's first failure.
   const logins = new Map<string, { g: Group; failed: FailedLogins; login: number }>();
   for (const g of range.groups) {
     for (const failed of bursts.get(g.clientIp) ?? []) {

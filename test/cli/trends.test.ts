@@ -182,7 +182,7 @@ describe("ordinary traffic", () => {
     // The generated traffic has the cases that must not alarm anyone.
     expect(new Set(ordinary.submissions.filter((r) => r.sender === "mfp-0@corp.example").map((r) => r.clientIp)).size).toBeGreaterThan(1);
     expect(ordinary.failures.filter((f) => f.clientIp.startsWith("10.")).length).toBeGreaterThan(3);
-    for (const args of [[], ["--from", "2026-11-09", "--to", "2026-11-22"], ["--by", "hour"], ["--from", "2026-11-03"]]) {
+    for (const args of [[], ["--from", "2026-11-09", "--to", "2026-11-22"], ["--by", "hour"], ["--by", "week"], ["--all", "--by", "month"], ["--from", "2026-11-03"]]) {
       const run = runCli(["summary", file, "--format", "json", ...args]);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).unusual).toEqual([]);
