@@ -38,7 +38,7 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
     const idEnd = b.indexOf(34, id);
     const isPostfix = bytesAt(b, id, idEnd, POSTFIX) && bytesAt(b, idEnd - SMTPD.length, idEnd, SMTPD);
     if (!isPostfix && !(bytesAt(b, id, idEnd, EXIM) && idEnd - id <= 5)) return;
-    const messageAt = messageKey.in(b, start, end);
+    const messageAt = messageKey.in(b, start, end, idEnd);
     if (messageAt < 0) return;
     const at = timeKey.in(b, start, end);
     timestamp = NaN;
@@ -66,12 +66,12 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
       e = decoded.length;
     } else p++;
     if (isPostfix) {
-      const pidAt = pidKey.in(b, start, end);
+      const pidAt = pidKey.in(b, start, end, idEnd);
       const processAt = pidAt < 0 ? processKey.in(b, start, end) : -1;
       let pid = 0;
       const digits = pidAt >= 0 ? pidAt + pidKey.length : processAt >= 0 ? processAt + processKey.length : end;
       for (let i = digits; b[i]! >= 48 && b[i]! <= 57; i++) pid = pid * 10 + b[i]! - 48;
-      const host = hostKey.in(b, start, end);
+      const host = hostKey.in(b, start, end, messageAt);
       const hostStart = host < 0 ? 0 : host + hostKey.length;
       const key = postfix.key(b, hostStart, host < 0 ? 0 : b.indexOf(34, hostStart), pid);
       postfix.message(message, p, e, key, lineNumber, time);

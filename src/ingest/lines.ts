@@ -133,13 +133,20 @@ export class LineMarker {
     this.length = this.needle.length;
   }
 
-  /** The marker's position in bytes [start, end) of the buffer, or -1; lines must come in order. */
-  in(buffer: Buffer, start: number, end: number): number {
+  /**
+   * The marker's position in bytes [start, end) of the buffer, or -1; lines must come in order. With
+   * `from`, where the marker usually is in a line (after another key), the search starts there and
+   * goes back to the line's start only when it is not found after.
+   */
+  in(buffer: Buffer, start: number, end: number, from = start): number {
     if (buffer !== this.searched || (this.found >= 0 && this.found < start)) {
       this.searched = buffer;
-      this.found = buffer.indexOf(this.needle, start);
+      this.found = buffer.indexOf(this.needle, from);
       if (this.found < 0) this.found = Infinity;
     }
-    return this.found < end ? this.found : -1;
+    if (this.found >= start && this.found < end) return this.found;
+    if (from <= start) return -1;
+    const before = buffer.subarray(start, from).indexOf(this.needle);
+    return before < 0 ? -1 : start + before;
   }
 }

@@ -6,7 +6,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { once } from "node:events";
-import { postfixLog, prng } from "../../fixtures/mail-logs.js";
+import { eximLog, postfixEvents, postfixLog, prng, writeEvents } from "../../fixtures/mail-logs.js";
 
 const DAY = 86_400_000;
 const DAYS = 90;
@@ -165,6 +165,33 @@ export async function postfixInput(path: string, lines: number): Promise<string>
       for (let day = 0; day < DAYS; day++) {
         const log = postfixLog({ seed: day, sessions: perDay, start: START + day * DAY, span: 86_400 - 60, classic: false, devices: 2000 });
         write(log.text.trimEnd());
+      }
+    });
+  }
+  return path;
+}
+
+/** An Exim main log of about `lines` lines (cached), written day by day in a local zone. */
+export async function eximInput(path: string, lines: number): Promise<string> {
+  if (!existsSync(path)) {
+    await writeLines(path, (write) => {
+      const perDay = Math.ceil(lines / DAYS / 3.5);
+      for (let day = 0; day < DAYS; day++) {
+        write(eximLog({ seed: day, sessions: perDay, start: START + day * DAY, span: 86_400 - 60, timeZone: "Europe/Berlin" }).text.trimEnd());
+      }
+    });
+  }
+  return path;
+}
+
+/** `journalctl -u 'postfix*' -o json` of about `lines` entries (cached), written day by day. */
+export async function journalInput(path: string, lines: number): Promise<string> {
+  if (!existsSync(path)) {
+    await writeLines(path, (write) => {
+      const perDay = Math.ceil(lines / DAYS / 7.5);
+      for (let day = 0; day < DAYS; day++) {
+        const { events } = postfixEvents({ seed: day, sessions: perDay, start: START + day * DAY, span: 86_400 - 60, classic: false, devices: 2000 });
+        for (const line of writeEvents(events, "json").trimEnd().split("\n")) write(line);
       }
     });
   }

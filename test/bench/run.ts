@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { csvInput, jsonlInput, postfixInput } from "./data.js";
+import { csvInput, eximInput, journalInput, jsonlInput, postfixInput } from "./data.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -74,6 +74,8 @@ function inputs(): Input[] {
     { name: "JSONL 1M", duckdb: "jsonl", rows: 1_000_000, unit: "rows", path: () => jsonlInput(cache(`submissions-1000000-${SENDERS}.jsonl`), 1_000_000, SENDERS) },
     { name: "quoted ; CSV 2M", duckdb: "csv", rows: 2_000_000, unit: "rows", path: () => csvInput(cache(`excel-2000000-${SENDERS}.csv`), 2_000_000, SENDERS, "excel") },
     { name: "Postfix 1M", rows: 0, unit: "lines", path: () => postfixInput(cache("maillog-1m"), 1_000_000) },
+    { name: "Exim 1M", rows: 0, unit: "lines", path: () => eximInput(cache("exim-mainlog-1m"), 1_000_000) },
+    { name: "journal JSON 1M", rows: 0, unit: "lines", path: () => journalInput(cache("journal-1m.json"), 1_000_000) },
   ];
   if (process.env.BENCH_BIG === "1") {
     list.push(
