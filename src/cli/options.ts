@@ -3,6 +3,7 @@ import { UsageError } from "../core/errors.js";
 import { PERIOD_UNITS, type PeriodUnit } from "../core/period.js";
 import { EARLIEST_YEAR, LATEST_YEAR } from "../core/timestamp.js";
 import { INPUT_FORMATS, type InputFormat } from "../ingest/open.js";
+import { MIN_WIDTH } from "../render/layout.js";
 
 /** The options every command takes, as commander hands them over. */
 export interface CommonOptions {
@@ -66,7 +67,7 @@ export function addCommonOptions(command: Command): Command {
     .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
     .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (new: a sender newly on legacy TLS or Basic auth, or regressed, against --compare or the previous window; unusual: any unusual activity), 1 when the data cannot tell (output is still written)").choices(["legacy-tls", "basic-auth", "any", "new", "unusual"]))
     .option("--no-color", "no colour, even on a terminal (NO_COLOR is honoured too)")
-    .option("--width <columns>", "width of charts and tables (default: the terminal's, or COLUMNS)", positiveInteger("--width", 40))
+    .option("--width <columns>", "width of charts and tables (default: the terminal's, or COLUMNS)", positiveInteger("--width", MIN_WIDTH))
     .option("--excel-safe", "prefix CSV cells starting with = + - @ TAB or CR with ' for spreadsheets")
     .option("-q, --quiet", "no progress bar or warning summary on standard error")
     .option("--debug", "show stack traces of errors, and how long reading took");

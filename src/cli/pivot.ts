@@ -9,7 +9,8 @@ import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, vo
 import { notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
-import { outputsToTerminal, painter, writeOutput } from "./output.js";
+import { outputsToTerminal, writeOutput } from "./output.js";
+import { terminalFor } from "./terminal.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;
 type PivotFormat = (typeof FORMATS)[number];
@@ -50,12 +51,6 @@ export function categoryView(category: Category): PivotView {
   };
 }
 
-/** The terminal's width: --width, else COLUMNS, else the terminal's own, else 80. */
-function terminalWidth(option: number | undefined): number {
-  const columns = Number(process.env.COLUMNS);
-  return option ?? (Number.isInteger(columns) && columns >= 40 ? columns : process.stdout.columns ?? 80);
-}
-
 /** A pivot command (`volume`, `tls`, `auth`): chart, table, CSV or JSON, with or without `--details`. */
 export function pivotCommand(name: string, description: string, view: PivotView, withMetric: boolean): Command {
   const command = addCommonOptions(new Command(name))
@@ -70,19 +65,17 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     if (options.details && format === "chart") throw new UsageError(`${name} --details is a table; use --format table, csv or json`);
     const query = await runQuery(files, options);
     const { aggregate, report } = query;
-    const onTerminal = outputsToTerminal(options.output);
-    const terminal: Terminal = { width: terminalWidth(options.width), paint: painter(options.color, onTerminal) };
     let text: string;
     if (format === "csv" || format === "json") {
       const rows = options.details ? view.detailsRows(aggregate, options) : view.rows(aggregate, options);
-      text = format === "csv" ? csvDocument(rows, options.excelSafe === true, onTerminal) : viewJson(aggregate, rows);
-    } else if (options.details) {
-      text = view.detailsTable(aggregate, options, terminal);
+      text = format === "csv" ? csvDocument(rows, options.excelSafe === true, outputsToTerminal(options.output)) : viewJson(aggregate, rows);
     } else {
-      text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
+      const terminal = terminalFor(options);
+      if (options.details) text = view.detailsTable(aggregate, options, terminal);
+      else text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
+      // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
+      text += notAllClearText(aggregate, terminal.width);
     }
-    // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
-    if (format === "chart" || format === "table") text += notAllClearText(aggregate);
     await writeOutput(text, options.output);
     noteEmptyRange(query, options.quiet, format === "chart" || format === "table");
     process.exitCode = failOnCode(query, options.failOn);

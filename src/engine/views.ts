@@ -136,6 +136,8 @@ export interface Summary {
   legacyTlsSenders: SenderTotal[];
   basicAuthSenders: SenderTotal[];
   topSenders: SenderTotal[];
+  /** Every sender on legacy TLS or Basic auth: those on legacy TLS first, then by messages. */
+  actionNeeded: SenderTotal[];
   /** Failed logins per client address, most first; undefined when the input cannot record them. */
   failedLogins: FailedLogin[] | undefined;
   /** Categories the data cannot tell, with the reason: their sender counts are unknown, not zero. */
@@ -145,6 +147,8 @@ export interface Summary {
 /** The summary of an aggregate; `top` senders are listed; `untold` says which categories are unknown and why. */
 export function summarize(aggregate: Aggregate, top: number, untold: Untold = untoldCategories(aggregate)): Summary {
   const senders = senderTotals(aggregate);
+  const legacyTlsSenders = senders.filter((s) => senderNeedsAction(s, "tls"));
+  const basicAuthSenders = senders.filter((s) => senderNeedsAction(s, "auth"));
   return {
     untold,
     senders: senders.length,
@@ -152,9 +156,10 @@ export function summarize(aggregate: Aggregate, top: number, untold: Untold = un
     domains: new Set(aggregate.groups.map((g) => g.domain)).size,
     tls: categoryShares(aggregate, "tls"),
     auth: categoryShares(aggregate, "auth"),
-    legacyTlsSenders: senders.filter((s) => senderNeedsAction(s, "tls")),
-    basicAuthSenders: senders.filter((s) => senderNeedsAction(s, "auth")),
+    legacyTlsSenders,
+    basicAuthSenders,
     topSenders: senders.slice(0, top),
+    actionNeeded: [...new Set([...legacyTlsSenders, ...basicAuthSenders])],
     failedLogins: aggregate.failedLogins === undefined ? undefined
       : [...aggregate.failedLogins].map(([clientIp, failures]) => ({ clientIp, failures })).sort((a, b) => b.failures - a.failures || compareText(a.clientIp, b.clientIp)),
   };

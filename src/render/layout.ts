@@ -1,13 +1,17 @@
 /** Alignment of a text column. */
 export type Align = "left" | "right";
 
+/** The narrowest width any text view is drawn at; below it a command says so instead of overflowing. */
+export const MIN_WIDTH = 60;
+
+const WIDE = /\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
 /** Number of terminal columns a string takes (no escape sequences expected; wide characters count 2). */
 export function displayWidth(text: string): number {
+  // Most log text is ASCII: its width is its length.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    width += code >= 0x1100 && /\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  }
+  for (const ch of text) width += ch.codePointAt(0)! >= 0x1100 && WIDE.test(ch) ? 2 : 1;
   return width;
 }
 
@@ -15,28 +19,175 @@ export function displayWidth(text: string): number {
 export function truncate(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let out = "";
+  let used = 0;
   for (const ch of text) {
-    if (displayWidth(out + ch) > width - 1) break;
+    const w = displayWidth(ch);
+    if (used + w > width - 1) break;
     out += ch;
+    used += w;
   }
   return `${out}…`;
 }
 
+/** The last `width - 1` columns of a string after `…`. */
+function truncateStart(text: string, width: number): string {
+  const chars = [...text];
+  let out = "";
+  let used = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = displayWidth(chars[i]!);
+    if (used + w > width - 1) break;
+    out = chars[i]! + out;
+    used += w;
+  }
+  return `…${out}`;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
 /**
- * Plain rows as aligned columns separated by two spaces; `paint` colours a cell after it is padded,
- * so colour codes never upset the alignment.
+ * Names shortened to `width` so that what tells them apart stays: `dept01.northwind.example` and
+ * `dept02.northwind.example` become `dept01.nort…` (not `dept0…`); names that differ only at the end
+ * keep their end (`…-3rd-floor`). Names that fit are unchanged.
+ */
+export function shortenNames(names: string[], width: number): string[] {
+  if (names.every((n) => displayWidth(n) <= width)) return names;
+  // How far from the start (and from the end) each name runs level with its nearest neighbour.
+  const reach = (keys: string[]): Map<string, number> => {
+    const sorted = [...new Set(keys)].sort();
+    const shared = new Map<string, number>();
+    sorted.forEach((key, i) => {
+      const before = i > 0 ? commonPrefix(key, sorted[i - 1]!) : 0;
+      const after = i + 1 < sorted.length ? commonPrefix(key, sorted[i + 1]!) : 0;
+      shared.set(key, Math.max(before, after));
+    });
+    return shared;
+  };
+  const reversed = (s: string): string => [...s].reverse().join("");
+  const prefix = reach(names);
+  const suffix = reach(names.map(reversed));
+  return names.map((name) => {
+    if (displayWidth(name) <= width) return name;
+    const head = prefix.get(name)!;
+    const tail = suffix.get(reversed(name))!;
+    // The start tells it apart when the first differing character survives the cut.
+    if (head + 1 <= width - 1) return truncate(name, width);
+    return tail + 1 <= width - 1 ? truncateStart(name, width) : truncate(name, width);
+  });
+}
+
+/** The narrowest width at which shortenNames still keeps what tells each name apart. */
+export function identifyingWidth(names: string[]): number {
+  const distinct = [...new Set(names)];
+  if (distinct.length < 2) return 1;
+  let widest = 1;
+  const sorted = [...distinct].sort();
+  const backwards = distinct.map((n) => [...n].reverse().join("")).sort();
+  const need = (keys: string[]): number[] => keys.map((key, i) => Math.max(i > 0 ? commonPrefix(key, keys[i - 1]!) : 0, i + 1 < keys.length ? commonPrefix(key, keys[i + 1]!) : 0) + 2);
+  const headNeed = need(sorted);
+  const heads = new Map(sorted.map((k, i) => [k, headNeed[i]!]));
+  const tailNeed = need(backwards);
+  const tails = new Map(backwards.map((k, i) => [[...k].reverse().join(""), tailNeed[i]!]));
+  for (const name of distinct) widest = Math.max(widest, Math.min(displayWidth(name), heads.get(name)!, tails.get(name)!));
+  return widest;
+}
+
+/** Text wrapped at spaces into lines of at most `width` columns (a word longer than that is cut). */
+export function wrapText(text: string, width: number, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(" ")) {
+    const candidate = line.trim() === "" ? indent + word : `${line} ${word}`;
+    if (displayWidth(candidate) <= width || line.trim() === "") {
+      line = displayWidth(candidate) <= width ? candidate : truncate(candidate, width);
+    } else {
+      lines.push(line);
+      line = truncate(indent + word, width);
+    }
+  }
+  if (line.trim() !== "") lines.push(line);
+  return lines;
+}
+
+/** How a table's columns may give way to a width: which shorten, which may go, and in which order. */
+export interface ColumnFit {
+  align: Align[];
+  /** Columns of names that may be shortened (first to a readable width, at last to `minimum`). */
+  shrinkable?: number[];
+  /** Columns that may be left out, in this order, when shortening names to a readable width is not enough. */
+  droppable?: number[];
+  readable?: number;
+  minimum?: number;
+}
+
+/**
+ * Plain rows (the first is the header) as aligned columns separated by two spaces, fitted to `width`:
+ * names are shortened to a readable width, then columns that matter least are left out, then names
+ * are shortened further. `paint` colours a cell after it is padded, so colour never upsets alignment.
  */
 export function alignColumns(
-  rows: string[][], align: Align[], indent = "  ",
+  rows: string[][], fit: ColumnFit, width = Infinity, indent = "  ",
   paint: (text: string, row: number, column: number) => string = (t) => t,
 ): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell))));
-  return rows.map((row, r) =>
-    indent + row.map((cell, i) => {
-      const gap = " ".repeat((widths[i] ?? 0) - displayWidth(cell));
-      const padded = align[i] === "right" ? gap + cell : i === row.length - 1 ? cell : cell + gap;
-      return paint(padded, r, i);
-    }).join("  ").trimEnd(),
-  );
+  const columns = rows[0]?.length ?? 0;
+  const natural = new Array<number>(columns).fill(0);
+  for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i]!, displayWidth(cell))));
+  const names = new Set(fit.shrinkable ?? []);
+  const floors = (floor: number): number[] => natural.map((w, c) => (names.has(c) ? Math.min(w, Math.max(floor, identifyingWidth(rows.slice(1).map((r) => r[c] ?? "")))) : w));
+  const plan = fitWidths(natural, floors(fit.readable ?? 24), floors(fit.minimum ?? 10), fit.droppable ?? [], width - displayWidth(indent), 2);
+  const cut = plan.kept.map((c) => (natural[c]! > plan.widths[c]! ? shortenNames(rows.map((row) => row[c] ?? ""), plan.widths[c]!) : undefined));
+  return rows.map((row, r) => {
+    const cells = plan.kept.map((c, k) => {
+      const cell = cut[k]?.[r] ?? row[c] ?? "";
+      const gap = " ".repeat(Math.max(0, plan.widths[c]! - displayWidth(cell)));
+      const padded = fit.align[c] === "right" ? gap + cell : k === plan.kept.length - 1 ? cell : cell + gap;
+      return paint(padded, r, c);
+    });
+    return (indent + cells.join("  ")).trimEnd();
+  });
+}
+
+/** Column widths that fit, and which columns are kept (in order). */
+export interface WidthPlan {
+  kept: number[];
+  widths: number[];
+}
+
+/**
+ * Fits columns of `natural` widths, `gap` apart, into `width`: columns shorten (the widest first) down
+ * to `readable`, then `droppable` columns go one by one, then columns shorten down to `minimum`; when
+ * even that is too wide, columns go from the right.
+ */
+export function fitWidths(natural: number[], readable: number[], minimum: number[], droppable: number[], width: number, gap: number): WidthPlan {
+  const kept = natural.map((_, c) => c);
+  const total = (widths: number[]): number => kept.reduce((n, c) => n + widths[c]!, 0) + gap * Math.max(0, kept.length - 1);
+  const shrunk = (floor: number[]): number[] => {
+    const widths = [...natural];
+    let overflow = total(widths) - width;
+    while (overflow > 0) {
+      const widest = kept.filter((c) => widths[c]! > floor[c]!).sort((a, b) => widths[b]! - widths[a]!)[0];
+      if (widest === undefined) break;
+      const second = Math.max(floor[widest]!, ...kept.filter((c) => c !== widest && widths[c]! > floor[c]!).map((c) => widths[c]!));
+      const cut = Math.min(overflow, Math.max(1, widths[widest]! - second));
+      widths[widest]! -= cut;
+      overflow -= cut;
+    }
+    return widths;
+  };
+  let widths = shrunk(readable);
+  for (const drop of droppable) {
+    if (total(widths) <= width) break;
+    if (kept.includes(drop)) kept.splice(kept.indexOf(drop), 1);
+    widths = shrunk(readable);
+  }
+  if (total(widths) > width) widths = shrunk(minimum);
+  while (total(widths) > width && kept.length > 1) {
+    kept.pop();
+    widths = shrunk(minimum);
+  }
+  return { kept, widths };
 }

@@ -2,7 +2,7 @@ import type { Aggregate } from "../engine/aggregate.js";
 import { AUTH_KINDS, TLS_VERSIONS, compareText } from "../core/record.js";
 import {
   CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
-  volumeSeries, type Category, type Summary,
+  needsAction, volumeSeries, type Category, type SenderTotal, type Summary,
 } from "../engine/views.js";
 import { categorySenderSeries } from "../engine/progress.js";
 import { csvCell, rowObjects, type Cell, type Rows } from "./csv.js";
@@ -166,6 +166,14 @@ export function viewJson(aggregate: Aggregate, rows: Rows): string {
   return `${JSON.stringify({ range: rangeJson(aggregate.range), filters: filtersJson(aggregate.filters), rows: [...rowObjects(rows)] }, null, 2)}\n`;
 }
 
+/** What a sender must change, in words: `TLS1.0, no TLS, Basic auth`. */
+export function problemText(sender: SenderTotal): string {
+  return [
+    ...CATEGORY_VALUES.tls.filter((v) => sender.byTls.has(v) && needsAction("tls", v)).map((v) => (v === "none" ? "no TLS" : v)),
+    ...(sender.byAuth.has("basic") ? ["Basic auth"] : []),
+  ].join(", ");
+}
+
 /** `summary --format json` (SPEC keys); `trends` adds `compare` and `unusual` at the end. */
 export function summaryJson(aggregate: Aggregate, summary: Summary, trends: Record<string, unknown> = {}): string {
   const failed = summary.failedLogins;
@@ -191,6 +199,15 @@ export function summaryJson(aggregate: Aggregate, summary: Summary, trends: Reco
       client_ips: [...s.clientIps].sort(),
       first_seen: isoInstant(s.firstSeen),
       last_seen: isoInstant(s.lastSeen),
+    })),
+    action_needed: summary.actionNeeded.map((s) => ({
+      sender: s.sender,
+      client_ips: [...s.clientIps].sort(compareText),
+      tls_versions: CATEGORY_VALUES.tls.filter((v) => s.byTls.has(v)),
+      auth: CATEGORY_VALUES.auth.filter((v) => s.byAuth.has(v)),
+      messages: s.messages,
+      last_seen: isoInstant(s.lastSeen),
+      problem: problemText(s),
     })),
     ...trends,
   };

@@ -1,25 +1,31 @@
-import type { ChalkInstance } from "chalk";
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
-import { alignColumns } from "./layout.js";
-import { escapeTerminal, filtersLine, localTime, notAllClearText, percentText, rangeText, thousands } from "./text.js";
+import type { Terminal } from "./chart.js";
+import { alignColumns, displayWidth, wrapText } from "./layout.js";
+import { clientIpsText } from "./pivots.js";
+import { escapeTerminal, filtersLine, localTime, percentText, notAllClearText, rangeText, thousands } from "./text.js";
 
 const ACTION_LIST = 10;
 
 /** The summary as people read it in a terminal: Microsoft's widget and flyout, plus who needs action. */
-export function summaryText(aggregate: Aggregate, summary: Summary, paint: ChalkInstance): string {
+export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Terminal): string {
+  const { paint, width } = terminal;
   const failed = summary.failedLogins;
   const filters = filtersLine(aggregate.filters);
-  const lines: string[] = [paint.bold(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`), ...(filters === undefined ? [] : [filters]), ""];
+  const lines: string[] = [
+    ...wrapText(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`, width).map((l) => paint.bold(l)),
+    ...(filters === undefined ? [] : wrapText(filters, width)),
+    "",
+  ];
   if (summary.messages === 0) {
     lines.push("  No submissions in this range (and with these filters).");
     // Stale input must not read as a quiet week (this text is what a cron job mails).
-    const empty = `${lines.join("\n")}\n${notAllClearText(aggregate)}`;
+    const empty = `${lines.join("\n")}\n${notAllClearText(aggregate, width)}`;
     // A log of failed logins alone (a password-guessing burst) still has those to show.
     if (failed === undefined || failed.length === 0) return empty;
     const total = failed.reduce((n, f) => n + f.failures, 0);
-    const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], ["left", "right", "left"], "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
-    return `${empty}${["", ...figures, ...failedLoginLines(failed, paint)].join("\n")}\n`;
+    const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], { align: ["left", "right", "left"], droppable: [2] }, width, "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
+    return `${empty}${["", ...figures, ...failedLoginLines(failed, terminal)].join("\n")}\n`;
   }
   const figures: [string, string, string][] = [
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
@@ -33,55 +39,64 @@ export function summaryText(aggregate: Aggregate, summary: Summary, paint: Chalk
     const total = failed.reduce((n, f) => n + f.failures, 0);
     figures.push(["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]);
   }
-  lines.push(...alignColumns(figures, ["left", "right", "left"], "  ", (text, row, column) => {
+  // Each figure's note (an n/a's reason above all) goes under it, wrapped, where it does not fit beside it.
+  const numbers = alignColumns(figures.map(([label, value]) => [label, value]), { align: ["left", "right"] }, width, "  ", (text, row, column) => {
     const alarming = (row === 3 || row === 4) && summary[row === 3 ? "legacyTlsSenders" : "basicAuthSenders"].length > 0;
-    return column === 1 && alarming ? paint.yellow.bold(text) : column === 2 ? paint.dim(text) : text;
-  }));
+    return column === 1 && alarming ? paint.yellow.bold(text) : text;
+  });
+  // The values are right-aligned, so every figure line is as wide as the widest.
+  const figureWidth = 2 + Math.max(...figures.map(([label]) => displayWidth(label))) + 2 + Math.max(...figures.map(([, value]) => displayWidth(value)));
+  figures.forEach(([, , note], i) => {
+    if (note === "") lines.push(numbers[i]!);
+    else if (figureWidth + 2 + displayWidth(note) <= width) lines.push(`${numbers[i]!}  ${paint.dim(note)}`);
+    else lines.push(numbers[i]!, ...wrapText(note, width, "    ").map((l) => paint.dim(l)));
+  });
 
   for (const category of ["tls", "auth"] as const) {
     lines.push("", paint.bold(category === "tls" ? "TLS usage" : "Authentication"));
     const rows = [["", "messages", "%", "senders"], ...summary[category].map((s) => [s.value, thousands(s.messages), percentText(s.percent), thousands(s.senders)])];
-    lines.push(...alignColumns(rows, ["left", "right", "right", "right"], "  ", (text, row) =>
+    lines.push(...alignColumns(rows, { align: ["left", "right", "right", "right"] }, width, "  ", (text, row) =>
       row === 0 ? paint.dim(text) : needsAction(category, summary[category][row - 1]!.value) ? paint.yellow(text) : text));
   }
 
   lines.push("", paint.bold("Top senders"));
   // One by one: --top may ask for every sender, more lines than a spread takes.
-  for (const line of senderLines(summary.topSenders, summary.topSenders.length, aggregate, paint)) lines.push(line);
+  for (const line of senderLines(summary.topSenders, summary.topSenders.length, aggregate, terminal)) lines.push(line);
 
-  const action = [...new Set([...summary.legacyTlsSenders, ...summary.basicAuthSenders])];
+  const action = summary.actionNeeded;
   if (action.length > 0) {
     // Where one dimension cannot be told, the list holds the other's senders only, and says so.
     const on = summary.untold.tls !== undefined ? "Basic auth (TLS unknown, see above)" : summary.untold.auth !== undefined ? "legacy TLS (Basic auth unknown, see above)" : "legacy TLS or Basic auth";
-    lines.push("", paint.bold(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on ${on}`));
-    lines.push(...senderLines(action, ACTION_LIST, aggregate, paint));
+    lines.push("", ...wrapText(`Action needed: ${thousands(action.length)} ${action.length === 1 ? "sender" : "senders"} on ${on}`, width).map((l) => paint.bold(l)));
+    lines.push(...senderLines(action, ACTION_LIST, aggregate, terminal));
   }
-  if (failed !== undefined && failed.length > 0) lines.push(...failedLoginLines(failed, paint));
+  if (failed !== undefined && failed.length > 0) lines.push(...failedLoginLines(failed, terminal));
   return `${lines.join("\n")}\n`;
 }
 
-function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, paint: ChalkInstance): string[] {
+function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, { paint, width }: Terminal): string[] {
   const lines = ["", paint.bold("Failed logins by client address")];
-  lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), ["left", "right"]));
+  lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), { align: ["left", "right"], shrinkable: [0] }, width));
   if (failed.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(failed.length - ACTION_LIST)} more addresses`));
   return lines;
 }
 
-function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, paint: ChalkInstance): string[] {
+function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, { paint, width }: Terminal): string[] {
   const shown = senders.slice(0, limit);
   const rows = [["sender", "messages", "TLS", "auth", "client IPs", "last seen"]];
   for (const s of shown) {
-    const ips = [...s.clientIps].sort();
     rows.push([
       escapeTerminal(s.sender),
       thousands(s.messages),
       CATEGORY_VALUES.tls.filter((v) => s.byTls.has(v)).join(" "),
       CATEGORY_VALUES.auth.filter((v) => s.byAuth.has(v)).join(" "),
-      ips.length <= 2 ? escapeTerminal(ips.join(" ")) : `${escapeTerminal(ips.slice(0, 2).join(" "))} +${ips.length - 2}`,
+      clientIpsText(s),
       localTime(s.lastSeen, aggregate.range),
     ]);
   }
-  const lines = alignColumns(rows, ["left", "right", "left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
+  // At narrow widths the last seen goes first, then the addresses; the sender is shortened last.
+  const fit = { align: ["left", "right", "left", "left", "left", "left"] as const, shrinkable: [0, 4], droppable: [5, 4] };
+  const lines = alignColumns(rows, { ...fit, align: [...fit.align] }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
   if (senders.length > limit) lines.push(paint.dim(`  … and ${thousands(senders.length - limit)} more`));
   return lines;
 }

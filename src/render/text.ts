@@ -1,6 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import type { FilterOptions } from "../engine/filter.js";
 import type { DateRange } from "../engine/range.js";
+import { wrapText } from "./layout.js";
 
 // Characters a terminal shows as nothing, or that reorder what it shows: bidi marks, overrides and
 // isolates (U+061C, U+200E-F, U+202A-E, U+2066-9), zero-width and invisible characters (U+00AD,
@@ -105,10 +106,10 @@ export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
   return undefined;
 }
 
-/** The lines a text output ends with when its emptiness is not an all-clear (see rangeOutsideInput), else "". */
-export function notAllClearText(aggregate: Aggregate): string {
+/** The lines a text output ends with when its emptiness is not an all-clear (see rangeOutsideInput), else ""; wrapped to `width`. */
+export function notAllClearText(aggregate: Aggregate, width = Infinity): string {
   const outside = rangeOutsideInput(aggregate);
-  return outside === undefined ? "" : `\n  This is not an all-clear: ${escapeTerminal(outside)}.\n`;
+  return outside === undefined ? "" : `\n${wrapText(`This is not an all-clear: ${escapeTerminal(outside)}.`, width, "  ").join("\n")}\n`;
 }
 
 /** The range as JSON outputs carry it. */

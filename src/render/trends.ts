@@ -1,10 +1,10 @@
 // Change over time as people and scripts read it: the comparison with an earlier window and the
 // unusual activity, as text sections under the summary and as the summary JSON's keys.
-import type { ChalkInstance } from "chalk";
 import type { Aggregate } from "../engine/aggregate.js";
 import { FIGURES, STATUS_ORDER, type Comparison, type Figure, type SenderWindow } from "../engine/compare.js";
 import type { Unusual } from "../engine/unusual.js";
-import { alignColumns } from "./layout.js";
+import type { Terminal } from "./chart.js";
+import { alignColumns, wrapText } from "./layout.js";
 import { escapeTerminal, isoInstant, localTime, rangeJson, rangeText, thousands } from "./text.js";
 
 /** How each compared figure is named in text. */
@@ -30,25 +30,25 @@ export function windowText(w: SenderWindow | undefined): string {
 }
 
 /** The comparison as a text section: the figures before and after, the counts per class, the senders. */
-export function comparisonText(comparison: Comparison, paint: ChalkInstance): string {
-  const lines = ["", paint.bold(`Compared with ${rangeText(comparison.range)}`)];
-  if (!comparison.earlierHasData) lines.push(paint.yellow("  The earlier window holds no submissions (with these filters): every sender with a problem counts as new."));
+export function comparisonText(comparison: Comparison, { paint, width }: Terminal): string {
+  const lines = ["", ...wrapText(`Compared with ${rangeText(comparison.range)}`, width).map((l) => paint.bold(l))];
+  if (!comparison.earlierHasData) lines.push(...wrapText("The earlier window holds no submissions (with these filters): every sender with a problem counts as new.", width, "  ").map((l) => paint.yellow(l)));
   const rows = [["", "before", "after", "change"]];
   for (const f of FIGURES) {
     const c = comparison.figures[f];
     if (f === "failed_logins" && c.before === undefined && c.after === undefined) continue;
     rows.push([FIGURE_LABELS[f], figureText(c.before), figureText(c.after), c.change === undefined ? "" : signed(c.change)]);
   }
-  lines.push(...alignColumns(rows, ["left", "right", "right", "right"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
+  lines.push(...alignColumns(rows, { align: ["left", "right", "right", "right"] }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
   const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
-  lines.push("", paint.bold(`Senders on legacy TLS or Basic auth: ${counts}`));
+  lines.push("", ...wrapText(`Senders on legacy TLS or Basic auth: ${counts}`, width).map((l) => paint.bold(l)));
   if (comparison.senders.length === 0) return `${lines.join("\n")}\n`;
   const urgent = comparison.senders.filter((s) => s.status === "new" || s.status === "regressed");
   const others = comparison.senders.filter((s) => s.status !== "new" && s.status !== "regressed");
   const shown = [...urgent, ...others.slice(0, OTHER_SENDERS)];
   const table = [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), windowText(s.before), windowText(s.after)])];
   // One by one: a spread of every new sender's line would overflow the call stack.
-  for (const line of alignColumns(table, ["left", "left", "left", "left"], "  ", (text, row) =>
+  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3] }, width, "  ", (text, row) =>
     row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text)) lines.push(line);
   if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
   return `${lines.join("\n")}\n`;
@@ -68,13 +68,14 @@ export function evidenceText(u: Unusual, aggregate: Aggregate): string {
 }
 
 /** The unusual activity as a text section (always there: it says so when nothing is unusual). */
-export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, paint: ChalkInstance): string {
+export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, { paint, width }: Terminal): string {
   const title = unusual.length === 0 ? "Unusual activity: none" : `Unusual activity: ${thousands(unusual.length)} ${unusual.length === 1 ? "finding" : "findings"}`;
-  const lines = ["", paint.bold(title), paint.dim(`  judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s`)];
-  if (earlier.columns.size === 0) lines.push(paint.yellow("  The earlier window holds no submissions: new addresses cannot be told, bursts only against the range."));
+  const lines = ["", paint.bold(title), ...wrapText(`judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s`, width, "  ").map((l) => paint.dim(l))];
+  if (earlier.columns.size === 0) lines.push(...wrapText("The earlier window holds no submissions: new addresses cannot be told, bursts only against the range.", width, "  ").map((l) => paint.yellow(l)));
   if (unusual.length > 0) {
     const rows = [["period", "sender", "kind", "evidence"], ...unusual.map((u) => [u.period.label, escapeTerminal(u.sender), u.kind.replace(/_/g, " "), evidenceText(u, aggregate)])];
-    for (const line of alignColumns(rows, ["left", "left", "left", "left"], "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
+    // At narrow widths the evidence is shortened (the JSON keeps it whole), then the period goes.
+    for (const line of alignColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -23,6 +23,14 @@ function parseCsv(text: string): Record<string, string>[] {
 
 const sum = (rows: Record<string, string>[], column = "messages"): number => rows.reduce((n, r) => n + Number(r[column]), 0);
 
+/** The widths every text view is checked at, as a user's terminal would be. */
+const WIDTHS = [60, 80, 120, 200];
+
+/** Every line of a text view fits the width (in terminal columns). */
+function expectFits(text: string, width: number): void {
+  for (const line of text.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(width);
+}
+
 describe("pivot views on the sample data (golden files, colour off)", () => {
   const views: [string, string[]][] = [
     ["volume-chart", ["volume"]],
@@ -37,12 +45,12 @@ describe("pivot views on the sample data (golden files, colour off)", () => {
     ["auth-details", ["auth", "--details", "--top", "10"]],
   ];
   for (const [name, args] of views) {
-    for (const width of [80, 160]) {
+    for (const width of WIDTHS) {
       it(`${args.join(" ")} at ${width} columns`, () => {
         const run = runCli([...args, CSV_FIXTURE, "--width", String(width)]);
         expect(run.code).toBe(0);
         expect(run.stderr).toBe("");
-        for (const line of run.stdout.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(width);
+        expectFits(run.stdout, width);
         expectGolden(`${name}-${width}.txt`, run.stdout);
       });
     }
@@ -141,13 +149,112 @@ describe("every view renders the one aggregate", () => {
 });
 
 describe("charts and tables read well", () => {
-  it("merge periods that do not fit and say so", () => {
+  it("merge periods that do not fit by whole divisors of a day (or weeks), label them with dates, and say so", () => {
     const run = runCli(["volume", CSV_FIXTURE, "--all", "--by", "hour", "--width", "80"]);
-    expect(run.stdout).toMatch(/each column is \d+ hours merged: 504 hours do not fit in 80 columns/);
+    expect(run.stdout).toMatch(/each column is 12 hours \(504 hours do not fit/);
+    expectFits(run.stdout, 80);
+    // 90 days of hours: merged by a divisor of a day or whole weeks, never "30 hours", with dates on the axis.
+    const rows = ["timestamp,sender,tls"];
+    for (let day = 0; day < 90; day++) {
+      for (let hour = 0; hour < 24; hour += 5) rows.push(`${new Date(Date.UTC(2026, 7, 25 + day, hour)).toISOString()},a${day % 3}@x.example,TLS1.2`);
+    }
+    const file = put(scratch(), "ninety.csv", `${rows.join("\n")}\n`);
+    for (const width of WIDTHS) {
+      const chart = runCli(["volume", file, "--all", "--by", "hour", "--width", String(width)]).stdout;
+      expectFits(chart, width);
+      const merged = /each column is (\d+ (?:hours|days)|1 day)/.exec(chart)?.[1];
+      expect(["2 hours", "3 hours", "4 hours", "6 hours", "12 hours", "1 day", "7 days", "14 days"]).toContain(merged);
+      const axis = chart.split("\n").find((l) => /^\s+\d\d-\d\d/.test(l))!;
+      expect(axis).toMatch(/08-25(?: 00h)?\*?\s+\d\d-\d\d\s+\d\d-\d\d/);
+      // The y-axis is as wide on every row: labels sized from the merged values.
+      const plot = chart.split("\n").filter((l) => /[┼┤]/.test(l));
+      expect(new Set(plot.map((l) => l.search(/[┼┤]/))).size).toBe(1);
+      const bars = runCli(["tls", file, "--all", "--by", "hour", "--width", String(width)]).stdout;
+      expect(bars).toMatch(/each row is (1 day|7 days) \(2160 hours do not fit/);
+      expectFits(bars, width);
+    }
+  });
+
+  it("a legacy series of 5 % is visible in the default tls view next to a 5 % TLS 1.3 series, at every width", () => {
+    const rows = ["timestamp,sender,tls,auth"];
+    for (let day = 0; day < 7; day++) {
+      const at = new Date(Date.UTC(2026, 10, 16 + day, 12)).toISOString();
+      rows.push(`${at},old@x.example,TLS1.0,LOGIN,,5`, `${at},new@x.example,TLS1.3,XOAUTH2,,5`, `${at},most@x.example,TLS1.2,XOAUTH2,,90`);
+    }
+    const file = put(scratch(), "five.csv", `timestamp,sender,tls,auth,client_ip,messages\n${rows.slice(1).join("\n")}\n`);
+    for (const width of WIDTHS) {
+      const run = runCli(["tls", file, "--width", String(width)]);
+      expectFits(run.stdout, width);
+      const bars = run.stdout.split("\n").filter((l) => /^ 2026-11-\d\d/.test(l));
+      expect(bars).toHaveLength(7);
+      for (const bar of bars) {
+        const legacy = [...bar].filter((c) => c === "█").length;
+        const modern = [...bar].filter((c) => c === "=").length;
+        expect(modern).toBeGreaterThanOrEqual(1);
+        // Equal shares take equal room, give or take the one cell rounding gives to the legacy side.
+        expect(legacy - modern).toBeGreaterThanOrEqual(0);
+        expect(legacy - modern).toBeLessThanOrEqual(1);
+        // Legacy first, where the eye starts; and its share stated on the row.
+        expect(bar.indexOf("█")).toBeLessThan(bar.indexOf("░"));
+        expect(bar).toMatch(/5\.00 %\s+100$/);
+      }
+      // In colour, TLS 1.0 is red on every row.
+      const colored = runCli(["tls", file, "--width", String(width)], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout;
+      expect(colored.split("\n").filter((l) => l.includes("2026-11-") && l.includes("\x1b[31m█")).length).toBe(7);
+    }
+  });
+
+  it("mark partial periods cut by the range", () => {
+    const run = runCli(["tls", CSV_FIXTURE, "--by", "week", "--from", "2026-11-04", "--to", "2026-11-20", "--width", "80"]);
+    expect(run.stdout).toMatch(/^ 2026-11-02\* /m);
+    expect(run.stdout).toMatch(/^ 2026-11-09  /m);
+    expect(run.stdout).toMatch(/^ 2026-11-16\* /m);
+    expect(run.stdout).toContain("* partial week: the range covers only part of it");
+    const whole = runCli(["tls", CSV_FIXTURE, "--by", "week", "--all", "--width", "80"]).stdout;
+    expect(whole).not.toContain("partial");
+    const volume = runCli(["volume", CSV_FIXTURE, "--by", "week", "--from", "2026-11-04", "--to", "2026-11-22", "--width", "80"]).stdout;
+    expect(volume).toMatch(/11-02\*/);
+    expect(volume).toContain("* partial week");
+  });
+
+  it("tell 12 series apart by colour and line style", () => {
+    const rows = ["timestamp,sender,tls"];
+    for (let d = 0; d < 14; d++) {
+      for (let day = 0; day < 5; day++) {
+        for (let k = 0; k <= d; k++) rows.push(`2026-11-${String(16 + day).padStart(2, "0")}T10:00:00Z,u${k}@dept${String(d).padStart(2, "0")}.example,TLS1.2`);
+      }
+    }
+    const file = put(scratch(), "many.csv", `${rows.join("\n")}\n`);
+    const legendOf = (text: string): string[] => text.split("\n").filter((l) => /dept\d\d\.example|other/.test(l)).map((l) => l.trim().split(/\s+/)[0]!);
+    const plain = legendOf(runCli(["volume", file, "--top", "12", "--width", "120"]).stdout);
+    expect(plain).toHaveLength(13);
+    expect(new Set(plain).size).toBe(13);
+    const colored = legendOf(runCli(["volume", file, "--top", "12", "--width", "120"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout);
+    expect(new Set(colored).size).toBe(13);
+  });
+
+  it("refuse widths below 60 instead of overflowing", () => {
+    const run = runCli(["tls", CSV_FIXTURE, "--width", "40"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--width takes a whole number of at least 60");
+    const columns = runCli(["summary", CSV_FIXTURE], { env: { COLUMNS: "50" } });
+    expect(columns.code).toBe(2);
+    expect(columns.stderr).toContain("50 columns is too narrow: text views need at least 60");
+    expect(runCli(["tls", CSV_FIXTURE, "--format", "csv"], { env: { COLUMNS: "50" } }).code).toBe(0);
+  });
+
+  it("draw as many rows as the terminal has (LINES), within bounds", () => {
+    const short = runCli(["volume", CSV_FIXTURE, "--width", "80"], { env: { LINES: "20" } }).stdout;
+    const tall = runCli(["volume", CSV_FIXTURE, "--width", "80"], { env: { LINES: "50" } }).stdout;
+    const plotRows = (text: string): number => text.split("\n").filter((l) => /[┼┤]/.test(l)).length;
+    expect(plotRows(short)).toBeLessThan(plotRows(tall));
+    expect(short.split("\n").length).toBeLessThanOrEqual(20);
+    expect(tall.split("\n").length).toBeLessThanOrEqual(50);
   });
 
   it("say so for a single period and for an empty range", () => {
-    expect(runCli(["tls", CSV_FIXTURE, "--by", "month"]).stdout).toContain("One month only (2026-11-01): nothing to draw over time");
+    expect(runCli(["volume", CSV_FIXTURE, "--by", "month"]).stdout).toContain("One month only (2026-11-01): nothing to draw over time");
+    expect(runCli(["tls", CSV_FIXTURE, "--by", "month"]).stdout).toMatch(/^ 2026-11\* .*18\.14 %     1,097$/m);
     const empty = runCli(["auth", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-02"]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain("No submissions in this range");
@@ -158,7 +265,7 @@ describe("charts and tables read well", () => {
 
   it("--top leaves rows out and says how many; charts sum the rest as other", () => {
     const table = runCli(["volume", CSV_FIXTURE, "--details", "--top", "3", "--width", "120"]).stdout;
-    expect(table).toContain("24 more rows not shown (--top)");
+    expect(table).toContain("… and 24 more rows (--top, or --format csv for all)");
     const chart = runCli(["volume", CSV_FIXTURE, "--top", "1", "--width", "120"]).stdout;
     expect(chart).toMatch(/northwind\.example\s+803\s+73\.20 %\n.*other\s+294\s+26\.80 %/);
     expect(parseCsv(runCli(["volume", CSV_FIXTURE, "--top", "1", "--format", "csv"]).stdout).every((r) => r.domain === "northwind.example")).toBe(true);

@@ -15,11 +15,20 @@ describe("summary", () => {
     expectGolden("summary-default.txt", run.stdout);
   });
 
+  for (const width of [60, 80, 120, 200]) {
+    it(`fits ${width} columns, the Postfix sample's long lists too (golden text)`, () => {
+      const run = runCli(["summary", join(FIXTURES, "postfix", "maillog"), "--year", "2026", "--width", String(width)]);
+      expect(run.code).toBe(0);
+      for (const line of run.stdout.split("\n")) expect([...line].length, line).toBeLessThanOrEqual(width);
+      expectGolden(`summary-postfix-${width}.txt`, run.stdout);
+    });
+  }
+
   it("prints the SPEC's JSON keys (golden JSON), the same from CSV and JSONL", () => {
     const csv = runCli(["summary", CSV_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
     expectGolden("summary-week2-berlin.json", csv.stdout);
     const doc = JSON.parse(csv.stdout);
-    expect(Object.keys(doc)).toEqual(["range", "filters", "senders", "messages", "domains", "tls", "auth", "legacy_tls_senders", "basic_auth_senders", "failed_logins", "failed_logins_by_client_ip", "top_senders", "unusual"]);
+    expect(Object.keys(doc)).toEqual(["range", "filters", "senders", "messages", "domains", "tls", "auth", "legacy_tls_senders", "basic_auth_senders", "failed_logins", "failed_logins_by_client_ip", "top_senders", "action_needed", "unusual"]);
     expect(doc.range).toEqual({ from: "2026-11-08T23:00:00Z", to: "2026-11-15T23:00:00Z", timezone: "Europe/Berlin" });
     const jsonl = runCli(["summary", JSONL_FIXTURE, "--format", "json", "--tz", "Europe/Berlin", "--from", "2026-11-09", "--to", "2026-11-15"]);
     expect(jsonl.stdout).toBe(csv.stdout);
@@ -47,6 +56,19 @@ describe("summary", () => {
       expect(share.percent).toBe(Math.round((share.messages * 10_000) / messages) / 100);
     }
     expect(doc.tls.reduce((n: number, s: { messages: number }) => n + s.messages, 0)).toBe(messages);
+    // The action list: every sender on legacy TLS or Basic auth, legacy TLS first, with its addresses.
+    const needing = [...new Set(kept.filter((r) => LEGACY_TLS.has(r.tls) || r.auth === "basic").map((r) => r.sender))];
+    expect(doc.action_needed.map((a: { sender: string }) => a.sender).sort()).toEqual(needing.sort());
+    const legacyCount = new Set(kept.filter((r) => LEGACY_TLS.has(r.tls)).map((r) => r.sender)).size;
+    for (const [i, action] of (doc.action_needed as { sender: string; client_ips: string[]; tls_versions: string[]; auth: string[]; messages: number; last_seen: string; problem: string }[]).entries()) {
+      const mine = kept.filter((r) => r.sender === action.sender);
+      expect(action.messages).toBe(mine.reduce((n, r) => n + r.messages, 0));
+      expect(action.client_ips).toEqual([...new Set(mine.map((r) => r.clientIp).filter((ip) => ip !== ""))].sort());
+      expect(new Set(action.tls_versions)).toEqual(new Set(mine.map((r) => r.tls)));
+      expect(new Set(action.auth)).toEqual(new Set(mine.map((r) => r.auth)));
+      expect(action.problem.includes("Basic auth")).toBe(mine.some((r) => r.auth === "basic"));
+      expect(i < legacyCount).toBe(mine.some((r) => LEGACY_TLS.has(r.tls)));
+    }
     expect(doc.auth.reduce((n: number, s: { messages: number }) => n + s.messages, 0)).toBe(messages);
   });
 

@@ -138,7 +138,7 @@ describe("change over time, on a generated history", () => {
   });
 
   it("compares with an explicit window, and lists new and regressed first in text", () => {
-    const run = runCli(["summary", log, "--compare", "2026-11-02..2026-11-08"]);
+    const run = runCli(["summary", log, "--compare", "2026-11-02..2026-11-08", "--width", "120"]);
     expect(run.code).toBe(0);
     const expected = naiveClasses(history.submissions, { from: "2026-11-02", to: "2026-11-08" }, RANGE);
     const counts = ["new", "regressed", "fixed", "quiet", "still"].map((s) => `${[...expected.values()].filter((v) => v === s).length} ${s}`).join(", ");

@@ -5,7 +5,8 @@ import { summaryText } from "../../render/summary.js";
 import { comparisonText, compareJson, unusualJson, unusualText } from "../../render/trends.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { outputsToTerminal, painter, writeOutput } from "../output.js";
+import { writeOutput } from "../output.js";
+import { terminalFor } from "../terminal.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -23,10 +24,10 @@ export function summaryCommand(): Command {
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
-      const paint = painter(options.color, outputsToTerminal(options.output));
+      const terminal = format === "json" ? undefined : terminalFor(options);
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
-        : summaryText(aggregate, summary, paint) + (comparison === undefined ? "" : comparisonText(comparison, paint)) + unusualText(trends.unusual, trends.earlier, aggregate, paint);
+        : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format === "text");
       process.exitCode = failOnCode(query, options.failOn);
