@@ -24,7 +24,7 @@ describe("a dimension the input cannot tell is unknown, not zero", () => {
   const AUTH_WHY = "every submission in the range has auth unknown: no auth column, or it holds no mechanism; name one with --map auth=COLUMN";
 
   it("summary text shows n/a with the reason; JSON has null; the report's tile says n/a", () => {
-    const text = runCli(["summary", noAuth]);
+    const text = runCli(["summary", noAuth, "--width", "200"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`  Senders on legacy TLS      1  TLS older than 1.2, or no TLS\n  Senders on Basic auth    n/a  ${AUTH_WHY}\n`);
     const doc = summaryJson([noAuth]);
@@ -34,7 +34,7 @@ describe("a dimension the input cannot tell is unknown, not zero", () => {
     const tls = summaryJson([noTls]);
     expect(tls.legacy_tls_senders).toBeNull();
     expect(tls.basic_auth_senders).toBe(1);
-    expect(runCli(["summary", noTls]).stdout).toMatch("Senders on legacy TLS    n/a  every submission in the range has TLS unknown: no TLS column, or it holds no version; name one with --map tls_version=COLUMN\n");
+    expect(runCli(["summary", noTls, "--width", "200"]).stdout).toMatch("Senders on legacy TLS    n/a  every submission in the range has TLS unknown: no TLS column, or it holds no version; name one with --map tls_version=COLUMN\n");
 
     const page = join(folder, "no-auth.html");
     expect(runCli(["report", noAuth, "-o", page]).code).toBe(0);
@@ -65,7 +65,11 @@ describe("a dimension the input cannot tell is unknown, not zero", () => {
     const doc = summaryJson([log]);
     expect(doc.legacy_tls_senders).toBeNull();
     expect(doc.basic_auth_senders).toBe(1);
-    expect(runCli(["summary", log]).stdout).toContain("n/a  every submission in the range has TLS unknown: the log has no TLS lines (Postfix writes them with smtpd_tls_loglevel = 1 or more)");
+    expect(runCli(["summary", log, "--width", "200"]).stdout).toContain("n/a  every submission in the range has TLS unknown: the log has no TLS lines (Postfix writes them with smtpd_tls_loglevel = 1 or more)");
+    // At 60 columns the reason goes under the figure, whole.
+    const narrow = runCli(["summary", log, "--width", "60"]).stdout;
+    expect(narrow).toContain("Senders on legacy TLS    n/a\n    every submission in the range has TLS unknown: the log\n");
+    expect(narrow.replace(/\s+/g, " ")).toContain("the log has no TLS lines (Postfix writes them with smtpd_tls_loglevel = 1 or more)");
   });
 
   it("--fail-on follows the SPEC's table for every mix of told, found and clear", () => {
