@@ -46,9 +46,15 @@ export function comparisonText(comparison: Comparison, { paint, width }: Termina
   const urgent = comparison.senders.filter((s) => s.status === "new" || s.status === "regressed");
   const others = comparison.senders.filter((s) => s.status !== "new" && s.status !== "regressed");
   const shown = [...urgent, ...others.slice(0, OTHER_SENDERS)];
-  const table = [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), windowText(s.before), windowText(s.after)])];
+  // Where the windows in words do not fit, their counts go in brackets: `TLS1.2 basic (17)`.
+  const compact = (w: SenderWindow | undefined): string => windowText(w).replace(/, ([\d,]+) messages?$/, " ($1)");
+  const rowsOf = (text: (w: SenderWindow | undefined) => string): string[][] =>
+    [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), text(s.before), text(s.after)])];
+  const full = rowsOf(windowText);
+  const fits = alignColumns(full, { align: ["left", "left", "left", "left"] }).every((l) => l.length <= width);
+  const table = fits ? full : rowsOf(compact);
   // One by one: a spread of every new sender's line would overflow the call stack.
-  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3] }, width, "  ", (text, row) =>
+  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3], readable: 20 }, width, "  ", (text, row) =>
     row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text)) lines.push(line);
   if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
   return `${lines.join("\n")}\n`;
