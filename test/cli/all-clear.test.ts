@@ -127,7 +127,7 @@ describe("date range: relative bounds, never reversed, stale input", () => {
   });
 
   it("stale input: the range is printed in order, stderr gives the newest record's date, --fail-on exits 1", () => {
-    const text = runCli(["summary", CSV_FIXTURE, "--from", "-7d"], { env: twelveDaysLater });
+    const text = runCli(["summary", CSV_FIXTURE, "--from", "-7d", "--width", "200"], { env: twelveDaysLater });
     expect(text.code).toBe(0);
     expect(text.stdout.split("\n")[0]).toBe("SMTP AUTH submissions, 2026-11-27 00:00 to 2026-12-04 10:00 (UTC, end excluded)");
     // The text a cron job mails says it too, and so does the report.
