@@ -4,7 +4,7 @@ import type { ChalkInstance } from "chalk";
 import type { Period, PeriodUnit } from "../core/period.js";
 import type { DateRange } from "../engine/range.js";
 import { percent, type Series } from "../engine/views.js";
-import { alignColumns, displayWidth, truncate, wrapText } from "./layout.js";
+import { alignColumns, displayWidth, largest, truncate, wrapText } from "./layout.js";
 import { groupPeriods, mergeFor, partialNote, type Merge, type PeriodGroup } from "./period-groups.js";
 import { escapeTerminal, percentText, thousands } from "./text.js";
 
@@ -106,20 +106,20 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
 
   // The y-axis labels are sized from the largest merged value, which depends on the merge, which
   // depends on the room the labels leave: try the widest label first.
-  const peak = Math.max(...spec.series.map((s) => s.total));
+  const peak = largest(spec.series.map((s) => s.total));
   let labelWidth = Math.max(displayWidth(thousands(peak)), 3) + 1;
   let merge = mergeFor(spec.periods, spec.unit, spec.range, terminal.width - labelWidth - 2);
   let groups = groupPeriods(spec.periods, spec.unit, spec.range, merge);
   const busiest = spec.senders !== undefined;
   let values = groupedValues(spec.series, groups, busiest);
-  const max = Math.max(1, ...values.flat());
-  labelWidth = Math.max(displayWidth(thousands(max)), 3) + 1;
+  labelWidth = Math.max(displayWidth(thousands(largest(values.flat(), 1))), 3) + 1;
   merge = mergeFor(spec.periods, spec.unit, spec.range, terminal.width - labelWidth - 2);
   groups = groupPeriods(spec.periods, spec.unit, spec.range, merge);
   values = groupedValues(spec.series, groups, busiest);
   const plotWidth = terminal.width - labelWidth - 2;
   const columnsPerGroup = Math.max(1, Math.floor(plotWidth / groups.length));
-  const height = Math.max(1, Math.min(rowsFor(terminal, 8 + legend.length, PLOT_HEIGHT, 40), Math.max(...values.flat())));
+  const max = largest(values.flat(), 1);
+  const height = Math.max(1, Math.min(rowsFor(terminal, 8 + legend.length, PLOT_HEIGHT, 40), max));
 
   // One plot per series on the same scale, laid over each other cell by cell; the largest first.
   const order = spec.series.map((_, i) => i).sort((a, b) => spec.series[b]!.total - spec.series[a]!.total);
@@ -128,7 +128,7 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   for (const i of order) {
     const points = values[i]!.flatMap((v) => new Array<number>(columnsPerGroup).fill(v));
     const plot = (require("asciichart") as typeof asciichartType).plot(points, {
-      min: 0, max: Math.max(...values.flat()), height, offset: 2, symbols: [...AXIS, ...looks[i]!.style] as Symbols,
+      min: 0, max, height, offset: 2, symbols: [...AXIS, ...looks[i]!.style] as Symbols,
       format: (x) => thousands(x).padStart(labelWidth),
     }).split("\n");
     plot.forEach((row, r) => {
@@ -261,7 +261,7 @@ export function renderShareBars(spec: ShareSpec, terminal: Terminal): string {
   const flagTexts = flaggedSums.map((n, g) => (sums[g] === 0 ? "" : `${percentText(percent(n, sums[g]!))} %`));
   const countTexts = sums.map((n) => thousands(n));
   const labels = groups.map((g) => `${g.label}${g.partial ? "*" : " "}`);
-  const labelWidth = Math.max(...labels.map(displayWidth));
+  const labelWidth = largest(labels.map(displayWidth));
   const flagWidth = Math.max(displayWidth(spec.flagName), ...flagTexts.map(displayWidth));
   const countWidth = Math.max(displayWidth("messages"), ...countTexts.map(displayWidth));
   const barWidth = terminal.width - 1 - labelWidth - 1 - 2 - flagWidth - 2 - countWidth;
@@ -301,9 +301,9 @@ export function barCells(values: number[], width: number): number[] {
   }
   values.forEach((v, i) => {
     if (v === 0 || cells[i]! > 0) return;
-    const largest = cells.indexOf(Math.max(...cells));
-    if (cells[largest]! <= 1) return;
-    cells[largest]!--;
+    const widest = cells.indexOf(largest(cells));
+    if (cells[widest]! <= 1) return;
+    cells[widest]!--;
     cells[i] = 1;
   });
   return cells;

@@ -6,6 +6,13 @@ export const MIN_WIDTH = 60;
 
 const WIDE = /\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
+/** The largest of some numbers, folded (a spread into Math.max overflows the stack on long arrays). */
+export function largest(values: Iterable<number>, floor = -Infinity): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 /** Number of terminal columns a string takes (no escape sequences expected; wide characters count 2). */
 export function displayWidth(text: string): number {
   // Most log text is ASCII: its width is its length.
@@ -171,7 +178,7 @@ export function fitWidths(natural: number[], readable: number[], minimum: number
     while (overflow > 0) {
       const widest = kept.filter((c) => widths[c]! > floor[c]!).sort((a, b) => widths[b]! - widths[a]!)[0];
       if (widest === undefined) break;
-      const second = Math.max(floor[widest]!, ...kept.filter((c) => c !== widest && widths[c]! > floor[c]!).map((c) => widths[c]!));
+      const second = largest(kept.filter((c) => c !== widest && widths[c]! > floor[c]!).map((c) => widths[c]!), floor[widest]!);
       const cut = Math.min(overflow, Math.max(1, widths[widest]! - second));
       widths[widest]! -= cut;
       overflow -= cut;

@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import type { Terminal } from "./chart.js";
-import { alignColumns, displayWidth, wrapText } from "./layout.js";
+import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText } from "./pivots.js";
 import { escapeTerminal, filtersLine, localTime, percentText, notAllClearText, rangeText, thousands } from "./text.js";
 
@@ -45,7 +45,7 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     return column === 1 && alarming ? paint.yellow.bold(text) : text;
   });
   // The values are right-aligned, so every figure line is as wide as the widest.
-  const figureWidth = 2 + Math.max(...figures.map(([label]) => displayWidth(label))) + 2 + Math.max(...figures.map(([, value]) => displayWidth(value)));
+  const figureWidth = 2 + largest(figures.map(([label]) => displayWidth(label))) + 2 + largest(figures.map(([, value]) => displayWidth(value)));
   figures.forEach(([, , note], i) => {
     if (note === "") lines.push(numbers[i]!);
     else if (figureWidth + 2 + displayWidth(note) <= width) lines.push(`${numbers[i]!}  ${paint.dim(note)}`);
