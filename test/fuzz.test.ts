@@ -116,7 +116,7 @@ describe("fuzz: random inputs to every reader and view (in-process)", () => {
         const aggregate = aggregator.finish();
         const summary = summarize(aggregate, 10);
         for (const view of [
-          () => [...exportCsv(aggregate, true, true)].length, () => summaryText(aggregate, summary, terminal.paint), () => summaryJson(aggregate, summary),
+          () => [...exportCsv(aggregate, true, true)].length, () => summaryText(aggregate, summary, terminal), () => summaryJson(aggregate, summary),
           () => volumeChart(aggregate, 8, terminal), () => volumeDetailsText(aggregate, 5, terminal), () => categoryChart(aggregate, "tls", "percent", 8, terminal),
           () => categoryDetailsText(aggregate, "auth", 5, terminal),
         ]) view();
