@@ -8,6 +8,7 @@ import { reportCommand } from "./commands/report.js";
 import { summaryCommand } from "./commands/summary.js";
 import { tlsCommand } from "./commands/tls.js";
 import { volumeCommand } from "./commands/volume.js";
+import { isSystemError } from "./output.js";
 
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
@@ -53,10 +54,6 @@ function fail(error: unknown, debug: boolean): number {
   process.stderr.write(`smtp-auth-report: ${escapeTerminal(expected ? message : `unexpected error: ${message}`)}${hint}\n`);
   if (debug) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
   return code;
-}
-
-function isSystemError(error: unknown): boolean {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }
 
 // A closed pipe (`| head`) ends the run quietly; any other error of standard output ends it with one line.

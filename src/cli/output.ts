@@ -115,8 +115,8 @@ function outputError(name: string, error: unknown, outcome: string): OutputError
   return new OutputError(`${name}: cannot write: ${why}${outcome === "" ? "" : `; ${outcome}`}`);
 }
 
-/** True for an error of the file system (a system call failed), as opposed to one of ours. */
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+/** True for an error of a system call (a file gone, no permission, a full disk), as opposed to one of ours. */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }
 
