@@ -78,7 +78,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     }
     await writeOutput(text, options.output);
     noteEmptyRange(query, options.quiet, format === "chart" || format === "table");
-    process.exitCode = failOnCode(query, options.failOn);
+    process.exitCode = failOnCode(query, options);
     reportSkipped(report, options.quiet);
   });
 }

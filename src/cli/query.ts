@@ -14,7 +14,7 @@ import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import type { ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
+import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
 import { progressFor } from "./progress.js";
@@ -164,7 +164,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
  */
 export interface FailVerdict {
   outcome: "found" | "undecided" | "clear";
-  message?: string;
+  message: string;
 }
 
 /** A `--fail-on` condition: judges the query's result (a command adds conditions that need more, such as a compared window). */
@@ -206,7 +206,8 @@ function newVerdict(query: QueryResult): FailVerdict {
     return { outcome: "found", message: [what, ...unseen].join("; ") };
   }
   // A dimension that cannot be told hides what is new in it, as for `any`.
-  return unseen.length > 0 ? { outcome: "undecided", message: `cannot decide: ${unseen.join("; ")}` } : { outcome: "clear" };
+  return unseen.length > 0 ? { outcome: "undecided", message: `cannot decide: ${unseen.join("; ")}` }
+    : { outcome: "clear", message: `none found: no sender newly on legacy TLS or Basic auth since ${rangeText(trends.earlier.range)}${filteredOut(query.aggregate)}` };
 }
 
 /** `--fail-on unusual`: any unusual activity in the range. */
@@ -218,19 +219,21 @@ function unusualVerdict(query: QueryResult): FailVerdict {
   }
   // Without history new addresses cannot be told: no all-clear then.
   const cannot = rangeOutsideInput(query.aggregate) ?? emptyEarlier(trends);
-  return cannot === undefined ? { outcome: "clear" } : { outcome: "undecided", message: `cannot decide: ${cannot}` };
+  return cannot === undefined ? { outcome: "clear", message: `none found: no unusual activity in ${rangeText(query.aggregate.range)}${filteredOut(query.aggregate)}` } : { outcome: "undecided", message: `cannot decide: ${cannot}` };
 }
 
 /**
  * The exit code `--fail-on` asks for, with its reasons on stderr: 3 when a condition found use, else 1
  * when one cannot be decided from the data, else 0. `conditions` adds to (or replaces) FAIL_CONDITIONS.
  */
-export function failOnCode(query: QueryResult, failOn: string | undefined, conditions: Record<string, FailCondition> = {}): number {
+export function failOnCode(query: QueryResult, options: Pick<CommonOptions, "failOn" | "quiet">, conditions: Record<string, FailCondition> = {}): number {
+  const { failOn } = options;
   if (failOn === undefined) return 0;
   const condition = conditions[failOn] ?? FAIL_CONDITIONS[failOn];
   if (condition === undefined) throw new UsageError(`--fail-on: '${failOn}' is not a condition; use ${Object.keys({ ...FAIL_CONDITIONS, ...conditions }).join(", ")}`);
   const verdict = condition(query);
-  if (verdict.message !== undefined) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
+  // --quiet silences the all-clear line only: a cron job's mail must say why it failed.
+  if (verdict.outcome !== "clear" || options.quiet !== true) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
   return verdict.outcome === "found" ? EXIT_FOUND : verdict.outcome === "undecided" ? EXIT_UNDECIDED : 0;
 }
 
@@ -255,9 +258,20 @@ function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
     return { outcome: "found", message: [found, ...cannot].join("; ") };
   }
   if (cannot.length > 0) return { outcome: "undecided", message: `cannot decide: ${cannot.join("; ")}` };
+  const none = `none found: no ${told.map((t) => USE_TEXT[t]).join(" or ")}`;
+  if (c.size === 0) return { outcome: "clear", message: `${none}${filteredOut(aggregate)}` };
+  const senderCount = new Set(c.sender).size;
+  const among = `${none} among ${thousands(senderCount)} ${senderCount === 1 ? "sender" : "senders"} in ${rangeText(aggregate.range)}`;
   // A clear verdict says what it could not see, so that it is not read as more than it is.
-  if (unknown > 0) return { outcome: "clear", message: `none found, but ${thousands(unknown)} ${unknown === 1 ? "message has" : "messages have"} ${told.map((t) => (t === "tls" ? "TLS" : "auth")).join(" or ")} unknown` };
-  return { outcome: "clear" };
+  if (unknown > 0) return { outcome: "clear", message: `${among}, but ${thousands(unknown)} ${unknown === 1 ? "message has" : "messages have"} ${told.map((t) => (t === "tls" ? "TLS" : "auth")).join(" or ")} unknown` };
+  return { outcome: "clear", message: among };
+}
+
+/** Said after a clear verdict whose range the filters left empty (a mistyped domain answers "none" too). */
+function filteredOut(aggregate: Aggregate): string {
+  if (aggregate.columns.size > 0 || !isFiltered(aggregate.filters)) return "";
+  const filters = filterStatements(aggregate.filters).map((f) => `${f.name} ${f.values}`).join("; ");
+  return `: no submission in ${rangeText(aggregate.range)} matches the filters (${filters}); check them for a typo`;
 }
 
 const TLS_FLAGS = TLS_VERSIONS.map((v) => needsAction("tls", v));
@@ -274,10 +288,11 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, s
   const { aggregate, report } = query;
   const notes: string[] = [];
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
-  const outside = aggregate.extent === undefined ? undefined : rangeOutsideInput(aggregate);
-  if (outside !== undefined) notes.push(`${outside}; nothing from ${rangeText(aggregate.range)}`);
+  const missed = inputMissesRange(aggregate);
+  if (missed !== undefined) notes.push(`${missed}; nothing from ${rangeText(aggregate.range)}`);
   else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
-    notes.push(`no submissions from ${rangeText(aggregate.range)} with these filters; the output has its header only`);
+    const why = aggregate.rangeHasSubmissions ? " with these filters" : aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0 ? " (failed logins only)" : "";
+    notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; the output has its header only`);
   }
   for (const note of notes) process.stderr.write(`smtp-auth-report: ${escapeTerminal(note)}\n`);
 }

@@ -35,6 +35,8 @@ export interface Aggregate {
   filters: FilterOptions;
   /** Oldest and newest record read, whatever the range and filters (where the input starts and ends); undefined without records. */
   extent: { min: number; max: number } | undefined;
+  /** Whether the range holds any submission before the filters (with none, `--fail-on` cannot decide; with some, filters left nothing). */
+  rangeHasSubmissions: boolean;
 }
 
 /** The failed logins of one client address in one local day, and the period that day is in. */
@@ -79,6 +81,8 @@ export interface GroupSnapshot {
   last: Float64Array<ArrayBuffer>;
   min: number;
   max: number;
+  /** Buckets that held a submission before the filters (filtered aggregators only). */
+  anyBuckets: number[];
 }
 
 /** What an aggregator is made from, as plain data (a worker thread makes its own from it). */
@@ -189,6 +193,11 @@ export class SubmissionAggregator implements SubmissionSink {
   /** The bounds every record is held to (-Infinity and Infinity where none is given). */
   readonly from: number;
   readonly to: number;
+  // With filters in effect, the buckets that held any submission before them: a range the filters
+  // left empty is then told from a range without submissions (which no --fail-on can judge).
+  private readonly anyBuckets: Set<number> | undefined;
+  private lastAnyFrom = 0;
+  private lastAnyTo = 0;
 
   constructor(
     private readonly calendar: Calendar,
@@ -200,6 +209,7 @@ export class SubmissionAggregator implements SubmissionSink {
     this.to = request.to ?? Infinity;
     this.tlsKept = TLS_VERSIONS.map((v) => selection.tls(v));
     this.authKept = AUTH_KINDS.map((v) => selection.auth(v));
+    if (Object.values(filters).some((values: string[]) => values.length > 0)) this.anyBuckets = new Set();
   }
 
   /** Groups and distinct senders held so far (what memory grows with). */
@@ -336,7 +346,17 @@ export class SubmissionAggregator implements SubmissionSink {
   private admit(timestamp: number, messages: number): boolean {
     if (timestamp < this.min) this.min = timestamp;
     if (timestamp > this.max) this.max = timestamp;
-    return timestamp >= this.from && timestamp < this.to && messages !== 0;
+    if (timestamp < this.from || timestamp >= this.to || messages === 0) return false;
+    if (this.anyBuckets !== undefined && (timestamp < this.lastAnyFrom || timestamp >= this.lastAnyTo)) this.markBucket(timestamp);
+    return true;
+  }
+
+  /** Notes the bucket of a submission before the filters (see anyBuckets); the last one is kept, as records come mostly in order. */
+  private markBucket(timestamp: number): void {
+    const bucket = this.calendar.bucketOf(timestamp);
+    this.lastAnyFrom = this.calendar.bucketStart(bucket);
+    this.lastAnyTo = this.calendar.bucketStart(bucket + 1);
+    this.anyBuckets!.add(this.calendar.bucketIndex(bucket));
   }
 
   private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
@@ -358,7 +378,7 @@ export class SubmissionAggregator implements SubmissionSink {
     return {
       senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
       keys: g.keys.slice(0, g.size), messages: g.messages.slice(0, g.size), first: g.first.slice(0, g.size), last: g.last.slice(0, g.size),
-      min: this.min, max: this.max,
+      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets],
     };
   }
 
@@ -374,6 +394,7 @@ export class SubmissionAggregator implements SubmissionSink {
     }
     if (part.min < this.min) this.min = part.min;
     if (part.max > this.max) this.max = part.max;
+    for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
   }
 
   /** Oldest and newest timestamp of every record read, filtered or not; undefined before the first. */
@@ -453,8 +474,9 @@ export class SubmissionAggregator implements SubmissionSink {
       failedLoginsByDay = [...byDay.values()];
     }
     let groups: Group[] | undefined;
+    const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets ?? [])].some((b) => place(b) >= 0);
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent,
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, rangeHasSubmissions,
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

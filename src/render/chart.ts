@@ -96,7 +96,7 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   const { paint } = terminal;
   const total = spec.senders ?? spec.series.reduce((n, s) => n + s.total, 0);
   const lines = header(spec, total, terminal);
-  if (total === 0) return `${[...lines, "", "  No submissions in this range (and with these filters)."].join("\n")}\n`;
+  if (total === 0) return `${[...lines, "", `  No submissions in this range${spec.filters === undefined ? "" : " with these filters"}.`].join("\n")}\n`;
   const looks = seriesLooks(spec, paint);
   const legend = legendLines(spec, total, looks.map((l) => l.color(l.style[0]!.repeat(3))), terminal.width);
   if (spec.periods.length < 2) {
@@ -247,7 +247,7 @@ export function renderShareBars(spec: ShareSpec, terminal: Terminal): string {
   const { paint } = terminal;
   const total = spec.series.reduce((n, s) => n + s.total, 0);
   const lines = header(spec, total, terminal);
-  if (total === 0) return `${[...lines, "", "  No submissions in this range (and with these filters)."].join("\n")}\n`;
+  if (total === 0) return `${[...lines, "", `  No submissions in this range${spec.filters === undefined ? "" : " with these filters"}.`].join("\n")}\n`;
   const looks = seriesLooks(spec, paint);
   const fill = spec.series.map((_, i) => (text: string) => looks[i]!.color(text));
   const flagSuffix = (i: number): string => (spec.flagged[i] ? spec.legendMark : "");

@@ -164,7 +164,7 @@ function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string 
   if (rows > 0) return cannot.length > 0 ? `This list is not complete: ${cannot.join("; ")}.` : undefined;
   if (aggregate.columns.size === 0) {
     const outside = rangeOutsideInput(aggregate);
-    return outside === undefined ? "No submissions in this range (and with these filters): nothing to judge." : `No submissions in this range, and this is not an all-clear: ${outside}.`;
+    return outside === undefined ? "No submission in this range matches the filters: nothing to judge." : `No submissions in this range, and this is not an all-clear: ${outside}.`;
   }
   if (cannot.length > 0) return `No use found, but this is not an all-clear: ${cannot.join("; ")}.`;
   return "Nothing to do: no legacy TLS and no Basic authentication in this range.";

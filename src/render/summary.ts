@@ -18,7 +18,7 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     "",
   ];
   if (summary.messages === 0) {
-    lines.push("  No submissions in this range (and with these filters).");
+    lines.push(`  No submissions in this range${filters === undefined ? "" : " with these filters"}.`);
     // Stale input must not read as a quiet week (this text is what a cron job mails).
     const empty = `${lines.join("\n")}\n${notAllClearText(aggregate, width)}`;
     // A log of failed logins alone (a password-guessing burst) still has those to show.

@@ -94,13 +94,23 @@ export function rangeText(range: DateRange): string {
 
 /**
  * Why a range without submissions cannot be read as "nothing happened": the input ends before it (stale
- * input), starts after it, or holds no submissions at all. Undefined where the range holds submissions,
- * or the input covers it and the filters left nothing (a real answer).
+ * input), starts after it, holds no submissions at all, or the range holds none (failed logins are no
+ * answer on TLS or auth). Undefined where the range holds submissions, or holds some and the filters
+ * left nothing (a real answer).
  */
 export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
   if (aggregate.columns.size > 0) return undefined;
+  if (aggregate.extent === undefined) return "the input holds no submissions to decide from";
+  const missed = inputMissesRange(aggregate);
+  if (missed !== undefined || aggregate.rangeHasSubmissions) return missed;
+  const failed = aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0;
+  return failed ? "the range holds failed logins but no submissions to decide from" : "the range holds no submissions to decide from";
+}
+
+/** Where a range without submissions lies wholly outside the input: it ends before the range (stale input) or starts after it. */
+export function inputMissesRange(aggregate: Aggregate): string | undefined {
   const { extent, range } = aggregate;
-  if (extent === undefined) return "the input holds no submissions to decide from";
+  if (aggregate.columns.size > 0 || extent === undefined) return undefined;
   if (extent.max < range.from) return `the input ends before the range: its newest submission is from ${localTime(extent.max, range)} ${range.zone.name}`;
   if (extent.min >= range.to) return `the input starts after the range: its oldest submission is from ${localTime(extent.min, range)} ${range.zone.name}`;
   return undefined;
@@ -129,6 +139,11 @@ export function filtersJson(filters: FilterOptions): { domain: string[]; sender:
 }
 
 const FILTER_NAMES = { domain: "domain", sender: "sender", tls: "TLS", auth: "auth", client_ip: "client IP" } as const;
+
+/** Whether any filter is in effect. */
+export function isFiltered(filters: FilterOptions): boolean {
+  return filterStatements(filters).length > 0;
+}
 
 /** The filters in effect as people read them: a name and the values given, one per filtered field. */
 export function filterStatements(filters: FilterOptions): { name: string; values: string }[] {

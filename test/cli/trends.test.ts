@@ -258,7 +258,7 @@ describe("--fail-on new and unusual, for cron", () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("--fail-on unusual: 3 unusual findings: burst j.doe@corp.example 2026-11-19, login_after_failures j.doe@corp.example 2026-11-19, new_address j.doe@corp.example 2026-11-19");
     const calm = runCli(["export", ordinary, "--fail-on", "unusual"]);
-    expect([calm.code, calm.stderr]).toEqual([0, ""]);
+    expect([calm.code, calm.stderr]).toEqual([0, "smtp-auth-report: --fail-on unusual: none found: no unusual activity in 2026-11-16 to 2026-11-22 (7 days, UTC)\n"]);
     const all = runCli(["summary", ordinary, "--all", "--fail-on", "unusual"]);
     expect(all.code).toBe(1);
     expect(all.stderr).toContain("--fail-on unusual: cannot decide: the earlier window, 2026-10-12 to 2026-11-01 (21 days, UTC), holds no submissions to compare with");

@@ -33,7 +33,7 @@ export function exportCommand(): Command {
       const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true, terminal) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet);
-      process.exitCode = failOnCode(query, options.failOn);
+      process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });
 }

@@ -31,7 +31,7 @@ export function reportCommand(): Command {
       const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
       await writeOutput(page, options.output);
       noteEmptyRange(query, options.quiet, true);
-      process.exitCode = failOnCode(query, options.failOn);
+      process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });
 }

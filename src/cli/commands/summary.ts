@@ -30,7 +30,7 @@ export function summaryCommand(): Command {
         : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format === "text");
-      process.exitCode = failOnCode(query, options.failOn);
+      process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });
 }

@@ -1,0 +1,78 @@
+// A reviewer's findings on --fail-on and empty ranges: no submissions in the range is never an
+// all-clear (failed logins or not), every decision is said on stderr, and a filter that matches
+// nothing says so.
+import { describe, expect, it } from "vitest";
+import { put, runCli, scratch } from "../helpers.js";
+
+const folder = scratch();
+const NOW = { SMTP_AUTH_REPORT_NOW: "2026-11-27T07:10:00Z" };
+
+// Two password guesses and nothing else: a log of failed logins only.
+const failedOnly = put(folder, "failed-only.log", [
+  "Nov 20 09:11:00 mx1 postfix/smtpd[1004]: warning: unknown[203.0.113.9]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+  "Nov 20 09:11:01 mx1 postfix/smtpd[1004]: warning: unknown[203.0.113.9]: SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+  "",
+].join("\n"));
+// An Exim relay: an arrival from another server (no A=, not a submission), with and without one failed login.
+const relayLines = [
+  "2026-11-20 08:03:01 1vAbCd-000126-AB <= someone@remote.example H=mx.remote.example [198.51.100.20] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 S=100",
+  "2026-11-20 08:05:01 1vAbCd-000126-AB => someone@remote.example R=dnslookup T=remote_smtp",
+];
+const relay = put(folder, "relay.log", `${relayLines.join("\n")}\n`);
+const relayWithFail = put(folder, "relay-fail.log", `${[relayLines[0], "2026-11-20 08:04:01 login authenticator failed for (x) [203.0.113.50]:5555 I=[10.0.0.1]:587: 535 Incorrect authentication data (set_id=admin)", relayLines[1]].join("\n")}\n`);
+// One sender on OAuth and TLS 1.3, three days.
+const clean = put(folder, "clean.csv", [
+  "timestamp,sender,tls_version,auth,client_ip",
+  "2026-11-16T09:34:55Z,m.jensen@eu.northwind.example,TLS1.3,XOAUTH2,192.0.2.64",
+  "2026-11-17T12:01:57Z,m.jensen@eu.northwind.example,TLS1.3,XOAUTH2,192.0.2.64",
+  "2026-11-18T10:53:06Z,m.jensen@eu.northwind.example,TLS1.3,XOAUTH2,192.0.2.64",
+  "",
+].join("\n"));
+
+const run = (args: string[]) => runCli(args, { env: NOW });
+
+describe("no submissions in the range: --fail-on cannot decide, failed logins or not", () => {
+  it.each([
+    ["summary", "any"], ["summary", "legacy-tls"], ["export", "basic-auth"],
+  ])("%s of failed logins only with --fail-on %s exits 1", (command, condition) => {
+    const result = run([command, failedOnly, "--year", "2026", "--fail-on", condition]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--fail-on ${condition}: cannot decide: the range holds failed logins but no submissions to decide from\n`);
+  });
+
+  it("an Exim relay log exits 1 with or without a failed login", () => {
+    expect(run(["summary", relay, "--fail-on", "any"]).stderr).toContain("--fail-on any: cannot decide: the input holds no submissions to decide from\n");
+    const withFail = run(["summary", relayWithFail, "--fail-on", "any"]);
+    expect(withFail.code).toBe(1);
+    expect(withFail.stderr).toContain("--fail-on any: cannot decide: the range holds failed logins but no submissions to decide from\n");
+    // The summary text is what a cron job mails: no all-clear there either.
+    expect(withFail.stdout).toContain("  No submissions in this range.\n\n  This is not an all-clear: the range holds failed logins but no submissions to decide from.\n");
+  });
+
+  it("export says 'with these filters' only when filters are in effect", () => {
+    const plain = run(["export", failedOnly, "--year", "2026"]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain("no submissions from 2026-11-14 to 2026-11-20 (7 days, UTC) (failed logins only); the output has its header only\n");
+    expect(plain.stderr).not.toContain("with these filters");
+    const filtered = run(["export", clean, "--domain", "nrothwind.example"]);
+    expect(filtered.stderr).toContain("no submissions from 2026-11-12 to 2026-11-18 (7 days, UTC) with these filters; the output has its header only\n");
+  });
+});
+
+describe("every --fail-on decision is said on stderr", () => {
+  it("a clear decision says what it judged", () => {
+    const result = run(["summary", clean, "--fail-on", "any"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("smtp-auth-report: --fail-on any: none found: no legacy TLS or Basic auth among 1 sender in 2026-11-12 to 2026-11-18 (7 days, UTC)\n");
+    expect(run(["summary", clean, "--fail-on", "basic-auth", "--quiet"]).stderr).toBe("");
+  });
+
+  it("a filter that matches nothing in a range the input covers is said (a typo must not pass in silence)", () => {
+    for (const command of ["summary", "export"]) {
+      const result = run([command, clean, "--domain", "nrothwind.example", "--fail-on", "any"]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain("--fail-on any: none found: no legacy TLS or Basic auth: no submission in 2026-11-12 to 2026-11-18 (7 days, UTC) matches the filters (domain nrothwind.example); check them for a typo\n");
+    }
+    expect(run(["summary", clean, "--domain", "nrothwind.example"]).stdout).toContain("  No submissions in this range with these filters.\n");
+  });
+});
