@@ -65,59 +65,75 @@ export interface Tally {
   lastSeen: number;
 }
 
-function addTally(map: Map<string, Tally>, key: string, g: Group): void {
+function addTally(map: Map<string, Tally>, key: string, messages: number, firstSeen: number, lastSeen: number): void {
   const t = map.get(key);
   if (t === undefined) {
-    map.set(key, { messages: g.messages, firstSeen: g.firstSeen, lastSeen: g.lastSeen });
+    map.set(key, { messages, firstSeen, lastSeen });
   } else {
-    t.messages += g.messages;
-    if (g.firstSeen < t.firstSeen) t.firstSeen = g.firstSeen;
-    if (g.lastSeen > t.lastSeen) t.lastSeen = g.lastSeen;
+    t.messages += messages;
+    if (firstSeen < t.firstSeen) t.firstSeen = firstSeen;
+    if (lastSeen > t.lastSeen) t.lastSeen = lastSeen;
   }
 }
 
-/** Per-sender totals, largest first, then by sender. */
+/** Per-sender totals, largest first, then by sender. Read from the columns: linear in the groups, no group objects. */
 export function senderTotals(aggregate: Aggregate): SenderTotal[] {
-  const bySender = new Map<string, SenderTotal>();
-  for (const g of aggregate.groups) {
-    const key = `${g.sender}\u0000${g.domain}`;
-    let s = bySender.get(key);
+  const c = aggregate.columns;
+  // A sender id stands for one (sender, domain).
+  const bySender = new Array<SenderTotal | undefined>(c.senders.length);
+  const totals: SenderTotal[] = [];
+  for (let i = 0; i < c.size; i++) {
+    const id = c.sender[i]!;
+    const messages = c.messages[i]!;
+    const firstSeen = c.firstSeen[i]!;
+    const lastSeen = c.lastSeen[i]!;
+    let s = bySender[id];
     if (s === undefined) {
-      s = { sender: g.sender, domain: g.domain, messages: 0, firstSeen: g.firstSeen, lastSeen: g.lastSeen, byTls: new Map(), byAuth: new Map(), clientIps: new Set() };
-      bySender.set(key, s);
+      s = { sender: c.senders[id]!, domain: c.domains[id]!, messages: 0, firstSeen, lastSeen, byTls: new Map(), byAuth: new Map(), clientIps: new Set() };
+      bySender[id] = s;
+      totals.push(s);
     }
-    s.messages += g.messages;
-    if (g.firstSeen < s.firstSeen) s.firstSeen = g.firstSeen;
-    if (g.lastSeen > s.lastSeen) s.lastSeen = g.lastSeen;
-    addTally(s.byTls, g.tls, g);
-    addTally(s.byAuth, g.auth, g);
-    if (g.clientIp !== "") s.clientIps.add(g.clientIp);
+    s.messages += messages;
+    if (firstSeen < s.firstSeen) s.firstSeen = firstSeen;
+    if (lastSeen > s.lastSeen) s.lastSeen = lastSeen;
+    addTally(s.byTls, TLS_VERSIONS[c.tls[i]!]!, messages, firstSeen, lastSeen);
+    addTally(s.byAuth, AUTH_KINDS[c.auth[i]!]!, messages, firstSeen, lastSeen);
+    const ip = c.clientIps[c.clientIp[i]!]!;
+    if (ip !== "") s.clientIps.add(ip);
   }
-  return [...bySender.values()].sort((a, b) => b.messages - a.messages || compareText(a.sender, b.sender) || compareText(a.domain, b.domain));
+  return totals.sort((a, b) => b.messages - a.messages || compareText(a.sender, b.sender) || compareText(a.domain, b.domain));
 }
 
 /** Total messages of all groups. */
 export function totalMessages(aggregate: Aggregate): number {
+  const c = aggregate.columns;
   let total = 0;
-  for (const g of aggregate.groups) total += g.messages;
+  for (let i = 0; i < c.size; i++) total += c.messages[i]!;
   return total;
 }
 
 /** Messages and distinct senders per value of a category, in canonical order, only values present. */
 export function categoryShares(aggregate: Aggregate, category: Category): CategoryShare[] {
-  const messages = new Map<string, number>();
-  const senders = new Map<string, Set<string>>();
-  for (const g of aggregate.groups) {
-    const value = g[category];
-    messages.set(value, (messages.get(value) ?? 0) + g.messages);
-    let set = senders.get(value);
-    if (set === undefined) senders.set(value, (set = new Set()));
-    set.add(`${g.sender}\u0000${g.domain}`);
+  const c = aggregate.columns;
+  const values = CATEGORY_VALUES[category];
+  const codes = category === "tls" ? c.tls : c.auth;
+  const messages = new Float64Array(values.length);
+  const present = new Uint8Array(values.length);
+  const senders = new Float64Array(values.length);
+  // Which senders were counted for each value: a byte per sender and value.
+  const seen = new Uint8Array(values.length * c.senders.length);
+  for (let i = 0; i < c.size; i++) {
+    const code = codes[i]!;
+    messages[code]! += c.messages[i]!;
+    present[code] = 1;
+    const at = code * c.senders.length + c.sender[i]!;
+    if (seen[at] === 0) {
+      seen[at] = 1;
+      senders[code]!++;
+    }
   }
   const total = totalMessages(aggregate);
-  return CATEGORY_VALUES[category]
-    .filter((v) => messages.has(v))
-    .map((value) => ({ value, messages: messages.get(value)!, percent: percent(messages.get(value)!, total), senders: senders.get(value)!.size }));
+  return values.flatMap((value, code) => (present[code] === 1 ? [{ value, messages: messages[code]!, percent: percent(messages[code]!, total), senders: senders[code]! }] : []));
 }
 
 /** Failed logins of one client address (from raw server logs). */
