@@ -82,8 +82,8 @@ function inputs(): Input[] {
       csv("CSV 0.5M", 500_000, SENDERS),
       csv("CSV 8M", 8_000_000, SENDERS),
       csv("CSV 20M", 20_000_000, SENDERS),
-      csv("CSV 2M, 1k groups", 2_000_000, 10),
-      csv("CSV 8M, 3M groups", 8_000_000, 60_000),
+      csv("CSV 2M 1k groups", 2_000_000, 10),
+      csv("CSV 8M 3M groups", 8_000_000, 60_000),
     );
   }
   const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
