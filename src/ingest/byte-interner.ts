@@ -120,18 +120,24 @@ export class ByteInterner {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.size; id++) {
-      let slot = this.hashes[id]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
-    }
-    this.slots = slots;
+    this.slots = doubledSlots(this.hashes, this.size, this.slots.length);
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+/** An open-addressing slot table twice as large, holding ids 0 … size-1 (stored as id + 1) by their hashes. */
+export function doubledSlots(hashes: Int32Array, size: number, length: number): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(length * 2);
+  const mask = slots.length - 1;
+  for (let id = 0; id < size; id++) {
+    let slot = hashes[id]! & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = id + 1;
+  }
+  return slots;
+}
+
+/** A copy of an Int32Array twice as long. */
+export function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;

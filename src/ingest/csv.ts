@@ -6,7 +6,7 @@ import { InstantReader } from "../core/timestamp.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { eachLine, textLines } from "./lines.js";
-import { LineTails } from "./line-tails.js";
+import { LineTails, NEW_TAIL } from "./line-tails.js";
 import { RecordNormalizer, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import type { SubmissionSink } from "../core/record.js";
@@ -216,8 +216,6 @@ export async function readCsv(
   // The faster path still, for a timestamp in the first column: each distinct line tail (the bytes
   // after the timestamp) is split and looked up once; quoted fields without doubled quotes are read too.
   const tails = new LineTails();
-  let view: DataView = new DataView(new ArrayBuffer(0));
-  let viewOf: Buffer | undefined;
   const tailBounds = fieldBounds();
   let ends = new Int32Array(64);
   /** The tuple of a new tail (see ByteFields.tuple), or -1 to read its lines the general way. */
@@ -267,16 +265,8 @@ export async function readCsv(
     const stampEnd = i;
     if (buffer[i] === 34 && buffer[++i] !== delimiterByte) return false;
     const from = i + 1;
-    if (buffer !== viewOf) {
-      viewOf = buffer;
-      view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    }
-    let tail = tails.find(buffer, view, from, end);
-    if (tail < 0) {
-      if (tails.full) return false;
-      tail = tails.add(buffer, from, end, resolveTail(buffer, stampStart, stampEnd, from, end));
-    }
-    const tuple = tails.values[tail]!;
+    let tuple = tails.valueOf(buffer, from, end);
+    if (tuple === NEW_TAIL) tuple = tails.add(buffer, from, end, resolveTail(buffer, stampStart, stampEnd, from, end));
     if (tuple < 0) return false;
     const timestamp = stamps.read(buffer, stampStart, stampEnd);
     if (Number.isNaN(timestamp)) return false;

@@ -3,7 +3,7 @@ import { ByteFields, fieldBounds, setBounds } from "./byte-fields.js";
 import { ByteInterner } from "./byte-interner.js";
 import { resolveColumns, type ColumnMap, type Field } from "./columns.js";
 import { eachLine } from "./lines.js";
-import { LineTails } from "./line-tails.js";
+import { LineTails, NEW_TAIL } from "./line-tails.js";
 import { InstantReader } from "../core/timestamp.js";
 import { RecordNormalizer, type RawValue, type ReadSettings } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
@@ -158,8 +158,6 @@ export async function readJsonl(
   let stampPrefix: Uint8Array | undefined;
   const tails = new LineTails();
   const stamps = new InstantReader(settings.zone);
-  let view: DataView = new DataView(new ArrayBuffer(0));
-  let viewOf: Buffer | undefined;
   /** The tuple of a new tail (see ByteFields.tuple), or -1 to read its lines the other ways. */
   const resolveTail = (b: Buffer, start: number, end: number): number => {
     const at = readable(b, start, end);
@@ -174,16 +172,8 @@ export async function readJsonl(
     while (i < end && b[i] !== 34) if (b[i++] === 92) return false;
     if (i >= end) return false;
     const stampEnd = i;
-    if (b !== viewOf) {
-      viewOf = b;
-      view = new DataView(b.buffer, b.byteOffset, b.length);
-    }
-    let tail = tails.find(b, view, stampEnd, end);
-    if (tail < 0) {
-      if (tails.full) return false;
-      tail = tails.add(b, stampEnd, end, resolveTail(b, start, end));
-    }
-    const tuple = tails.values[tail]!;
+    let tuple = tails.valueOf(b, stampEnd, end);
+    if (tuple === NEW_TAIL) tuple = tails.add(b, stampEnd, end, resolveTail(b, start, end));
     if (tuple < 0) return false;
     const timestamp = stamps.read(b, stampStart, stampEnd);
     if (Number.isNaN(timestamp)) return false;

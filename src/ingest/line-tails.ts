@@ -1,3 +1,5 @@
+import { doubledSlots, grow } from "./byte-interner.js";
+
 /**
  * The distinct line tails of a log (the bytes after each record's timestamp), each with a value the
  * reader gives it: a device repeats the same tail on every record, so the fields of a tail are found
@@ -18,16 +20,27 @@ export class LineTails {
   private freeHash = 0;
   /** Number of tails held. */
   size = 0;
-  /** The value given to each tail by add. */
-  values = new Int32Array(1 << 10);
+  // The value given to each tail by add.
+  private values = new Int32Array(1 << 10);
 
-  /** True when no more tails can be added. */
-  get full(): boolean {
-    return this.size >= MAX_TAILS;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | undefined;
+
+  /**
+   * The value of the tail in bytes [start, end) of a buffer; NEW_TAIL when it was never seen (add
+   * then gives it its value), -1 when it was never seen and no more can be held.
+   */
+  valueOf(bytes: Uint8Array, start: number, end: number): number {
+    if (bytes !== this.viewOf) {
+      this.viewOf = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    const id = this.find(bytes, this.view, start, end);
+    return id >= 0 ? this.values[id]! : this.size >= MAX_TAILS ? -1 : NEW_TAIL;
   }
 
   /** The id of the tail in bytes [start, end) (`view` is a DataView of the same buffer), or -1 when new. */
-  find(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+  private find(bytes: Uint8Array, view: DataView, start: number, end: number): number {
     const length = end - start;
     let hash = Math.imul(length, -1640531535);
     let i = start;
@@ -59,7 +72,7 @@ export class LineTails {
     return true;
   }
 
-  /** Adds the tail the last find did not find, with its value; returns its id. */
+  /** Adds the tail valueOf last found new, with its value (negative: read its lines another way); returns the value. */
   add(bytes: Uint8Array, start: number, end: number, value: number): number {
     const length = end - start;
     const id = this.size++;
@@ -79,30 +92,20 @@ export class LineTails {
     this.hashes[id] = this.freeHash;
     this.starts[id] = this.used;
     this.lengths[id] = length;
-    this.values[id] = value;
+    this.values[id] = value < 0 ? -1 : value;
     this.used += length;
     this.slots[this.freeSlot] = id + 1;
     if (this.size * 2 > this.slots.length) this.rehash();
-    return id;
+    return this.values[id]!;
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.size; id++) {
-      let slot = this.hashes[id]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
-    }
-    this.slots = slots;
+    this.slots = doubledSlots(this.hashes, this.size, this.slots.length);
   }
 }
 
 // Tails beyond this many are not kept (a few MB at most).
 const MAX_TAILS = 1 << 18;
 
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
+/** What valueOf says of a tail never seen. */
+export const NEW_TAIL = -2;
