@@ -201,6 +201,23 @@ function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
   };
 }
 
+const FAILED_UNTOLD = "these inputs cannot record failed logins (only server logs do)";
+
+/** Failed logins per client address, most first; where the inputs cannot record them, a statement instead of an empty table. */
+function failedLoginsHtml(failed: Summary["failedLogins"]): string {
+  if (failed === undefined) {
+    return `<section class="table-block" id="failed-table"><h2>Failed logins by client address: n/a</h2><p class="note">Not known: ${escapeHtml(FAILED_UNTOLD)}.</p></section>`;
+  }
+  const total = failed.reduce((n, f) => n + f.failures, 0);
+  return tableHtml({
+    id: "failed-table",
+    caption: `Failed logins by client address: ${thousands(total)} from ${thousands(failed.length)} ${failed.length === 1 ? "address" : "addresses"}`,
+    columns: [{ label: "Client IP" }, { label: "Failed logins", numeric: true }],
+    rows: failed.map((f) => ({ cells: [f.clientIp, number(f.failures)] })),
+    note: failed.length === 0 ? "No failed logins in this range." : undefined,
+  });
+}
+
 /** A tile counting senders on legacy TLS or Basic auth: "n/a" with the reason where the data cannot tell. */
 function useTile(label: string, senders: number, untold: string | undefined): { label: string; value: string; alert: boolean; note?: string } {
   return untold === undefined ? { label, value: thousands(senders), alert: senders > 0 } : { label, value: "n/a", alert: true, note: untold };
@@ -221,7 +238,9 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { label: "Messages", value: thousands(summary.messages), alert: false },
     useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls),
     useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth),
-    ...(failed === undefined ? [] : [{ label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false }]),
+    // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
+    failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
+      : { label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false },
   ];
   const volume: HtmlTable = {
     id: "volume-table",
@@ -287,6 +306,7 @@ ${filtersHtml(aggregate)}
 ${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${"note" in t && t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
 ${tableHtml(actionTable(aggregate, summary.untold))}
+${failedLoginsHtml(failed)}
 <section class="progress" id="progress">
 <div class="chart"><h2>Migration progress: distinct senders per ${aggregate.unit}</h2><div class="canvas-box"><canvas id="progress-chart" aria-label="Distinct senders per ${aggregate.unit}: in all, on legacy TLS, on Basic auth"></canvas></div></div>
 </section>
@@ -344,6 +364,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
   });
   document.querySelectorAll(".table-block").forEach(function (block) {
     var input = block.querySelector(".filter"), rows = block.querySelectorAll("tbody tr");
+    if (!input) return;
     input.addEventListener("input", function () {
       var needle = input.value.toLowerCase();
       rows.forEach(function (r) { r.hidden = needle !== "" && r.textContent.toLowerCase().indexOf(needle) < 0; });

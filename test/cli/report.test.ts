@@ -60,7 +60,10 @@ describe("report: the self-contained HTML page in a real browser", () => {
   it("shows the tiles and the senders that need action", async () => {
     const { page } = await open(report);
     const tiles = await page.locator(".tile").allTextContents();
-    expect(tiles.map((t) => t.replace(/\s+/g, " ").trim())).toEqual(["28Senders using SMTP AUTH", "1,098Messages", "6Senders on legacy TLS", "16Senders on Basic auth"]);
+    expect(tiles.map((t) => t.replace(/\s+/g, " ").trim())).toEqual(["28Senders using SMTP AUTH", "1,098Messages", "6Senders on legacy TLS", "16Senders on Basic auth", "n/aFailed loginsthese inputs cannot record failed logins (only server logs do)"]);
+    // A CSV export cannot record failed logins: the table says n/a rather than showing none.
+    expect((await page.locator("#failed-table").textContent())?.replace(/\s+/g, " ")).toContain("Failed logins by client address: n/a");
+    expect(await page.locator("#failed-table tbody tr").count()).toBe(0);
     // Legacy TLS comes first, then Basic auth alone.
     const problems = await page.locator("#action-table tbody tr td:nth-child(3)").allTextContents();
     const firstBasicOnly = problems.indexOf("Basic auth");
@@ -112,6 +115,22 @@ describe("report: the self-contained HTML page in a real browser", () => {
 });
 
 describe("report command", () => {
+  it("tables the failed logins per client address, as counted in the log itself", () => {
+    const log = join(FIXTURES, "postfix", "maillog");
+    const out = join(folder, "failed.html");
+    const run = runCli(["report", log, "--year", "2026", "--all", "-o", out]);
+    expect(run.code).toBe(0);
+    // The naive count: one "authentication failed" warning is one failed login from the address in brackets.
+    const expected = new Map<string, number>();
+    for (const m of readFileSync(log, "utf8").matchAll(/\[([^\]]+)\]: SASL \S+ authentication failed/g)) expected.set(m[1]!, (expected.get(m[1]!) ?? 0) + 1);
+    expect(expected.size).toBeGreaterThan(1);
+    const section = /<section class="table-block" id="failed-table">[\s\S]*?<\/section>/.exec(readFileSync(out, "utf8"))![0];
+    const rows = [...section.matchAll(/<tr><td>([^<]+)<\/td><td class="num" data-sort="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
+    expect(new Map(rows as [string, number][])).toEqual(expected);
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    expect(section).toContain(`Failed logins by client address: ${total.toLocaleString("en-US")} from ${expected.size} addresses`);
+  });
+
   it("writes atomically, keeps the range and filters of every command, and --fail-on", () => {
     const out = join(folder, "filtered.html");
     const run = runCli(["report", join(FIXTURES, "submissions.csv"), "--domain", "fabrikam.example", "--all", "--fail-on", "legacy-tls", "-o", out]);
