@@ -79,7 +79,9 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
     datasets: series.map((s, i) => ({
       label: category === "volume" ? domainLabel(s.name) : s.name,
       color: (category === "volume" ? undefined : SERIES_COLORS[s.name]) ?? PALETTE[i % PALETTE.length],
-      values: category === "volume" ? s.values : s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
+      // Shares are drawn, messages and shares both told in the tooltip.
+      messages: s.values,
+      shares: s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
     })),
   };
 }
@@ -90,7 +92,7 @@ const PROGRESS_COLORS = ["#2563eb", "#dc2626", "#f59e0b"];
 function progressData(aggregate: Aggregate) {
   return {
     labels: aggregate.periods.map((p) => p.label),
-    datasets: progressSeries(aggregate).map((s, i) => ({ label: s.name, color: PROGRESS_COLORS[i]!, values: s.values })),
+    datasets: progressSeries(aggregate).map((s, i) => ({ label: s.name, color: PROGRESS_COLORS[i]!, senders: s.values })),
   };
 }
 
@@ -263,20 +265,22 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
 :root { --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --alert: #b45309; --alert-bg: #fef3c7; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; padding: 24px; max-width: 1280px; }
+h1, h2, .meta, .filters, .note, .tile, footer { overflow-wrap: anywhere; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .meta { color: var(--muted); margin: 0 0 20px; }
 .filters { margin: -12px 0 20px; padding: 6px 10px; border-left: 4px solid #f59e0b; background: var(--alert-bg); }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; margin-bottom: 24px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(170px, 100%), 1fr)); gap: 12px; margin-bottom: 24px; }
 .tile { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .tile .value { font-size: 28px; font-weight: 600; } .tile .label { color: var(--muted); } .tile .why { font-size: 12px; margin-top: 4px; }
 .tile.alert { border-color: #f59e0b; background: var(--alert-bg); } .tile.alert .value { color: var(--alert); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; margin-bottom: 24px; }
-.chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; } .chart h2 { margin-bottom: 8px; }
+/* min(): on a phone a chart takes the width there is, never 380 px of it. */
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(380px, 100%), 1fr)); gap: 16px; margin-bottom: 24px; }
+.chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; } .chart h2 { margin-bottom: 8px; }
 .chart .canvas-box { position: relative; height: 260px; }
 .progress { margin-bottom: 24px; }
 .table-block { margin-bottom: 28px; }
-.table-head { display: flex; gap: 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
-.filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; min-width: 220px; }
+.table-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
+.filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; width: 220px; max-width: 100%; }
 .scroll { max-height: 480px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
@@ -286,12 +290,18 @@ th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]
 tr.flagged td { background: var(--alert-bg); }
 .note { color: var(--muted); margin: 6px 0 0; }
 footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
+@media (max-width: 600px) { body { padding: 12px; } .chart .canvas-box { height: 300px; } }
+@page { margin: 12mm; }
 @media print {
   body { padding: 0; max-width: none; font-size: 11px; }
   .filter { display: none; }
   .scroll { max-height: none; overflow: visible; border: none; }
-  .chart, .table-block, .tile { break-inside: avoid; }
-  .charts { grid-template-columns: 1fr 1fr; }
+  .chart, .tile, tr { break-inside: avoid; }
+  /* One chart per row at the page's width; a canvas drawn for the screen is scaled into it, legend and all. */
+  .charts { grid-template-columns: 1fr; }
+  .chart .canvas-box { height: auto; }
+  canvas { max-width: 100% !important; height: auto !important; }
+  th, td { white-space: normal; overflow-wrap: anywhere; }
   th { position: static; }
 }
 </style>
@@ -325,22 +335,36 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
 <script>
 (function () {
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  function draw(id, chart, stacked, percent) {
+  // kind: "shares" (stacked areas of percentages), "messages" or "senders" (lines of counts).
+  function draw(id, chart, kind) {
     if (typeof Chart === "undefined") return;
+    var stacked = kind === "shares";
     new Chart(document.getElementById(id), {
       type: "line",
-      data: { labels: chart.labels, datasets: chart.datasets.map(function (d) {
-        return { label: d.label, data: d.values, borderColor: d.color, backgroundColor: d.color + (stacked ? "99" : "33"), fill: stacked, pointRadius: chart.labels.length > 40 ? 0 : 2, tension: 0.2, borderWidth: 2 };
+      data: { labels: chart.labels, datasets: chart.datasets.map(function (d, i) {
+        // Each area fills down to the series under it (not to zero), so no two areas overlap and blend:
+        // the colour on the page is the legend's colour.
+        return { label: d.label, data: d[kind], messages: d.messages, shares: d.shares, borderColor: d.color, backgroundColor: d.color + (stacked ? "99" : "33"),
+          fill: stacked ? (i === 0 ? "origin" : "-1") : false, stack: stacked ? "shares" : undefined,
+          pointRadius: chart.labels.length > 40 ? 0 : 2, tension: stacked ? 0 : 0.2, borderWidth: stacked ? 1 : 2 };
       }) },
       options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
-        scales: { y: { stacked: stacked, beginAtZero: true, max: percent ? 100 : undefined, ticks: { callback: function (v) { return percent ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
-        plugins: { legend: { position: "bottom" } } }
+        scales: { y: { stacked: stacked, beginAtZero: true, max: stacked ? 100 : undefined, ticks: { callback: function (v) { return stacked ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
+        plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: function (item) {
+          var d = item.dataset, i = item.dataIndex;
+          if (kind === "senders") return d.label + ": " + Number(item.raw).toLocaleString("en-US") + " senders";
+          return d.label + ": " + Number(d.messages[i]).toLocaleString("en-US") + " messages (" + d.shares[i].toFixed(2) + " %)";
+        } } } } }
     });
   }
-  draw("volume-chart", data.volume, false, false);
-  draw("tls-chart", data.tls, true, true);
-  draw("auth-chart", data.auth, true, true);
-  draw("progress-chart", data.progress, false, false);
+  draw("volume-chart", data.volume, "messages");
+  draw("tls-chart", data.tls, "shares");
+  draw("auth-chart", data.auth, "shares");
+  draw("progress-chart", data.progress, "senders");
+  // Printing lays the page out anew: each chart is redrawn at its printed size.
+  function resizeAll() { if (typeof Chart !== "undefined") Object.values(Chart.instances).forEach(function (c) { c.resize(); }); }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
 
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var headers = table.querySelectorAll("th");

@@ -103,6 +103,82 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
+  it("fits a 390 px phone: nothing overflows the page, wide tables scroll in their own box", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`file://${report}`);
+    const fit = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      canvases: Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]),
+      table: (() => { const box = document.querySelector("#action-table .scroll")!; return [box.scrollWidth, box.clientWidth]; })(),
+    }));
+    expect(fit.page).toBeLessThanOrEqual(390);
+    expect(fit.canvases).toHaveLength(4);
+    for (const [left, right] of fit.canvases) {
+      expect(left).toBeGreaterThanOrEqual(0);
+      expect(right).toBeLessThanOrEqual(390);
+      expect(right! - left!).toBeGreaterThan(250);
+    }
+    // The action table is wider than a phone: it scrolls inside its box.
+    expect(fit.table[0]).toBeGreaterThan(fit.table[1]!);
+    await page.screenshot({ path: join(folder, "report-phone.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it("stacks the share charts (each area above the one under it) and tells messages and percent in the tooltip", async () => {
+    const { page } = await open(report);
+    const tls = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart.getChart(document.getElementById("tls-chart") as HTMLCanvasElement);
+      const datasets = chart.data.datasets as { label: string; fill: unknown; data: number[]; messages: number[]; backgroundColor: string }[];
+      chart.tooltip.setActiveElements(datasets.map((_, datasetIndex) => ({ datasetIndex, index: 6 })), { x: 0, y: 0 });
+      chart.update();
+      const legend = chart.legend.legendItems.map((l: { text: string; fillStyle: string }) => [l.text, l.fillStyle]);
+      return {
+        stacked: chart.options.scales.y.stacked, fills: datasets.map((d) => d.fill), legend,
+        colours: datasets.map((d) => [d.label, d.backgroundColor]),
+        last: datasets.map((d) => [d.label, d.messages[6], d.data[6]]),
+        tooltip: chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines),
+      };
+    });
+    expect(tls.stacked).toBe(true);
+    expect(tls.fills).toEqual(tls.fills.map((_, i) => (i === 0 ? "origin" : "-1")));
+    expect(tls.legend).toEqual(tls.colours);
+    // The last day's shares: each series' messages over the day's messages, as the tooltip says.
+    const day = tls.last.reduce((n, [, m]) => n + (m as number), 0);
+    expect(day).toBeGreaterThan(0);
+    expect(tls.tooltip).toEqual(tls.last.map(([label, messages, share]) => `${label}: ${(messages as number).toLocaleString("en-US")} messages (${(share as number).toFixed(2)} %)`));
+    for (const [, messages, share] of tls.last) expect(share).toBeCloseTo((100 * (messages as number)) / day, 2);
+    await page.close();
+  }, 60_000);
+
+  for (const [format, widthMm, points] of [["A4", 210, [595, 842]], ["Letter", 215.9, [612, 792]]] as const) {
+    it(`prints on ${format}: every chart canvas lies within the page's width`, async () => {
+      const { page } = await open(report);
+      await page.emulateMedia({ media: "print" });
+      // The printed width: the paper less the page's 12 mm margins, in CSS pixels (96 per inch).
+      const width = Math.floor(((widthMm - 24) * 96) / 25.4);
+      await page.setViewportSize({ width, height: 1000 });
+      await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+      const canvases = await page.evaluate(() => Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]));
+      expect(canvases).toHaveLength(4);
+      for (const [left, right] of canvases) {
+        expect(left).toBeGreaterThanOrEqual(0);
+        expect(right).toBeLessThanOrEqual(width);
+        expect(right! - left!).toBeGreaterThan(width * 0.8);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const pdf = await page.pdf({ format });
+      expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+      // Every page is of the paper asked for (in points, 72 per inch).
+      const boxes = [...pdf.toString("latin1").matchAll(/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      expect(boxes.length).toBeGreaterThan(1);
+      for (const [w, h] of boxes) {
+        expect(Math.abs(w! - points[0])).toBeLessThan(1.5);
+        expect(Math.abs(h! - points[1])).toBeLessThan(1.5);
+      }
+      await page.close();
+    }, 60_000);
+  }
+
   it("prints without the filter boxes and without scrolling areas", async () => {
     const { page } = await open(report);
     await page.emulateMedia({ media: "print" });
