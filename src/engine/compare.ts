@@ -114,7 +114,8 @@ function headlineFigures(aggregate: Aggregate): Record<Figure, number | undefine
   };
 }
 
-const senderKey = (s: { sender: string; domain: string }): string => `${s.sender}\u0000${s.domain}`;
+/** One key per sender (and its domain), for maps of senders. */
+export const senderKey = (s: { sender: string; domain: string }): string => `${s.sender}\u0000${s.domain}`;
 
 function windowOf(s: SenderTotal): SenderWindow {
   return {

@@ -1,6 +1,7 @@
 // Progress of a migration per period: how many distinct senders used each TLS version or auth kind,
 // and how many were still on legacy TLS or Basic auth (Microsoft's "senders by TLS protocol").
 import type { Aggregate, Group } from "./aggregate.js";
+import { senderKey } from "./compare.js";
 import { CATEGORY_VALUES, needsAction, type Category, type Series } from "./views.js";
 
 /** Distinct senders per period for each name a group is given (groups named undefined are left out). */
@@ -11,7 +12,7 @@ function senderSeries(aggregate: Aggregate, names: readonly string[], nameOf: (g
   for (const g of aggregate.groups) {
     const name = nameOf(g);
     if (name === undefined) continue;
-    const who = `${g.sender}\u0000${g.domain}`;
+    const who = senderKey(g);
     perPeriod.get(name)![index.get(g.period.key)!]!.add(who);
     overall.get(name)!.add(who);
   }

@@ -3,6 +3,7 @@
 import type { Period } from "../core/period.js";
 import { compareText } from "../core/record.js";
 import type { Aggregate, FailedLogins, Group } from "./aggregate.js";
+import { senderKey } from "./compare.js";
 
 /**
  * The thresholds (README "Unusual activity"). A burst: a period's messages at least BURST_FACTOR times
@@ -44,8 +45,6 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
-
-const senderKey = (g: { sender: string; domain: string }): string => `${g.sender}\u0000${g.domain}`;
 
 /** Messages per period of each sender: period index → messages. */
 function messagesPerPeriod(aggregate: Aggregate): Map<string, Map<number, number>> {
