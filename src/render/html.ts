@@ -45,7 +45,7 @@ interface HtmlTable {
   caption: string;
   columns: { label: string; numeric?: boolean }[];
   /** Each cell: the text shown, and for numbers the value sorted on. */
-  rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean }[];
+  rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean; domain?: string }[];
   note?: string;
 }
 
@@ -56,7 +56,7 @@ function tableHtml(table: HtmlTable): string {
       if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`;
       return `<td class="num" data-sort="${cell.sort}">${escapeHtml(cell.text)}</td>`;
     }).join("");
-    return `<tr${row.flagged ? ' class="flagged"' : ""}>${cells}</tr>`;
+    return `<tr${row.flagged ? ' class="flagged"' : ""}${row.domain === undefined ? "" : ` data-domain="${escapeHtml(domainLabel(row.domain))}"`}>${cells}</tr>`;
   }).join("\n");
   return `<section class="table-block" id="${table.id}">
 <div class="table-head"><h2>${escapeHtml(table.caption)}</h2><input type="search" class="filter" placeholder="Filter rows…" aria-label="Filter ${escapeHtml(table.caption)}"></div>
@@ -85,6 +85,35 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
     })),
   };
 }
+
+/** The most rows (period × sender × TLS × auth) the page carries for its own "show data for" filters; above it they are off, and the page says so. */
+export const FILTER_CAP = 50_000;
+
+/** What the page's own filters recount from: messages per period, sender, TLS version and auth (client addresses merged), or null above the cap. */
+function filterCube(aggregate: Aggregate) {
+  const senderIds = new Map<string, number>();
+  const senders: string[] = [];
+  const domains: string[] = [];
+  const periodOf = new Map(aggregate.periods.map((p, i) => [p.key, i]));
+  const cells = new Map<string, number[]>();
+  for (const g of aggregate.groups) {
+    let sender = senderIds.get(g.sender);
+    if (sender === undefined) {
+      senderIds.set(g.sender, (sender = senders.length));
+      senders.push(g.sender);
+      domains.push(g.domain);
+    }
+    const row = [periodOf.get(g.period.key)!, sender, CATEGORY_VALUES.tls.indexOf(g.tls), CATEGORY_VALUES.auth.indexOf(g.auth), 0];
+    const key = row.slice(0, 4).join(",");
+    const cell = cells.get(key) ?? row;
+    cell[4]! += g.messages;
+    cells.set(key, cell);
+    if (cells.size > FILTER_CAP) return null;
+  }
+  return { senders, domains, rows: [...cells.values()] };
+}
+
+const TOP_SENDERS = 10;
 
 const PROGRESS_COLORS = ["#2563eb", "#dc2626", "#f59e0b"];
 
@@ -146,7 +175,7 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
     caption: category === "tls" ? "TLS usage by sender" : "Authentication by sender",
     columns: [{ label: "Sender" }, { label: "Domain" }, ...values.map((v) => ({ label: `${v} %`, numeric: true })), { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: senders.map((s) => ({
-      flagged: senderNeedsAction(s, category),
+      flagged: senderNeedsAction(s, category), domain: s.domain,
       cells: [
         s.sender, domainLabel(s.domain),
         ...values.map((v) => {
@@ -174,12 +203,12 @@ function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string 
 
 /** Senders and client addresses still on legacy TLS or Basic auth, most recent first. */
 function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
-  const byPair = new Map<string, { sender: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
+  const byPair = new Map<string, { sender: string; domain: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
   for (const g of aggregate.groups) {
     if (!needsAction("tls", g.tls) && !needsAction("auth", g.auth)) continue;
     const key = `${g.sender}\u0000${g.clientIp}`;
     let row = byPair.get(key);
-    if (row === undefined) byPair.set(key, (row = { sender: g.sender, ip: g.clientIp, tls: new Set(), auth: new Set(), messages: 0, last: 0 }));
+    if (row === undefined) byPair.set(key, (row = { sender: g.sender, domain: g.domain, ip: g.clientIp, tls: new Set(), auth: new Set(), messages: 0, last: 0 }));
     row.tls.add(g.tls);
     row.auth.add(g.auth);
     row.messages += g.messages;
@@ -197,6 +226,7 @@ function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
     caption: "Action needed: senders and clients on legacy TLS or Basic auth",
     columns: [{ label: "Sender" }, { label: "Client IP" }, { label: "Problem" }, { label: "TLS" }, { label: "Auth" }, { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: rows.map((r) => ({
+      domain: r.domain,
       cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
     })),
     note: actionNote(aggregate, untold, rows.length),
@@ -235,11 +265,12 @@ function filtersHtml(aggregate: Aggregate): string {
 export function reportHtml(aggregate: Aggregate, summary: Summary, context: ReportContext): string {
   const senders = senderTotals(aggregate);
   const failed = summary.failedLogins;
-  const tiles = [
-    { label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
-    { label: "Messages", value: thousands(summary.messages), alert: false },
-    useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls),
-    useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth),
+  const tiles: { id?: string; label: string; value: string; alert: boolean; note?: string }[] = [
+    { id: "senders", label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
+    { id: "messages", label: "Messages", value: thousands(summary.messages), alert: false },
+    // An n/a tile stays n/a whatever is picked: the data cannot tell it for any part.
+    { id: summary.untold.tls === undefined ? "legacy" : undefined, ...useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls) },
+    { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth) },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
       : { label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false },
@@ -248,9 +279,25 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     id: "volume-table",
     caption: "Sending volume by sender",
     columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
-    rows: senders.map((s) => ({ cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
+    rows: senders.map((s) => ({ domain: s.domain, cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
   };
-  const data = { volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth"), progress: progressData(aggregate) };
+  const cube = filterCube(aggregate);
+  const data = {
+    volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth"), progress: progressData(aggregate),
+    topSenders: senders.slice(0, TOP_SENDERS).map((s) => [s.sender, s.messages]),
+    sendersByTls: summary.tls.map((t) => [t.value, t.senders]),
+    // What the "show data for" controls recount from, in the page itself.
+    cube: cube && { ...cube, domains: cube.domains.map(domainLabel) },
+    labels: aggregate.periods.map((p) => p.label), tlsValues: CATEGORY_VALUES.tls, authValues: CATEGORY_VALUES.auth,
+    legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES,
+  };
+  const domains = cube === null ? [] : [...new Set(cube.domains.map(domainLabel))].sort(compareText);
+  const controlsHtml = `<section class="show" id="show">
+<label>Show data for <select id="show-domain"${cube === null ? " disabled" : ""}><option value="">all domains</option>${domains.map((d) => `<option>${escapeHtml(d)}</option>`).join("")}</select></label>
+<label>from <select id="show-from"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}">${escapeHtml(p.label)}</option>`).join("")}</select></label>
+<label>to <select id="show-to"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}"${i === aggregate.periods.length - 1 ? " selected" : ""}>${escapeHtml(p.label)}</option>`).join("")}</select></label>
+<p class="note" id="show-note">${cube === null ? `These controls are off: the page carries at most ${thousands(FILTER_CAP)} rows (${aggregate.unit} × sender × TLS × auth) to recount from, and this range has more. Use --domain and --from/--to on the command line.` : "Tiles, charts and tables count all domains over the whole range."}</p>
+</section>`;
   const trends = context.trends;
   const range = rangeText(aggregate.range);
   const library = context.chartLibrary.replace(/\/\/# sourceMappingURL=\S+\s*$/, "").replace(/<\/script/gi, "<\\/script");
@@ -278,6 +325,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; } .chart h2 { margin-bottom: 8px; }
 .chart .canvas-box { position: relative; height: 260px; }
 .progress { margin-bottom: 24px; }
+.show { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 16px; } .show select { padding: 4px 6px; max-width: 100%; } .show .note { flex-basis: 100%; margin: 0; }
+tr.off { display: none; }
 .table-block { margin-bottom: 28px; }
 .table-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
 .filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; width: 220px; max-width: 100%; }
@@ -294,7 +343,7 @@ footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 @page { margin: 12mm; }
 @media print {
   body { padding: 0; max-width: none; font-size: 11px; }
-  .filter { display: none; }
+  .filter, .show select { display: none; }
   .scroll { max-height: none; overflow: visible; border: none; }
   .chart, .tile, tr { break-inside: avoid; }
   /* One chart per row at the page's width; a canvas drawn for the screen is scaled into it, legend and all. */
@@ -312,8 +361,9 @@ footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 <p class="meta">${escapeHtml(range)} · time zone ${escapeHtml(aggregate.range.zone.name)} · inputs: ${context.inputs.map(escapeHtml).join(", ")}</p>
 ${filtersHtml(aggregate)}
 </header>
+${controlsHtml}
 <section class="tiles">
-${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${"note" in t && t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
+${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"${t.id === undefined ? "" : ` data-tile="${t.id}"`}><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
 ${tableHtml(actionTable(aggregate, summary.untold))}
 ${failedLoginsHtml(failed)}
@@ -325,6 +375,8 @@ ${trends?.comparison === undefined ? "" : `${tableHtml(compareFiguresTable(trend
 <div class="chart"><h2>Sending volume by domain</h2><div class="canvas-box"><canvas id="volume-chart" aria-label="Messages per ${aggregate.unit} by domain"></canvas></div></div>
 <div class="chart"><h2>TLS usage (share of messages)</h2><div class="canvas-box"><canvas id="tls-chart" aria-label="Share of TLS versions per ${aggregate.unit}"></canvas></div></div>
 <div class="chart"><h2>Authentication (share of messages)</h2><div class="canvas-box"><canvas id="auth-chart" aria-label="Share of auth kinds per ${aggregate.unit}"></canvas></div></div>
+<div class="chart"><h2>Messages by sender (top ${TOP_SENDERS})</h2><div class="canvas-box"><canvas id="top-senders-chart" aria-label="Messages of the top ${TOP_SENDERS} senders"></canvas></div></div>
+<div class="chart"><h2>Senders by TLS protocol</h2><div class="canvas-box"><canvas id="senders-tls-chart" aria-label="Distinct senders per TLS version"></canvas></div></div>
 </section>
 ${tableHtml(volume)}
 ${tableHtml(categoryHtmlTable(aggregate, "tls"))}
@@ -338,7 +390,8 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
   // kind: "shares" (stacked areas of percentages), "messages" or "senders" (lines of counts).
   function draw(id, chart, kind) {
     if (typeof Chart === "undefined") return;
-    var stacked = kind === "shares";
+    var stacked = kind === "shares", old = Chart.getChart(document.getElementById(id));
+    if (old) old.destroy();
     new Chart(document.getElementById(id), {
       type: "line",
       data: { labels: chart.labels, datasets: chart.datasets.map(function (d, i) {
@@ -357,10 +410,87 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
         } } } } }
     });
   }
-  draw("volume-chart", data.volume, "messages");
-  draw("tls-chart", data.tls, "shares");
-  draw("auth-chart", data.auth, "shares");
-  draw("progress-chart", data.progress, "senders");
+  function bars(id, rows, label, colors) {
+    if (typeof Chart === "undefined") return;
+    var old = Chart.getChart(document.getElementById(id));
+    if (old) old.destroy();
+    new Chart(document.getElementById(id), { type: "bar",
+      data: { labels: rows.map(function (r) { return r[0]; }), datasets: [{ label: label, data: rows.map(function (r) { return r[1]; }), backgroundColor: rows.map(function (r, i) { return colors ? colors[r[0]] || data.palette[i % data.palette.length] : data.palette[0]; }) }] },
+      options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } } });
+  }
+  function drawAll(d) {
+    draw("volume-chart", d.volume, "messages");
+    draw("tls-chart", d.tls, "shares");
+    draw("auth-chart", d.auth, "shares");
+    draw("progress-chart", d.progress, "senders");
+    bars("top-senders-chart", d.topSenders, "messages");
+    bars("senders-tls-chart", d.sendersByTls, "senders", data.colors);
+  }
+  drawAll(data);
+
+  // "Show data for": every figure recounted in the page from the carried rows of the domain and periods picked.
+  function zeros(n) { var a = []; for (var i = 0; i < n; i++) a.push(0); return a; }
+  function share(v, whole) { return whole === 0 ? 0 : Math.round((v * 10000) / whole) / 100; }
+  function byTotal(a, b) { return b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); }
+  function recount(domain, from, to) {
+    var cube = data.cube, n = to - from + 1, basicIndex = data.authValues.indexOf("basic");
+    var senders = {}, legacy = {}, basic = {}, messages = 0, domains = {}, tls = data.tlsValues.map(function () { return zeros(n); }), auth = data.authValues.map(function () { return zeros(n); });
+    var perSender = {}, tlsSenders = data.tlsValues.map(function () { return {}; }), progress = [0, 1, 2].map(function () { var a = []; for (var i = 0; i < n; i++) a.push({}); return a; });
+    cube.rows.forEach(function (r) {
+      var d = cube.domains[r[1]];
+      if (r[0] < from || r[0] > to || (domain !== "" && d !== domain)) return;
+      var p = r[0] - from, s = r[1], m = r[4], isLegacy = data.legacy[r[2]], isBasic = r[3] === basicIndex;
+      senders[s] = 1; messages += m;
+      if (isLegacy) legacy[s] = 1;
+      if (isBasic) basic[s] = 1;
+      (domains[d] = domains[d] || zeros(n))[p] += m;
+      tls[r[2]][p] += m; auth[r[3]][p] += m;
+      perSender[s] = (perSender[s] || 0) + m;
+      tlsSenders[r[2]][s] = 1;
+      progress[0][p][s] = 1; if (isLegacy) progress[1][p][s] = 1; if (isBasic) progress[2][p][s] = 1;
+    });
+    var labels = data.labels.slice(from, to + 1);
+    var volume = Object.keys(domains).map(function (d) { return { name: d, values: domains[d], total: domains[d].reduce(function (a, b) { return a + b; }, 0) }; }).sort(byTotal);
+    if (volume.length > data.top) {
+      var other = { name: "other", values: zeros(n), total: 0 };
+      volume.slice(data.top).forEach(function (s) { s.values.forEach(function (v, i) { other.values[i] += v; }); other.total += s.total; });
+      volume = volume.slice(0, data.top).concat([other]);
+    }
+    function shares(values, counts) {
+      var totals = zeros(n);
+      counts.forEach(function (c) { c.forEach(function (v, i) { totals[i] += v; }); });
+      var sets = [];
+      counts.forEach(function (c, k) { if (c.some(function (v) { return v > 0; })) sets.push({ label: values[k], color: data.colors[values[k]] || data.palette[sets.length % data.palette.length], messages: c, shares: c.map(function (v, i) { return share(v, totals[i]); }) }); });
+      return { labels: labels, datasets: sets };
+    }
+    var count = function (o) { return Object.keys(o).length; };
+    return {
+      tiles: { senders: count(senders), messages: messages, legacy: count(legacy), basic: count(basic) },
+      volume: { labels: labels, datasets: volume.map(function (s, i) { return { label: s.name, color: data.palette[i % data.palette.length], messages: s.values }; }) },
+      tls: shares(data.tlsValues, tls), auth: shares(data.authValues, auth),
+      progress: { labels: labels, datasets: data.progress.datasets.map(function (d, k) { return { label: d.label, color: d.color, senders: progress[k].map(count) }; }) },
+      topSenders: Object.keys(perSender).map(function (s) { return { name: cube.senders[s], total: perSender[s] }; }).sort(byTotal).slice(0, 10).map(function (s) { return [s.name, s.total]; }),
+      sendersByTls: data.tlsValues.map(function (v, k) { return [v, count(tlsSenders[k])]; }).filter(function (r) { return r[1] > 0; }),
+    };
+  }
+  var pickDomain = document.getElementById("show-domain"), pickFrom = document.getElementById("show-from"), pickTo = document.getElementById("show-to");
+  function show() {
+    var domain = pickDomain.value, from = Number(pickFrom.value), to = Number(pickTo.value);
+    if (to < from) { var t = from; from = to; to = t; }
+    var d = recount(domain, from, to);
+    Object.keys(d.tiles).forEach(function (k) {
+      var tile = document.querySelector('[data-tile="' + k + '"]');
+      if (!tile) return;
+      tile.querySelector(".value").textContent = d.tiles[k].toLocaleString("en-US");
+      if (k === "legacy" || k === "basic") tile.classList.toggle("alert", d.tiles[k] > 0);
+    });
+    drawAll(d);
+    document.querySelectorAll("tr[data-domain]").forEach(function (r) { r.classList.toggle("off", domain !== "" && r.dataset.domain !== domain); });
+    var whole = from === 0 && to === data.labels.length - 1, range = data.labels[from] + " to " + data.labels[to];
+    document.getElementById("show-note").textContent = "Tiles and charts count " + (domain || "all domains") + ", " + (whole ? "the whole range" : range) + "; the tables below " + (domain ? "only " + domain + "'s rows" : "all rows") + (whole ? "." : ", over the whole range (not only " + range + ").") + " Failed logins, the comparison and unusual activity are of the whole report.";
+  }
+  if (data.cube) [pickDomain, pickFrom, pickTo].forEach(function (e) { e.addEventListener("change", show); });
   // Printing lays the page out anew: each chart is redrawn at its printed size.
   function resizeAll() { if (typeof Chart !== "undefined") Object.values(Chart.instances).forEach(function (c) { c.resize(); }); }
   window.addEventListener("beforeprint", resizeAll);

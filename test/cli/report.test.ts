@@ -103,6 +103,50 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
+  it("recounts tiles, charts and tables for the domain and dates picked, as counted from the CSV itself", async () => {
+    const { page, requests } = await open(report);
+    await page.selectOption("#show-domain", "fabrikam.example");
+    await page.selectOption("#show-from", { label: "2026-11-17" });
+    await page.selectOption("#show-to", { label: "2026-11-20" });
+    // The naive count: the CSV's rows of that domain on those days.
+    const rows = readFileSync(join(FIXTURES, "submissions.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+      .filter(([time, sender]) => time! >= "2026-11-17" && time! < "2026-11-21" && sender!.endsWith("@fabrikam.example"));
+    const senders = new Set(rows.map((r) => r[1]));
+    const legacy = new Set(rows.filter((r) => ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "none"].includes(r[2]!)).map((r) => r[1]));
+    const basic = new Set(rows.filter((r) => r[3] === "basic").map((r) => r[1]));
+    const perSender = new Map<string, number>();
+    for (const r of rows) perSender.set(r[1]!, (perSender.get(r[1]!) ?? 0) + 1);
+    expect(rows.length).toBeGreaterThan(50);
+    const tile = async (name: string): Promise<string> => (await page.locator(`[data-tile="${name}"] .value`).textContent())!;
+    expect([await tile("senders"), await tile("messages"), await tile("legacy"), await tile("basic")])
+      .toEqual([senders.size, rows.length, legacy.size, basic.size].map((n) => n.toLocaleString("en-US")));
+    const charts = await page.evaluate(() => {
+      const get = (id: string): any => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart.getChart(document.getElementById(id) as HTMLCanvasElement);
+      const volume = get("volume-chart");
+      const top = get("top-senders-chart");
+      const tls = get("senders-tls-chart");
+      return {
+        labels: volume.data.labels, volume: volume.data.datasets.map((d: { label: string; data: number[] }) => [d.label, d.data]),
+        top: top.data.labels.map((l: string, i: number) => [l, top.data.datasets[0].data[i]]),
+        tls: tls.data.labels.map((l: string, i: number) => [l, tls.data.datasets[0].data[i]]),
+      };
+    });
+    expect(charts.labels).toEqual(["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]);
+    expect(charts.volume).toEqual([["fabrikam.example", charts.labels.map((day: string) => rows.filter((r) => r[0]!.startsWith(day)).length)]]);
+    const top = [...perSender].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+    expect(charts.top).toEqual(top);
+    const byTls = new Map<string, Set<string>>();
+    for (const r of rows) byTls.set(r[2]!, (byTls.get(r[2]!) ?? new Set()).add(r[1]!));
+    expect(new Map(charts.tls)).toEqual(new Map([...byTls].map(([v, s]) => [v, s.size])));
+    // The tables keep only the domain's rows, and the page says what the tables count.
+    const shown = await page.locator("#volume-table tbody tr:visible td:nth-child(2)").allTextContents();
+    expect(shown.length).toBeGreaterThan(2);
+    expect(new Set(shown)).toEqual(new Set(["fabrikam.example"]));
+    expect(await page.textContent("#show-note")).toContain("over the whole range (not only 2026-11-17 to 2026-11-20)");
+    expect(requests).toEqual([`file://${report}`]);
+    await page.close();
+  }, 60_000);
+
   it("fits a 390 px phone: nothing overflows the page, wide tables scroll in their own box", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`file://${report}`);
@@ -112,7 +156,7 @@ describe("report: the self-contained HTML page in a real browser", () => {
       table: (() => { const box = document.querySelector("#action-table .scroll")!; return [box.scrollWidth, box.clientWidth]; })(),
     }));
     expect(fit.page).toBeLessThanOrEqual(390);
-    expect(fit.canvases).toHaveLength(4);
+    expect(fit.canvases).toHaveLength(6);
     for (const [left, right] of fit.canvases) {
       expect(left).toBeGreaterThanOrEqual(0);
       expect(right).toBeLessThanOrEqual(390);
@@ -159,7 +203,7 @@ describe("report: the self-contained HTML page in a real browser", () => {
       await page.setViewportSize({ width, height: 1000 });
       await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
       const canvases = await page.evaluate(() => Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]));
-      expect(canvases).toHaveLength(4);
+      expect(canvases).toHaveLength(6);
       for (const [left, right] of canvases) {
         expect(left).toBeGreaterThanOrEqual(0);
         expect(right).toBeLessThanOrEqual(width);
@@ -191,6 +235,17 @@ describe("report: the self-contained HTML page in a real browser", () => {
 });
 
 describe("report command", () => {
+  it("turns the page's own filters off above the stated cap, and says so", () => {
+    const lines = ["timestamp,sender,tls_version,auth,client_ip"];
+    for (let i = 0; i < 50_001; i++) lines.push(`2026-11-20T10:00:00Z,s${i}@many.example,TLS1.2,oauth,10.0.0.1`);
+    const out = join(folder, "capped.html");
+    expect(runCli(["report", put(folder, "many.csv", `${lines.join("\n")}\n`), "-o", out]).code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("These controls are off: the page carries at most 50,000 rows");
+    expect(html).toMatch(/<select id="show-domain" disabled>/);
+    expect(html).toContain('"cube":null');
+  }, 60_000);
+
   it("tables the failed logins per client address, as counted in the log itself", () => {
     const log = join(FIXTURES, "postfix", "maillog");
     const out = join(folder, "failed.html");
