@@ -49,9 +49,13 @@ interface HtmlTable {
   note?: string;
 }
 
+/** Rows a table of the page carries at most: with 100k senders a page of every row is 80 MB, too big to open. */
+export const PAGE_TABLE_ROWS = 2_000;
+
 function tableHtml(table: HtmlTable): string {
   const head = table.columns.map((c, i) => `<th data-column="${i}"${c.numeric ? ' data-numeric="1" class="num"' : ""} tabindex="0">${escapeHtml(c.label)}</th>`).join("");
-  const body = table.rows.map((row) => {
+  const cut = table.rows.length - PAGE_TABLE_ROWS;
+  const body = table.rows.slice(0, PAGE_TABLE_ROWS).map((row) => {
     const cells = row.cells.map((cell, i) => {
       if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`;
       return `<td class="num" data-sort="${cell.sort}">${escapeHtml(cell.text)}</td>`;
@@ -62,7 +66,7 @@ function tableHtml(table: HtmlTable): string {
 <div class="table-head"><h2>${escapeHtml(table.caption)}</h2><input type="search" class="filter" placeholder="Filter rows…" aria-label="Filter ${escapeHtml(table.caption)}"></div>
 <div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table></div>${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ""}
+</tbody></table></div>${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ""}${cut > 0 ? `\n<p class="note capped">The page carries the first ${thousands(PAGE_TABLE_ROWS)} of ${thousands(table.rows.length)} rows, in this table's order; ${thousands(cut)} more are left out. <code>smtp-auth-report export</code> (or the view's <code>--format csv</code>) has every row.</p>` : ""}
 </section>`;
 }
 

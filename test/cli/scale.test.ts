@@ -1,5 +1,7 @@
 // Views at scale: 100,000 distinct senders render in seconds (tables are drawn in time linear in their
 // rows), a table longer than a screen shows its top rows and says how many more there are.
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { put, runCli, scratch } from "../helpers.js";
 
@@ -45,5 +47,15 @@ describe("views of 100,000 senders", () => {
     const run = runCli(["volume", file, "--details", "--width", "100"], { env: { LINES: "30" } });
     expect(run.stdout.split("\n").filter((l) => l.includes("@site")).length).toBe(20);
     expect(run.stdout).toContain(`… and ${(SENDERS - 20).toLocaleString("en-US")} more rows`);
+  });
+
+  it("the report carries at most 2,000 rows a table, says how many it left out, and stays a few MB", () => {
+    const page = join(scratch(), "report.html");
+    const run = runCli(["report", file, "-o", page]);
+    expect(run.code).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain(`The page carries the first 2,000 of ${SENDERS.toLocaleString("en-US")} rows`);
+    expect(html.match(/dev-\d+@site/g)!.length).toBeLessThan(4 * 2_000 * 3);
+    expect(statSync(page).size).toBeLessThan(8 * 1024 * 1024);
   });
 });
