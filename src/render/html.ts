@@ -293,7 +293,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     // What the "show data for" controls recount from, in the page itself.
     cube: cube && { ...cube, domains: cube.domains.map(domainLabel) },
     labels: aggregate.periods.map((p) => p.label), tlsValues: CATEGORY_VALUES.tls, authValues: CATEGORY_VALUES.auth,
-    legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES,
+    legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES, topSendersShown: TOP_SENDERS,
   };
   const domains = cube === null ? [] : [...new Set(cube.domains.map(domainLabel))].sort(compareText);
   const controlsHtml = `<section class="show" id="show">
@@ -474,7 +474,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
       volume: { labels: labels, datasets: volume.map(function (s, i) { return { label: s.name, color: data.palette[i % data.palette.length], messages: s.values }; }) },
       tls: shares(data.tlsValues, tls), auth: shares(data.authValues, auth),
       progress: { labels: labels, datasets: data.progress.datasets.map(function (d, k) { return { label: d.label, color: d.color, senders: progress[k].map(count) }; }) },
-      topSenders: Object.keys(perSender).map(function (s) { return { name: cube.senders[s], total: perSender[s] }; }).sort(byTotal).slice(0, 10).map(function (s) { return [s.name, s.total]; }),
+      topSenders: Object.keys(perSender).map(function (s) { return { name: cube.senders[s], total: perSender[s] }; }).sort(byTotal).slice(0, data.topSendersShown).map(function (s) { return [s.name, s.total]; }),
       sendersByTls: data.tlsValues.map(function (v, k) { return [v, count(tlsSenders[k])]; }).filter(function (r) { return r[1] > 0; }),
     };
   }
