@@ -5,6 +5,7 @@ import { BytesMemo } from "./byte-fields.js";
 import { LineMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { byteIn, bytesAt, type LineTime } from "./postfix.js";
+import { Repeats, bytesKey, type ServerLogRun } from "./server-log-run.js";
 import { quote, type ReadReport } from "./read-report.js";
 
 const ARRIVAL = Buffer.from(" <= ");
@@ -25,7 +26,8 @@ export function eximAuthKind(name: string): AuthKind {
  * timestamp. An arrival `MSGID <= ENVELOPE ... A=AUTHENTICATOR:USER` is one submission of USER, from
  * the `[IP]` of `H=`, with the TLS version of `X=` (GnuTLS `TLS1.2:...` or OpenSSL `TLSv1.2:...`; no
  * `X=` is no TLS); arrivals without `A=` came from other servers. `AUTHENTICATOR authenticator failed
- * for ... [IP]...: 535 ...` is a failed login.
+ * for ... [IP]...: 535 ...` is a failed login. A message id seen again in the run is the same message
+ * (a log written or read twice), and then an identical failed-login line the same event.
  */
 export class EximMessages {
   private readonly senders = new BytesMemo();
@@ -33,25 +35,37 @@ export class EximMessages {
   private readonly tls = new BytesMemo();
   private readonly auths = new BytesMemo();
   private readonly address = { start: 0, end: 0 };
+  private readonly repeats: Repeats;
+  /** Lines of Exim's read (arrivals and failed logins). */
+  lines = 0;
 
   constructor(
     private readonly source: string,
     private readonly sink: SubmissionSink,
     private readonly report: ReadReport,
     private readonly normalizer: RecordNormalizer,
+    run: ServerLogRun,
   ) {
     sink.expectFailedLogins();
+    this.repeats = new Repeats(run, report, sink);
+  }
+
+  /** Counts the repeated failed logins of a log that turned out not to repeat, and notes what repeated. */
+  finish(): void {
+    this.repeats.finish(this.source);
   }
 
   /** Reads one message, bytes [p, end) after the line's timestamp and process id. */
   message(b: Buffer, p: number, end: number, lineNumber: number, time: LineTime): void {
     const space = byteIn(b, 32, p, end);
     if (space < 0) return;
-    if (bytesAt(b, space, end, ARRIVAL)) this.arrival(b, space + ARRIVAL.length, end, lineNumber, time);
+    this.lines++;
+    if (bytesAt(b, space, end, ARRIVAL)) this.arrival(b, p, space, end, lineNumber, time);
     else if (bytesAt(b, space, end, FAILED)) this.failed(b, space + FAILED.length, end, lineNumber, time);
   }
 
-  private arrival(b: Buffer, from: number, end: number, lineNumber: number, time: LineTime): void {
+  private arrival(b: Buffer, id: number, idEnd: number, end: number, lineNumber: number, time: LineTime): void {
+    const from = idEnd + ARRIVAL.length;
     const envelopeEnd = nextSpace(b, from, end);
     let h = -1;
     let x = -1;
@@ -81,6 +95,7 @@ export class EximMessages {
       this.report.skip(this.source, lineNumber, "authenticated arrival without a user or sender");
       return;
     }
+    if (this.repeats.submission(bytesKey(b, id, idEnd), timestamp)) return;
     const auth = this.auths.get(b, a, colon < 0 ? aEnd : colon, (raw) => AUTH_CODE.get(eximAuthKind(raw))!);
     let tls = NONE;
     if (x >= 0) {
@@ -105,9 +120,9 @@ export class EximMessages {
       this.report.skip(this.source, lineNumber, time.problem());
       return;
     }
-    this.report.failedLogins++;
     const found = addressRange(b, from, end, this.address);
-    this.sink.failedLogin(timestamp, found ? b.toString("utf8", this.address.start, this.address.end) : "");
+    const ip = found ? b.toString("utf8", this.address.start, this.address.end) : "";
+    this.repeats.failedLogin(bytesKey(b, from, end, Math.imul(Math.floor(timestamp / 1000), -1640531535)), timestamp, ip);
   }
 }
 
@@ -192,9 +207,9 @@ export function eximInstant(b: Uint8Array, s: number, prefix: EximPrefix, zone: 
  * are submissions, `authenticator failed` 535 lines failed logins. Times without an offset are in `zone`.
  * Only lines holding ` <= ` or `authenticator failed` are looked at.
  */
-export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink): Promise<void> {
+export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
-  const exim = new EximMessages(source, sink, report, normalizer);
+  const exim = new EximMessages(source, sink, report, normalizer, run);
   const arrivals = new LineMarker(" <= ");
   const failures = new LineMarker(" authenticator failed for ");
   const prefix: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
@@ -215,6 +230,8 @@ export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zo
     lineStart = start;
     exim.message(buffer, prefix.message, e, lineNumber, time);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
+  exim.finish();
+  return exim.lines;
 }
 
 /** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */

@@ -1,4 +1,5 @@
 import { ByteInterner } from "./byte-interner.js";
+import { Repeats, bytesKey, hashBytes, type ServerLogRun, type Session } from "./server-log-run.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import { AUTH_KINDS, TLS_CODE, domainOf, type SubmissionSink } from "../core/record.js";
@@ -13,15 +14,6 @@ export interface LineTime {
   problem(): string;
 }
 
-interface Session {
-  /** TLS code set by the session's TLS line; -1 while it has none. */
-  tls: number;
-  /** Hash of the session's client address, to tell a new session of a reused process id. */
-  ip: number;
-  /** Whether the session's `connect from` was seen (else a missing TLS line means unknown, not none). */
-  connected: boolean;
-}
-
 const CONNECT = Buffer.from("connect from ");
 const DISCONNECT = Buffer.from("disconnect from ");
 const ESTABLISHED = Buffer.from(" TLS connection established from ");
@@ -31,8 +23,6 @@ const METHOD = Buffer.from(", sasl_method=");
 const USERNAME = Buffer.from(", sasl_username=");
 const NONE = TLS_CODE.get("none")!;
 const UNKNOWN = TLS_CODE.get("unknown")!;
-// Duplicates (a log written twice) are looked for within this much log time.
-const DUPLICATE_WINDOW = 3_600_000;
 
 /** True when bytes at `at` are `needle`. */
 export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
@@ -52,38 +42,41 @@ export function byteIn(b: Uint8Array, code: number, from: number, end: number): 
  * process id. `connect from` and `disconnect from` start and end a session; a `TLS connection
  * established` line sets its session's TLS, whether or not the connect line was read (grep-filtered
  * logs); each `QUEUEID: client=..., sasl_method=M, sasl_username=U` line is one submission, once per
- * queue id (a log written twice counts once); `SASL ... authentication failed` warnings are failed
- * logins. Messages are read from bytes; only submission and warning lines become text.
+ * queue id and host in the run (a log written twice, or read twice, counts once); `SASL ...
+ * authentication failed` warnings are failed logins, a repeated one (same host, process, second and
+ * text) counted once where submissions repeat too. Sessions and seen ids are the run's (`ServerLogRun`),
+ * so they carry from one input to the next. Messages are read from bytes; only submission and warning
+ * lines become text.
  */
 export class PostfixSmtpd {
-  private readonly sessions = new Map<number, Session>();
-  private readonly hosts = new ByteInterner();
+  private readonly sessions: Map<number, Session>;
+  private readonly hosts: ByteInterner;
   private readonly tlsSpellings = new ByteInterner();
   private readonly tlsCodes: number[] = [];
   private fileHasTls = false;
   private readonly lastHost = new Uint8Array(255);
   private lastHostLength = -1;
   private lastHostId = 0;
-  // Queue ids of the submissions read in the last hour or two of log time, with their sender.
-  // (A queue id is kept as a 52-bit hash of its bytes.)
-  private seen = new Map<number, number>();
-  private seenBefore = new Map<number, number>();
+  private readonly repeats: Repeats;
   private readonly username = new LineMarker("sasl_username=");
   private readonly method = new LineMarker("sasl_method=");
   private readonly senders = new BytesMemo();
   private readonly ips = new BytesMemo();
   private readonly auths = new BytesMemo();
-  private seenSince = -Infinity;
-  /** Submission lines seen a second time, counted once. */
-  duplicates = 0;
+  /** Lines of smtpd's read (sessions, TLS, submissions, failed logins). */
+  lines = 0;
 
   constructor(
     private readonly source: string,
     private readonly sink: SubmissionSink,
     private readonly report: ReadReport,
     private readonly normalizer: RecordNormalizer,
+    run: ServerLogRun,
   ) {
     sink.expectFailedLogins();
+    this.sessions = run.sessions;
+    this.hosts = run.hosts;
+    this.repeats = new Repeats(run, report, sink);
   }
 
   /** The session key of a host (bytes) and process id. */
@@ -103,6 +96,7 @@ export class PostfixSmtpd {
   /** Reads one smtpd message, bytes [p, end), of the session `key`. */
   message(b: Buffer, p: number, end: number, key: number, lineNumber: number, time: LineTime): void {
     const first = b[p];
+    this.lines++;
     if (first === 99 && bytesAt(b, p, end, CONNECT)) {
       this.sessions.set(key, { tls: -1, ip: this.ipAfter(b, p + CONNECT.length, end), connected: true });
       return;
@@ -116,8 +110,7 @@ export class PostfixSmtpd {
       if (!text.includes(" authentication failed")) return;
       const timestamp = time.at();
       if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
-      this.report.failedLogins++;
-      this.sink.failedLogin(timestamp, bracketed(text, WARNING.length));
+      this.repeats.failedLogin(bytesKey(b, p, end, Math.imul(Math.floor(timestamp / 1000), -1640531535) ^ key), timestamp, bracketed(text, WARNING.length));
       return;
     }
     // `Anonymous TLS connection established from host[ip]: TLSv1.2 with cipher ...`
@@ -178,13 +171,14 @@ export class PostfixSmtpd {
       this.report.skip(this.source, lineNumber, "empty sasl_username= (no account named)");
       return;
     }
-    if (this.repeated(hash(b, p, q) * 1_048_576 + (hash2(b, p, q) & 0xfffff), sender, timestamp)) return;
+    // The host is part of the key: queue ids are unique on one server only.
+    if (this.repeats.submission(bytesKey(b, p, q, Math.floor(key / 4_194_304)), timestamp)) return;
     const auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authOf(raw));
     // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
     const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
     const session = this.sessions.get(key);
     // A session of another client than this line's began before the input did.
-    const ours = session !== undefined && session.ip === (close < 0 ? -1 : hash(b, open + 1, close));
+    const ours = session !== undefined && session.ip === (close < 0 ? -1 : hashBytes(b, open + 1, close));
     if (ours && session.tls < 0 && session.connected && !this.fileHasTls) {
       // Seen from its start without a TLS line: `none` if this file logs TLS at all, known at its end.
       const senderText = this.senders.text(b, userStart, userEnd).trim().toLowerCase();
@@ -201,47 +195,17 @@ export class PostfixSmtpd {
   /** Settles what the file's end decides: sessions without a TLS line are `none` if it logs TLS, else `unknown`. */
   finish(): void {
     this.sink.settle(this.fileHasTls ? "none" : "unknown");
-    if (this.duplicates > 0) {
-      this.report.note(`${this.source}: ${this.duplicates} submission ${this.duplicates === 1 ? "line appears" : "lines appear"} twice (the log was written twice, e.g. by syslog and the journal); counted once`);
-    }
-  }
-
-  /** True when this queue id's submission line was already read (within the last hour or two of log time). */
-  private repeated(queueId: number, sender: number, timestamp: number): boolean {
-    if (timestamp - this.seenSince > DUPLICATE_WINDOW) {
-      this.seenBefore = this.seen;
-      this.seen = new Map();
-      this.seenSince = timestamp;
-    }
-    if (this.seen.get(queueId) === sender || this.seenBefore.get(queueId) === sender) {
-      this.duplicates++;
-      return true;
-    }
-    this.seen.set(queueId, sender);
-    return false;
+    this.repeats.finish(this.source);
   }
 
   /** A hash of the address inside the first `[...]` from a position, or -1. */
   private ipAfter(b: Uint8Array, from: number, end: number): number {
     const open = byteIn(b, 91, from, end);
     const close = open < 0 ? -1 : byteIn(b, 93, open, end);
-    return close < 0 ? -1 : hash(b, open + 1, close);
+    return close < 0 ? -1 : hashBytes(b, open + 1, close);
   }
 }
 
-/** FNV-1a of bytes [start, end), unsigned. */
-function hash(b: Uint8Array, start: number, end: number): number {
-  let h = -2128831035;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 16777619);
-  return h >>> 0;
-}
-
-/** A second hash of the same bytes (djb2), for keys that must not collide. */
-function hash2(b: Uint8Array, start: number, end: number): number {
-  let h = 5381;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 33) + b[i]!) | 0;
-  return h >>> 0;
-}
 
 function isQueueIdByte(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

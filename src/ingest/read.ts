@@ -11,6 +11,7 @@ import type { ReadSettings } from "./normalize.js";
 import { detectFormat, fileBytes, inputBytes, isGzip, peek, type InputFormat, type InputSource } from "./open.js";
 import { splitPoint, type PartReader } from "./parallel.js";
 import { ReadReport } from "./read-report.js";
+import { serverLogRun } from "./server-log-run.js";
 import type { SubmissionSink } from "../core/record.js";
 
 /** Everything reading needs besides the inputs. */
@@ -37,6 +38,10 @@ export interface ReadOptions extends ReadSettings {
  */
 export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
+  // Server logs are read in the order given, each carrying on from the one before (see ServerLogRun).
+  const run = serverLogRun();
+  // Server logs with lines of their programs but no submission or failed login (sessions alone).
+  const sessionsOnly: string[] = [];
   for (const source of sources) {
     // Bytes are told to onBytes once reading proper starts (a file read in two parts: by its parts).
     let peeked = 0;
@@ -52,6 +57,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       continue;
     }
     const before = report.records + report.skipped + report.failedLogins;
+    let serverLines = 0;
     const format = options.format ?? detectFormat(head, source.name);
     report.formats.add(format);
     switch (format) {
@@ -92,21 +98,23 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
-        await readSyslog(source.name, counted(), options.zone, { year: options.year, reference }, report, sink);
+        serverLines = await readSyslog(source.name, counted(), options.zone, { year: options.year, reference }, report, sink, run);
         break;
       }
       case "journal":
-        await readJournal(source.name, counted(), options.zone, report, sink);
+        serverLines = await readJournal(source.name, counted(), options.zone, report, sink, run);
         break;
       case "exim":
-        await readExim(source.name, counted(), options.zone, report, sink);
+        serverLines = await readExim(source.name, counted(), options.zone, report, sink, run);
         break;
       case "exchange":
         await readExchange(source.name, counted(), report, sink);
         break;
     }
-    if (report.records + report.skipped + report.failedLogins === before) report.empty.push(source.name);
+    if (report.records + report.skipped + report.failedLogins === before) (serverLines > 0 ? sessionsOnly : report.empty).push(source.name);
   }
+  // A log of sessions alone (or of lines another input repeats) is part of a run that has submissions.
+  if (report.records === 0 && report.failedLogins === 0) report.empty.push(...sessionsOnly);
   // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad
   // were not. A log of failed logins alone (a password-guessing burst) is a valid input.
   if (report.records === 0 && report.skipped > 0 && report.failedLogins === 0) {

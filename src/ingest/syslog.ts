@@ -6,6 +6,7 @@ import { LineMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
 import { quote, type ReadReport } from "./read-report.js";
+import type { ServerLogRun } from "./server-log-run.js";
 
 /** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
 export interface SyslogYear {
@@ -45,12 +46,13 @@ function isDigit(code: number | undefined): boolean {
  * Exim's (`exim[pid]:`, `exim4[pid]:`). Classic times (day padded or not, seconds with or without a
  * fraction) take their year from `dating`; RFC 3339 times carry their own. Lines of other programs are
  * passed over at memchr speed; a trailing run of `,` (a spreadsheet's empty cells) is not part of a line.
+ * Returns how many lines of Postfix's smtpd and Exim were read.
  */
 export async function readSyslog(
-  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink,
-): Promise<void> {
+  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink, run: ServerLogRun,
+): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
-  const postfix = new PostfixSmtpd(source, sink, report, normalizer);
+  const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
   let exim: EximMessages | undefined;
   const smtpd = new LineMarker("smtpd[");
   const eximTag = new LineMarker("exim");
@@ -100,11 +102,13 @@ export async function readSyslog(
     if (b[i] !== 91) return;
     while (isDigit(b[++i]));
     if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
-    exim ??= new EximMessages(source, sink, report, normalizer);
+    exim ??= new EximMessages(source, sink, report, normalizer, run);
     const message = eximPrefix(b, i + 3, e, eximOwn) ? eximOwn.message : i + 3;
     exim.message(b, message, e, lineNumber, time);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   postfix.finish();
+  exim?.finish();
+  return postfix.lines + (exim?.lines ?? 0);
 }
 
 /** Reads the time, host and program tag positions of a syslog line; false when it is not one. */

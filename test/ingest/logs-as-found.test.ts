@@ -191,18 +191,21 @@ describe("detection by content", () => {
   it("tells a journal, an Exim log, a Postfix log, JSONL and a CSV apart without --input-format", () => {
     const sessions = postfixEvents({ seed: 71, sessions: 200, start: NOV(20), span: 86_400, classic: false });
     const exim = eximLog({ seed: 72, sessions: 200, start: NOV(20), span: 86_400 });
+    // Another log (of later days: the generator numbers queue ids alike): the same log as journal and
+    // syslog would be one log read twice, counted once.
+    const other = postfixEvents({ seed: 73, sessions: 200, start: NOV(23), span: 86_400, classic: false });
     const csv = `timestamp,sender,tls_version,auth\n${sessions.submissions.map((s) => `${new Date(s.timestamp).toISOString()},${s.sender},${s.tls},${s.auth}`).join("\n")}\n`;
     const jsonl = sessions.submissions.map((s) => JSON.stringify({ timestamp: new Date(s.timestamp).toISOString(), sender: s.sender, tls: s.tls, auth: s.auth })).join("\n");
     const files = [
       logFile("detect/journal", writeEvents(sessions.events, "json")),
       logFile("detect/exim", exim.text),
-      logFile("detect/postfix", writeEvents(sessions.events, "rfc3339")),
+      logFile("detect/postfix", writeEvents(other.events, "rfc3339")),
       logFile("detect/csv", csv),
       logFile("detect/jsonl", jsonl),
     ];
     const together = runCli(["summary", ...files, "--all", "--format", "json"]);
     expect(together.stderr).toBe("");
-    expect(JSON.parse(together.stdout).messages).toBe(4 * sessions.submissions.length + exim.submissions.length);
+    expect(JSON.parse(together.stdout).messages).toBe(3 * sessions.submissions.length + other.submissions.length + exim.submissions.length);
   });
 
   it("a file in none of the formats: exit 1 naming what was expected", () => {

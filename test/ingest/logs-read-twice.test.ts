@@ -1,0 +1,104 @@
+// Server logs across the inputs of one run (the reviewer's findings on #11): journal JSON with spaces
+// after its colons, the same log given twice (syslog and its journal export, a copy, a log written
+// twice), failed logins of a doubled log, a session cut by log rotation. Each CLI run is compared with
+// the truth fixtures/mail-logs.ts writes with the log.
+import { utimesSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { eximLog, postfixEvents, rotatedAfterTls, spacedJson, writeEvents, writtenTwice, type GeneratedLog } from "../../fixtures/mail-logs.js";
+import { SeenKeys } from "../../src/ingest/server-log-run.js";
+import { put, runCli, scratch } from "../helpers.js";
+import { naiveExport } from "../naive.js";
+
+const HEADER = "period,sender,domain,tls_version,auth,client_ip,messages,first_seen,last_seen";
+const expected = (log: Pick<GeneratedLog, "submissions">): string => `${[HEADER, ...naiveExport(log.submissions, "UTC", "day", { kind: "all" })].join("\n")}\n`;
+const failedTotal = (log: Pick<GeneratedLog, "failedLogins">): number => [...log.failedLogins.values()].reduce((a, b) => a + b, 0);
+const NOV = (day: number, hour = 0): number => Date.UTC(2026, 10, day, hour);
+const folder = scratch();
+
+function logFile(name: string, text: string): string {
+  const file = put(folder, name, text);
+  utimesSync(file, new Date(NOV(28)), new Date(NOV(28)));
+  return file;
+}
+
+function summary(files: string[]): { messages: number; failed_logins: number } {
+  const run = runCli(["summary", ...files, "--all", "--format", "json"]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe("server logs across the inputs of a run", () => {
+  const sessions = postfixEvents({ seed: 71, sessions: 500, start: NOV(20), span: 2 * 86_400, classic: true, devices: 40 });
+  const messages = sessions.submissions.length;
+  const failed = failedTotal(sessions);
+
+  it("reads journal JSON with a space after the colons as the compact form, and counts an unreadable line as skipped", () => {
+    const compact = writeEvents(sessions.events, "json");
+    const spaced = spacedJson(compact);
+    expect(spaced.split("\n")[0]).toMatch(/^\{"__CURSOR": "s=.*", "__REALTIME_TIMESTAMP": "\d{16}", /);
+    const run = runCli(["export", logFile("spaced/journal.json", spaced), "--all"]);
+    expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: "", code: 0 });
+    expect(run.stdout).toBe(expected(sessions));
+    expect(summary([logFile("spaced/again.json", spaced)]).failed_logins).toBe(failed);
+    // A line cut short (a shipper's partial write) is no entry: skipped, counted and named.
+    const lines = spaced.split("\n");
+    const cut = [...lines.slice(0, 5), lines[5]!.slice(0, 40), ...lines.slice(6)].join("\n");
+    const broken = runCli(["export", logFile("spaced/cut.json", cut), "--all"]);
+    expect(broken.stderr).toMatch(/warning: skipped 1 of [\d,]+ records; first: .*cut\.json:6: /);
+  });
+
+  it("the syslog file and its journal export, or a copy under another name: each message and failed login counted once, and said so", () => {
+    const syslog = logFile("twice/mail.log", writeEvents(sessions.events, "classic"));
+    const journal = logFile("twice/mail.json", writeEvents(sessions.events, "json"));
+    const copy = logFile("twice/mail.log.copy", writeEvents(sessions.events, "classic"));
+    expect(summary([syslog])).toMatchObject({ messages, failed_logins: failed });
+    expect(summary([syslog, journal])).toMatchObject({ messages, failed_logins: failed });
+    expect(summary([journal, copy])).toMatchObject({ messages, failed_logins: failed });
+    const run = runCli(["export", syslog, journal, "--all"]);
+    expect(run.stdout).toBe(expected(sessions));
+    expect(run.stderr).toMatch(new RegExp(`note: .*mail\\.json: ${messages} submission lines appear twice .*; ${failed} failed-login lines appear twice .*the same event; counted once`));
+    expect(run.stderr).not.toMatch(/no submissions in/);
+  });
+
+  it("a log written twice counts its failed logins once; repeated failed logins of a log that repeats no message all count", () => {
+    expect(failed).toBeGreaterThan(0);
+    expect(summary([logFile("doubled/maillog", writtenTwice(sessions.events, "classic"))])).toMatchObject({ messages, failed_logins: failed });
+    // A client retrying within the second: the same line twice, in a log that is not doubled.
+    const failures = sessions.events.filter((e) => e.message.includes("authentication failed"));
+    const retried = writeEvents([...failures, ...failures].sort((a, b) => a.t - b.t || a.seq - b.seq), "classic");
+    expect(summary([logFile("doubled/retried", retried)]).failed_logins).toBe(2 * failed);
+  });
+
+  it("Exim: a message id seen again is the same message", () => {
+    const log = eximLog({ seed: 72, sessions: 400, start: NOV(20), span: 86_400 });
+    const doubled = log.text.replace(/^.*$/gm, (line) => (line === "" ? line : `${line}\n${line}`));
+    const run = runCli(["export", logFile("exim/mainlog", doubled), "--all"]);
+    expect(run.stdout).toBe(expected(log));
+    expect(run.stderr).toMatch(new RegExp(`mainlog: ${log.submissions.length} submission lines appear twice`));
+    expect(summary([logFile("exim/once", log.text), logFile("exim/again", log.text)]).messages).toBe(log.submissions.length);
+  });
+
+  it("a session cut by rotation carries from mail.log.1 to mail.log, given oldest first; neither file is called empty", () => {
+    const { older, newer } = rotatedAfterTls(sessions.events);
+    const previous = logFile("rotated/mail.log.1", writeEvents(older, "classic"));
+    const current = logFile("rotated/mail.log", writeEvents(newer, "classic"));
+    const run = runCli(["export", previous, current, "--all"]);
+    expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: "", code: 0 });
+    expect(run.stdout).toBe(expected(sessions));
+    // The session's TLS line alone ends a file of no submissions: it is part of the run, not empty.
+    const tail = logFile("rotated/tail.log", writeEvents(older.slice(-1), "classic"));
+    expect(runCli(["export", tail, current, "--all"]).stderr).not.toMatch(/no submissions in/);
+    expect(runCli(["export", tail, "--all"]).stderr).toMatch(/no submissions in .*tail\.log/);
+  });
+});
+
+describe("SeenKeys", () => {
+  it("stays within its limit by forgetting the earliest hours of log time", () => {
+    const seen = new SeenKeys(1000);
+    for (let i = 0; i < 10_000; i++) expect(seen.repeated(i, NOV(20) + i * 60_000)).toBe(false);
+    // The latest keys are remembered, the earliest forgotten.
+    expect(seen.repeated(9_999, NOV(20) + 9_999 * 60_000)).toBe(true);
+    expect(seen.repeated(0, NOV(20))).toBe(false);
+    expect(seen.repeated(9_000, NOV(20) + 9_000 * 60_000)).toBe(true);
+  });
+});
