@@ -5,7 +5,7 @@ import { BytesMemo } from "./byte-fields.js";
 import { LineMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { byteIn, bytesAt, type LineTime } from "./postfix.js";
-import { Repeats, bytesKey, type ServerLogRun } from "./server-log-run.js";
+import { Repeats, type ServerLogRun } from "./server-log-run.js";
 import { quote, type ReadReport } from "./read-report.js";
 
 const ARRIVAL = Buffer.from(" <= ");
@@ -95,7 +95,7 @@ export class EximMessages {
       this.report.skip(this.source, lineNumber, "authenticated arrival without a user or sender");
       return;
     }
-    if (this.repeats.submission(bytesKey(b, id, idEnd), timestamp)) return;
+    if (this.repeats.submission(b, id, idEnd, 0, timestamp)) return;
     const auth = this.auths.get(b, a, colon < 0 ? aEnd : colon, (raw) => AUTH_CODE.get(eximAuthKind(raw))!);
     let tls = NONE;
     if (x >= 0) {
@@ -122,7 +122,7 @@ export class EximMessages {
     }
     const found = addressRange(b, from, end, this.address);
     const ip = found ? b.toString("utf8", this.address.start, this.address.end) : "";
-    this.repeats.failedLogin(bytesKey(b, from, end, Math.imul(Math.floor(timestamp / 1000), -1640531535)), timestamp, ip);
+    this.repeats.failedLogin(b, from, end, 0, timestamp, ip);
   }
 }
 

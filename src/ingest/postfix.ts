@@ -1,5 +1,5 @@
 import { ByteInterner } from "./byte-interner.js";
-import { Repeats, bytesKey, hashBytes, type ServerLogRun, type Session } from "./server-log-run.js";
+import { Repeats, hashBytes, type ServerLogRun, type Session } from "./server-log-run.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import { AUTH_KINDS, TLS_CODE, domainOf, type SubmissionSink } from "../core/record.js";
@@ -110,7 +110,7 @@ export class PostfixSmtpd {
       if (!text.includes(" authentication failed")) return;
       const timestamp = time.at();
       if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
-      this.repeats.failedLogin(bytesKey(b, p, end, Math.imul(Math.floor(timestamp / 1000), -1640531535) ^ key), timestamp, bracketed(text, WARNING.length));
+      this.repeats.failedLogin(b, p, end, key | 0, timestamp, bracketed(text, WARNING.length));
       return;
     }
     // `Anonymous TLS connection established from host[ip]: TLSv1.2 with cipher ...`
@@ -172,7 +172,7 @@ export class PostfixSmtpd {
       return;
     }
     // The host is part of the key: queue ids are unique on one server only.
-    if (this.repeats.submission(bytesKey(b, p, q, Math.floor(key / 4_194_304)), timestamp)) return;
+    if (this.repeats.submission(b, p, q, Math.floor(key / 4_194_304), timestamp)) return;
     const auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authOf(raw));
     // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
     const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));

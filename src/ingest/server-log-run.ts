@@ -3,8 +3,46 @@ import { ByteInterner } from "./byte-interner.js";
 import type { ReadReport } from "./read-report.js";
 
 const HOUR = 3_600_000;
-// About 40 MB of keys: a run remembers at most this many messages to tell a repeated one.
+// About 16 MB of keys (8 bytes each, tables at most half full): a run remembers at most this many
+// messages to tell a repeated one.
 const DEFAULT_LIMIT = 1_000_000;
+
+/** An open-addressing set of 64-bit keys (two 32-bit halves, not both 0: that is an empty slot), in one typed array. */
+class KeySet {
+  private slots = new Uint32Array(2048);
+  private mask = 1023;
+  size = 0;
+
+  /** True when the key was in the set; else adds it. */
+  addNew(high: number, low: number): boolean {
+    let i = (Math.imul(high ^ low, 0x9e3779b1) >>> 0) & this.mask;
+    for (;;) {
+      const at = i * 2;
+      const l = this.slots[at + 1]!;
+      const h = this.slots[at]!;
+      if (l === low && h === high) return true;
+      if (l === 0 && h === 0) break;
+      i = (i + 1) & this.mask;
+    }
+    this.slots[i * 2] = high;
+    this.slots[i * 2 + 1] = low;
+    if (++this.size * 2 > this.mask) this.grow();
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    for (let at = 0; at < old.length; at += 2) {
+      if (old[at + 1] === 0 && old[at] === 0) continue;
+      let i = (Math.imul(old[at]! ^ old[at + 1]!, 0x9e3779b1) >>> 0) & this.mask;
+      while (this.slots[i * 2 + 1] !== 0 || this.slots[i * 2] !== 0) i = (i + 1) & this.mask;
+      this.slots[i * 2] = old[at]!;
+      this.slots[i * 2 + 1] = old[at + 1]!;
+    }
+  }
+}
 
 /**
  * Keys (hashes of queue ids, message ids, failed-login lines) seen in one run, across its inputs, so a
@@ -13,25 +51,25 @@ const DEFAULT_LIMIT = 1_000_000;
  * so memory stays bounded whatever the input's size.
  */
 export class SeenKeys {
-  private readonly hours = new Map<number, Set<number>>();
+  private readonly hours = new Map<number, KeySet>();
   private lastHour = NaN;
-  private last: Set<number> | undefined;
+  private last: KeySet | undefined;
   private size = 0;
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 
-  /** True when `key` of log time `timestamp` was seen before (within its hour); else remembers it. */
-  repeated(key: number, timestamp: number): boolean {
+  /** True when the key (`high`, `low`: 32-bit halves) of log time `timestamp` was seen before in its hour; else remembers it. */
+  repeated(high: number, low: number, timestamp: number): boolean {
     const hour = Math.floor(timestamp / HOUR);
     let keys = hour === this.lastHour ? this.last : this.hours.get(hour);
     if (keys === undefined) {
-      keys = new Set();
+      keys = new KeySet();
       this.hours.set(hour, keys);
     }
     this.lastHour = hour;
     this.last = keys;
-    if (keys.has(key)) return true;
-    keys.add(key);
+    // (0, 0) marks an empty slot: that one key is taken as (0, 1).
+    if (keys.addNew(high >>> 0, high === 0 && low === 0 ? 1 : low >>> 0)) return true;
     if (++this.size > this.limit) this.forgetEarliest();
     return false;
   }
@@ -52,16 +90,11 @@ export function hashBytes(b: Uint8Array, start: number, end: number, seed = 0): 
   return h >>> 0;
 }
 
-/** A second hash of the same bytes (djb2), to make a 52-bit key with hashBytes. */
+/** A second hash of the same bytes (djb2), to make a 64-bit key with hashBytes. */
 export function hashBytes2(b: Uint8Array, start: number, end: number): number {
   let h = 5381;
   for (let i = start; i < end; i++) h = (Math.imul(h, 33) + b[i]!) | 0;
   return h >>> 0;
-}
-
-/** A 52-bit key of bytes [start, end) and a seed (a host, a second of log time). */
-export function bytesKey(b: Uint8Array, start: number, end: number, seed = 0): number {
-  return hashBytes(b, start, end, seed) * 1_048_576 + ((hashBytes2(b, start, end) ^ seed) & 0xfffff);
 }
 
 /** A Postfix smtpd session: what its earlier lines said. */
@@ -109,9 +142,9 @@ export class Repeats {
 
   constructor(private readonly run: ServerLogRun, private readonly report: ReadReport, private readonly sink: SubmissionSink) {}
 
-  /** True when the submission of `key` was read before in the run (then it is not counted again). */
-  submission(key: number, timestamp: number): boolean {
-    if (!this.run.submissions.repeated(key, timestamp)) return false;
+  /** True when the submission of `key` (its id's bytes [start, end) and a seed, e.g. the host) was read before in the run (then it is not counted again). */
+  submission(b: Uint8Array, start: number, end: number, seed: number, timestamp: number): boolean {
+    if (!this.run.submissions.repeated(hashBytes(b, start, end, seed), hashBytes2(b, start, end), timestamp)) return false;
     this.submissions++;
     if (!this.run.doubled) {
       this.run.doubled = true;
@@ -121,9 +154,10 @@ export class Repeats {
     return true;
   }
 
-  /** Counts a failed login (its line's `key`) unless it is a repeated line of a repeated log. */
-  failedLogin(key: number, timestamp: number, ip: string): void {
-    if (this.run.failures.repeated(key, timestamp)) {
+  /** Counts a failed login (its line's bytes [start, end) and a seed, e.g. host and process) unless it is a repeated line of a repeated log. */
+  failedLogin(b: Uint8Array, start: number, end: number, seed: number, timestamp: number, ip: string): void {
+    // The line's second is part of the key: the same text at another time is another attempt.
+    if (this.run.failures.repeated(hashBytes(b, start, end, seed), hashBytes2(b, start, end) ^ Math.floor(timestamp / 1000), timestamp)) {
       if (this.run.doubled) this.failures++;
       else this.pending.push({ timestamp, ip });
       return;

@@ -95,10 +95,18 @@ describe("server logs across the inputs of a run", () => {
 describe("SeenKeys", () => {
   it("stays within its limit by forgetting the earliest hours of log time", () => {
     const seen = new SeenKeys(1000);
-    for (let i = 0; i < 10_000; i++) expect(seen.repeated(i, NOV(20) + i * 60_000)).toBe(false);
+    for (let i = 0; i < 10_000; i++) expect(seen.repeated(i, i, NOV(20) + i * 60_000)).toBe(false);
     // The latest keys are remembered, the earliest forgotten.
-    expect(seen.repeated(9_999, NOV(20) + 9_999 * 60_000)).toBe(true);
-    expect(seen.repeated(0, NOV(20))).toBe(false);
-    expect(seen.repeated(9_000, NOV(20) + 9_000 * 60_000)).toBe(true);
+    expect(seen.repeated(9_999, 9_999, NOV(20) + 9_999 * 60_000)).toBe(true);
+    expect(seen.repeated(0, 0, NOV(20))).toBe(false);
+    expect(seen.repeated(9_000, 9_000, NOV(20) + 9_000 * 60_000)).toBe(true);
+  });
+
+  it("remembers every key of a busy hour (its table grows), the halves told apart", () => {
+    const seen = new SeenKeys();
+    for (let i = 0; i < 20_000; i++) expect(seen.repeated(i, i * 7, NOV(20))).toBe(false);
+    for (let i = 0; i < 20_000; i++) expect(seen.repeated(i, i * 7, NOV(20))).toBe(true);
+    expect(seen.repeated(1, 0, NOV(20))).toBe(false);
+    expect(seen.repeated(0, 0, NOV(20))).toBe(true);
   });
 });
