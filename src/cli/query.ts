@@ -14,7 +14,7 @@ import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import type { ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
+import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
 import { progressFor } from "./progress.js";
@@ -290,6 +290,8 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, s
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
   const missed = inputMissesRange(aggregate);
   if (missed !== undefined) notes.push(`${missed}; nothing from ${rangeText(aggregate.range)}`);
+  const partial = partialCoverage(aggregate);
+  if (partial !== undefined) notes.push(`note: ${partial} (${rangeText(aggregate.range)})`);
   else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
     const why = aggregate.rangeHasSubmissions ? " with these filters" : aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0 ? " (failed logins only)" : "";
     notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; the output has its header only`);
@@ -309,7 +311,7 @@ export function reportSkipped(report: ReadReport, quiet: boolean | undefined): v
   }
   if (report.unknownTls > 0) {
     const first = report.unknownTlsExamples.map((e) => `${e.source}:${e.line}: ${e.reason}`).join("; ");
-    parts.push(`${thousands(report.unknownTls)} TLS versions not recognised, counted as unknown; first: ${first}`);
+    parts.push(`${thousands(report.unknownTls)} ${report.unknownTls === 1 ? "TLS version" : "TLS versions"} not recognised, counted as unknown; first: ${first}`);
   }
   if (parts.length > 0) process.stderr.write(`smtp-auth-report: warning: ${escapeTerminal(parts.join(" | "))}\n`);
 }

@@ -37,6 +37,8 @@ export interface Aggregate {
   extent: { min: number; max: number } | undefined;
   /** Whether the range holds any submission before the filters (with none, `--fail-on` cannot decide; with some, filters left nothing). */
   rangeHasSubmissions: boolean;
+  /** Which bounds of the range were asked for (`--from`/`--to`, or now), not taken from the input's own extent. */
+  boundsAsked: { from: boolean; to: boolean };
 }
 
 /** The failed logins of one client address in one local day, and the period that day is in. */
@@ -476,7 +478,7 @@ export class SubmissionAggregator implements SubmissionSink {
     let groups: Group[] | undefined;
     const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets ?? [])].some((b) => place(b) >= 0);
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, rangeHasSubmissions,
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

@@ -8,8 +8,8 @@ import { STATUS_ORDER, type Comparison } from "../engine/compare.js";
 import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
-import { FIGURE_LABELS, evidenceText, windowText } from "./trends.js";
-import { domainLabel, filterStatements, localTime, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
+import { FIGURE_LABELS, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
+import { domainLabel, filterStatements, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -162,6 +162,8 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
 
 /** Unusual activity with its evidence. */
 function unusualTable(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate): HtmlTable {
+  const unjudged = whyUnusualUnjudged(aggregate);
+  if (unjudged !== undefined) return { id: "unusual-table", caption: "Unusual activity: cannot be judged", columns: [], rows: [], note: `Cannot be judged: ${unjudged}.` };
   return {
     id: "unusual-table", caption: `Unusual activity: ${unusual.length === 0 ? "none" : thousands(unusual.length)}`,
     columns: [{ label: "Period" }, { label: "Sender" }, { label: "Kind" }, { label: "Evidence" }],
@@ -364,7 +366,7 @@ footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 <h1>SMTP AUTH report</h1>
 <p class="meta">${escapeHtml(range)} · time zone ${escapeHtml(aggregate.range.zone.name)} · inputs: ${context.inputs.map(escapeHtml).join(", ")}</p>
 ${filtersHtml(aggregate)}
-</header>
+${partialCoverage(aggregate) === undefined ? "" : `<p class="filters" id="coverage">Partly covered: ${escapeHtml(partialCoverage(aggregate)!)}.</p>\n`}</header>
 ${controlsHtml}
 <section class="tiles">
 ${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"${t.id === undefined ? "" : ` data-tile="${t.id}"`}><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}

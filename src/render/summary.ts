@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText } from "./pivots.js";
-import { escapeTerminal, filtersLine, localTime, percentText, notAllClearText, rangeText, thousands } from "./text.js";
+import { escapeTerminal, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -12,9 +12,11 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   const { paint, width } = terminal;
   const failed = summary.failedLogins;
   const filters = filtersLine(aggregate.filters);
+  const partial = partialCoverage(aggregate);
   const lines: string[] = [
     ...wrapText(`SMTP AUTH submissions, ${rangeText(aggregate.range)}`, width).map((l) => paint.bold(l)),
     ...(filters === undefined ? [] : wrapText(filters, width)),
+    ...(partial === undefined ? [] : wrapText(`Partly covered: ${partial}.`, width).map((l) => paint.yellow(l))),
     "",
   ];
   if (summary.messages === 0) {

@@ -116,6 +116,23 @@ export function inputMissesRange(aggregate: Aggregate): string | undefined {
   return undefined;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Where the input covers the range only in part: it ends more than a day before an asked-for end, or
+ * starts more than a day after an asked-for start (figures then stand for fewer days than the range
+ * says; a default bound, taken from the input's newest record, is not held against it).
+ * Undefined where it covers the range, or misses it wholly (see inputMissesRange).
+ */
+export function partialCoverage(aggregate: Aggregate): string | undefined {
+  const { extent, range } = aggregate;
+  if (extent === undefined || extent.max < range.from || extent.min >= range.to) return undefined;
+  const parts: string[] = [];
+  if (aggregate.boundsAsked.from && extent.min > range.from + DAY_MS) parts.push(`the input starts ${localTime(extent.min, range)} ${range.zone.name}, after the range starts`);
+  if (aggregate.boundsAsked.to && extent.max < range.to - DAY_MS) parts.push(`the input ends ${localTime(extent.max, range)} ${range.zone.name}, before the range ends`);
+  return parts.length === 0 ? undefined : parts.join("; ");
+}
+
 /** The lines a text output ends with when its emptiness is not an all-clear (see rangeOutsideInput), else ""; wrapped to `width`. */
 export function notAllClearText(aggregate: Aggregate, width = Infinity): string {
   const outside = rangeOutsideInput(aggregate);

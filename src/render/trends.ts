@@ -5,7 +5,7 @@ import { FIGURES, STATUS_ORDER, type Comparison, type Figure, type SenderWindow 
 import type { Unusual } from "../engine/unusual.js";
 import type { Terminal } from "./chart.js";
 import { alignColumns, wrapText } from "./layout.js";
-import { escapeTerminal, isoInstant, localTime, rangeJson, rangeText, thousands } from "./text.js";
+import { escapeTerminal, isoInstant, localTime, rangeJson, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** How each compared figure is named in text. */
 export const FIGURE_LABELS: Record<Figure, string> = {
@@ -75,6 +75,8 @@ export function evidenceText(u: Unusual, aggregate: Aggregate): string {
 
 /** The unusual activity as a text section (always there: it says so when nothing is unusual). */
 export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, { paint, width }: Terminal): string {
+  const unjudged = whyUnusualUnjudged(aggregate);
+  if (unjudged !== undefined) return `${["", paint.bold("Unusual activity: cannot be judged"), ...wrapText(`${unjudged[0]!.toUpperCase()}${unjudged.slice(1)}.`, width, "  ").map((l) => paint.yellow(l))].join("\n")}\n`;
   const title = unusual.length === 0 ? "Unusual activity: none" : `Unusual activity: ${thousands(unusual.length)} ${unusual.length === 1 ? "finding" : "findings"}`;
   const lines = ["", paint.bold(title), ...wrapText(`judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s`, width, "  ").map((l) => paint.dim(l))];
   if (earlier.columns.size === 0) lines.push(...wrapText("The earlier window holds no submissions: new addresses cannot be told, bursts only against the range.", width, "  ").map((l) => paint.yellow(l)));
@@ -84,6 +86,12 @@ export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: A
     for (const line of alignColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Why a range without submissions has no unusual activity to judge ("none" would read as an all-clear); undefined where it holds some. */
+export function whyUnusualUnjudged(aggregate: Aggregate): string | undefined {
+  if (aggregate.columns.size > 0) return undefined;
+  return rangeOutsideInput(aggregate) ?? "no submission in the range matches the filters";
 }
 
 const windowJson = (w: SenderWindow | undefined) => (w === undefined ? null : { messages: w.messages, tls_versions: w.tls, auth: w.auth });

@@ -62,7 +62,7 @@ describe("bad input and bad usage", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trimEnd().split("\n")).toHaveLength(3);
     expect(run.stderr).toBe(
-      `smtp-auth-report: warning: skipped 3 of 5 records; first: ${csv}:3: 5 fields where the header has 3 (a delimiter inside an unquoted field, or a cut line?); ${csv}:4: timestamp "not a date" not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm); ${csv}:5: no sender | 1 TLS versions not recognised, counted as unknown; first: ${csv}:6: TLS version "TLS7" not recognised\n`,
+      `smtp-auth-report: warning: skipped 3 of 5 records; first: ${csv}:3: 5 fields where the header has 3 (a delimiter inside an unquoted field, or a cut line?); ${csv}:4: timestamp "not a date" not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm); ${csv}:5: no sender | 1 TLS version not recognised, counted as unknown; first: ${csv}:6: TLS version "TLS7" not recognised\n`,
     );
     const jsonl = put(folder, "bad.jsonl", '{"time":"2026-11-20T10:00:00Z","user":"a@b.example"}\n{"time": oops}\n[1,2]\n\n{"time":"2026-11-20T11:00:00Z","user":"b@b.example"}\n');
     const json = runCli(["export", jsonl]);

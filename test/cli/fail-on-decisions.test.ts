@@ -1,6 +1,7 @@
 // A reviewer's findings on --fail-on and empty ranges: no submissions in the range is never an
 // all-clear (failed logins or not), every decision is said on stderr, and a filter that matches
 // nothing says so.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { put, runCli, scratch } from "../helpers.js";
 
@@ -74,5 +75,37 @@ describe("every --fail-on decision is said on stderr", () => {
       expect(result.stderr).toContain("--fail-on any: none found: no legacy TLS or Basic auth: no submission in 2026-11-12 to 2026-11-18 (7 days, UTC) matches the filters (domain nrothwind.example); check them for a typo\n");
     }
     expect(run(["summary", clean, "--domain", "nrothwind.example"]).stdout).toContain("  No submissions in this range with these filters.\n");
+  });
+});
+
+describe("a range the input covers in part, or holds nothing of, is said", () => {
+  // Ten days of one OAuth sender, ending 2026-11-22 18:00; the run is on 2026-11-27.
+  const days = Array.from({ length: 10 }, (_, i) => `2026-11-${String(13 + i).padStart(2, "0")}T18:00:00Z,app@corp.example,TLS1.3,XOAUTH2,192.0.2.10`);
+  const ending = put(folder, "ending.csv", `timestamp,sender,tls_version,auth,client_ip\n${days.join("\n")}\n`);
+
+  it("the input ends before the range ends: stderr, the summary header and the report header; no exit change", () => {
+    const result = run(["summary", ending, "--from", "-7d", "--fail-on", "any", "--width", "200"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("smtp-auth-report: note: the input ends 2026-11-22 18:00 UTC, before the range ends (2026-11-20 00:00 to 2026-11-27 07:10 (UTC, end excluded))\n");
+    expect(result.stdout).toContain("Partly covered: the input ends 2026-11-22 18:00 UTC, before the range ends.\n");
+    const page = `${folder}/ending.html`;
+    expect(run(["report", ending, "--from", "-7d", "-o", page, "--quiet"]).code).toBe(0);
+    expect(readFileSync(page, "utf8")).toContain("Partly covered: the input ends 2026-11-22 18:00 UTC, before the range ends.");
+  });
+
+  it("the input starts after the range starts; a range it covers says nothing", () => {
+    const result = run(["export", ending, "--from", "2026-11-01", "--to", "2026-11-22"]);
+    expect(result.stderr).toBe("smtp-auth-report: note: the input starts 2026-11-13 18:00 UTC, after the range starts (2026-11-01 to 2026-11-22 (22 days, UTC))\n");
+    expect(run(["export", ending, "--from", "2026-11-14", "--to", "2026-11-22"]).stderr).toBe("");
+    expect(run(["export", ending]).stderr).toBe("");
+  });
+
+  it("unusual activity is not 'none' where the range holds no submissions: it cannot be judged", () => {
+    const empty = run(["summary", failedOnly, "--year", "2026", "--width", "200"]);
+    expect(empty.stdout).toContain("Unusual activity: cannot be judged\n  The range holds failed logins but no submissions to decide from.\n");
+    expect(empty.stdout).not.toContain("Unusual activity: none");
+    const filtered = run(["summary", ending, "--domain", "nrothwind.example", "--width", "200"]);
+    expect(filtered.stdout).toContain("Unusual activity: cannot be judged\n  No submission in the range matches the filters.\n");
+    expect(run(["summary", ending]).stdout).toContain("Unusual activity: none\n");
   });
 });
