@@ -290,12 +290,12 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, s
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
   const missed = inputMissesRange(aggregate);
   if (missed !== undefined) notes.push(`${missed}; nothing from ${rangeText(aggregate.range)}`);
-  const partial = partialCoverage(aggregate);
-  if (partial !== undefined) notes.push(`note: ${partial} (${rangeText(aggregate.range)})`);
   else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
     const why = aggregate.rangeHasSubmissions ? " with these filters" : aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0 ? " (failed logins only)" : "";
     notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; the output has its header only`);
   }
+  const partial = partialCoverage(aggregate);
+  if (partial !== undefined) notes.push(`note: ${partial} (${rangeText(aggregate.range)})`);
   for (const note of notes) process.stderr.write(`smtp-auth-report: ${escapeTerminal(note)}\n`);
 }
 
