@@ -2,28 +2,14 @@
 // Exim's main log, grep-filtered, doubled and spreadsheet-mangled Postfix logs, failed logins alone,
 // unpadded days, Exchange excerpts without their header. Each is generated with the truth of what it
 // holds (fixtures/mail-logs.ts) and the CLI's export is compared with that truth.
-import { utimesSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   eximLog, exchangeLog, grepFiltered, passwordGuessing, postfixEvents, postfixLog, throughSpreadsheet, writeEvents, writtenTwice,
   type GeneratedLog, type LogForm,
 } from "../../fixtures/mail-logs.js";
-import { put, runCli, scratch } from "../helpers.js";
-import { naiveExport } from "../naive.js";
+import { runCli } from "../helpers.js";
+import { HEADER, NOV, expected, failedTotal, logFile } from "./generated-logs.js";
 
-const HEADER = "period,sender,domain,tls_version,auth,client_ip,messages,first_seen,last_seen";
-const expected = (log: Pick<GeneratedLog, "submissions">, zone = "UTC"): string =>
-  `${[HEADER, ...naiveExport(log.submissions, zone, "day", { kind: "all" })].join("\n")}\n`;
-const failedTotal = (log: Pick<GeneratedLog, "failedLogins">): number => [...log.failedLogins.values()].reduce((a, b) => a + b, 0);
-const NOV = (day: number, hour = 0): number => Date.UTC(2026, 10, day, hour);
-const folder = scratch();
-
-/** A file of a generated log, dated just after its last line (classic times take their year from it). */
-function logFile(name: string, text: string): string {
-  const file = put(folder, name, text);
-  utimesSync(file, new Date(NOV(28)), new Date(NOV(28)));
-  return file;
-}
 
 describe("systemd's journal", () => {
   const options = { seed: 31, sessions: 1500, start: NOV(18), span: 3 * 86_400, classic: false, devices: 60 };

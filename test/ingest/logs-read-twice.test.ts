@@ -2,24 +2,12 @@
 // after its colons, the same log given twice (syslog and its journal export, a copy, a log written
 // twice), failed logins of a doubled log, a session cut by log rotation. Each CLI run is compared with
 // the truth fixtures/mail-logs.ts writes with the log.
-import { utimesSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { eximLog, postfixEvents, rotatedAfterTls, spacedJson, writeEvents, writtenTwice, type GeneratedLog } from "../../fixtures/mail-logs.js";
+import { eximLog, postfixEvents, rotatedAfterTls, spacedJson, writeEvents, writtenTwice } from "../../fixtures/mail-logs.js";
 import { SeenKeys } from "../../src/ingest/server-log-run.js";
-import { put, runCli, scratch } from "../helpers.js";
-import { naiveExport } from "../naive.js";
+import { runCli } from "../helpers.js";
+import { NOV, expected, failedTotal, logFile } from "./generated-logs.js";
 
-const HEADER = "period,sender,domain,tls_version,auth,client_ip,messages,first_seen,last_seen";
-const expected = (log: Pick<GeneratedLog, "submissions">): string => `${[HEADER, ...naiveExport(log.submissions, "UTC", "day", { kind: "all" })].join("\n")}\n`;
-const failedTotal = (log: Pick<GeneratedLog, "failedLogins">): number => [...log.failedLogins.values()].reduce((a, b) => a + b, 0);
-const NOV = (day: number, hour = 0): number => Date.UTC(2026, 10, day, hour);
-const folder = scratch();
-
-function logFile(name: string, text: string): string {
-  const file = put(folder, name, text);
-  utimesSync(file, new Date(NOV(28)), new Date(NOV(28)));
-  return file;
-}
 
 function summary(files: string[]): { messages: number; failed_logins: number } {
   const run = runCli(["summary", ...files, "--all", "--format", "json"]);
