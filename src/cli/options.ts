@@ -21,7 +21,8 @@ export interface CommonOptions {
   output?: string;
   inputFormat?: InputFormat;
   map?: string[];
-  dateOrder: "mdy" | "dmy";
+  /** Undefined when not given: month first is assumed, and said where the dates could be either. */
+  dateOrder?: "mdy" | "dmy";
   year?: number;
   strict?: boolean;
   failOn?: "legacy-tls" | "basic-auth" | "any" | "new" | "unusual";
@@ -62,7 +63,7 @@ export function addCommonOptions(command: Command): Command {
     .option("-o, --output <file>", "write to this file (atomically) instead of standard output")
     .addOption(new Option("--input-format <format>", "read every input as this format instead of detecting it").choices(INPUT_FORMATS))
     .option("--map <field=Column>", "read a field from a column of another name, e.g. --map sender='Sender Address' (repeatable)", collect)
-    .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US) or dmy").choices(["mdy", "dmy"]).default("mdy"))
+    .addOption(new Option("--date-order <order>", "how to read a/b/YYYY dates: mdy (US, the default) or dmy").choices(["mdy", "dmy"]))
     .option("--year <yyyy>", "year of syslog timestamps, which carry none (default: from the file's date)", positiveInteger("--year", EARLIEST_YEAR, LATEST_YEAR))
     .option("--strict", "stop at the first bad record (exit 1) instead of skipping it")
     .addOption(new Option("--fail-on <use>", "exit 3 when the range holds such use (new: a sender newly on legacy TLS or Basic auth, or regressed, against --compare or the previous window; unusual: any unusual activity), 1 when the data cannot tell (output is still written)").choices(["legacy-tls", "basic-auth", "any", "new", "unusual"]))

@@ -13,7 +13,7 @@ import { needsAction, untoldCategories, type Category, type Untold } from "../en
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
-import type { ReadReport } from "../ingest/read-report.js";
+import { DAY_FIRST_HINT, type ReadReport } from "../ingest/read-report.js";
 import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
@@ -131,9 +131,9 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const checkMemory = memoryGuard(() => aggregator.held);
   const report = await readInputs(
     sources,
-    { zone, dateOrder: options.dateOrder, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
+    { zone, dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder, plain }, maps), onBytes: (n) => {
+      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain }, maps), onBytes: (n) => {
         progress.advance(n);
         checkMemory();
       },
@@ -309,6 +309,8 @@ export function reportSkipped(report: ReadReport, quiet: boolean | undefined): v
     const first = report.examples.map((e) => `${e.source}:${e.line}: ${e.reason}`).join("; ");
     parts.push(`skipped ${thousands(report.skipped)} of ${thousands(seen)} records; first: ${first}`);
   }
+  const dayFirst = report.dayFirstHint();
+  if (dayFirst !== undefined && !parts.some((part) => part.includes(DAY_FIRST_HINT))) parts.unshift(dayFirst);
   if (report.unknownTls > 0) {
     const first = report.unknownTlsExamples.map((e) => `${e.source}:${e.line}: ${e.reason}`).join("; ");
     parts.push(`${thousands(report.unknownTls)} ${report.unknownTls === 1 ? "TLS version" : "TLS versions"} not recognised, counted as unknown; first: ${first}`);

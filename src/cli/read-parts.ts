@@ -12,7 +12,7 @@ import type { PartJob, PartResult } from "./read-worker.js";
  * A PartReader whose worker aggregates as each target's spec says, and whose groups are merged into
  * each target's aggregator (one target, or two: the range and its earlier window).
  */
-export function threadPartReader(targets: { aggregator: SubmissionAggregator; spec: AggregatorSpec }[], settings: { dateOrder: DateOrder; plain: boolean }, maps: Map<Field, string>): PartReader {
+export function threadPartReader(targets: { aggregator: SubmissionAggregator; spec: AggregatorSpec }[], settings: { dateOrder: DateOrder; dateOrderAssumed: boolean; plain: boolean }, maps: Map<Field, string>): PartReader {
   return (part, onBytes) => {
     const job: PartJob = { ...part, specs: targets.map((t) => t.spec), ...settings, maps: [...maps] };
     const worker = new Worker(new URL("./read-worker.js", import.meta.url), { workerData: job });

@@ -19,6 +19,7 @@ export interface PartJob extends FilePart {
   /** One aggregator's spec, or two: the range and the earlier window it is compared with. */
   specs: AggregatorSpec[];
   dateOrder: DateOrder;
+  dateOrderAssumed: boolean;
   plain: boolean;
   maps: [Field, string][];
 }
@@ -36,7 +37,7 @@ async function run(): Promise<PartResult> {
   const aggregators = job.specs.map(createAggregator);
   const aggregator = aggregators.length === 2 ? new TeeSink(aggregators[0]!, aggregators[1]!) : aggregators[0]!;
   const report = new ReadReport(false);
-  const settings = { zone: Zone.named(job.specs[0]!.timeZone), dateOrder: job.dateOrder, plain: job.plain };
+  const settings = { zone: Zone.named(job.specs[0]!.timeZone), dateOrder: job.dateOrder, dateOrderAssumed: job.dateOrderAssumed, plain: job.plain };
   // Progress is posted every 16 MB or so.
   let unreported = 0;
   const bytes = fileBytes(job.path, job.start, job.end, undefined, (n) => {

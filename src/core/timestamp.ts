@@ -61,6 +61,27 @@ function parseAny(value: string | number, zone: Zone, order: DateOrder): number 
   return NaN;
 }
 
+/** What the first two numbers of an `a/b/YYYY` date allow: only day first, only month first, or either. */
+export type SlashDateOrder = "day-first" | "month-first" | "either";
+
+const SLASH_START = /^\s*(\d{1,2})\/(\d{1,2})\/\d{4}/;
+
+/**
+ * The orders an `a/b/YYYY` date can be read in, told by its numbers alone (a number over 12 is a day);
+ * undefined when the text is no slash date or neither order makes a date of it.
+ */
+export function slashDateOrder(text: string): SlashDateOrder | undefined {
+  const m = SLASH_START.exec(text);
+  if (!m) return undefined;
+  const first = +m[1]!;
+  const second = +m[2]!;
+  if (first < 1 || second < 1) return undefined;
+  if (first <= 12 && second <= 12) return "either";
+  if (first <= 12 && second <= 31) return "month-first";
+  if (second <= 12 && first <= 31) return "day-first";
+  return undefined;
+}
+
 /** Epoch seconds, milliseconds or microseconds, told apart by magnitude (seconds up to the year 5138). */
 function fromEpoch(n: number): number {
   if (!Number.isFinite(n) || n < 0) return NaN;

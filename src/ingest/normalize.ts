@@ -1,8 +1,8 @@
 import type { Zone } from "../core/zone.js";
 import type { ReadReport } from "./read-report.js";
-import { quote } from "./read-report.js";
+import { DAY_FIRST_HINT, quote } from "./read-report.js";
 import { AUTH_CODE, TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink } from "../core/record.js";
-import { parseTimestamp, type DateOrder } from "../core/timestamp.js";
+import { parseTimestamp, slashDateOrder, type DateOrder } from "../core/timestamp.js";
 
 /** A field's value as an input gives it: CSV text, or any JSON value. */
 export type RawValue = string | number | boolean | null | undefined | object;
@@ -11,6 +11,8 @@ export type RawValue = string | number | boolean | null | undefined | object;
 export interface ReadSettings {
   zone: Zone;
   dateOrder: DateOrder;
+  /** No `--date-order` was given: slash dates are counted by the orders they allow, to say what was assumed. */
+  dateOrderAssumed?: boolean;
   /** Read every record the general way (text, csv-parse, JSON.parse), none from its bytes: the plain path the fast ones are tested against. */
   plain?: boolean;
 }
@@ -45,7 +47,15 @@ export class RecordNormalizer {
     const timestamp = typeof timestampValue === "number" || typeof timestampValue === "string"
       ? parseTimestamp(timestampValue, zone, this.settings.dateOrder)
       : NaN;
+    const slash = this.settings.dateOrderAssumed === true && typeof timestampValue === "string" && timestampValue.includes("/")
+      ? slashDateOrder(timestampValue)
+      : undefined;
+    if (slash !== undefined) this.report.slashDate(slash, this.source, line, timestampValue as string);
     if (Number.isNaN(timestamp)) {
+      if (slash === "day-first") {
+        this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood: ${DAY_FIRST_HINT}`);
+        return;
+      }
       this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
       return;
     }

@@ -1,4 +1,5 @@
 import { InputError } from "../core/errors.js";
+import type { SlashDateOrder } from "../core/timestamp.js";
 
 /** A record that was skipped, and where. */
 export interface RecordProblem {
@@ -16,6 +17,16 @@ export interface ReportCounts {
   examples: RecordProblem[];
   unknownTls: number;
   unknownTlsExamples: RecordProblem[];
+  slashDates: SlashDateCounts;
+}
+
+/** Slash dates read without `--date-order`, by the orders their numbers allow, with the first of each. */
+export interface SlashDateCounts {
+  "day-first": number;
+  "month-first": number;
+  either: number;
+  /** The first date of each kind: where, and its text in `reason`. */
+  first: Partial<Record<SlashDateOrder, RecordProblem>>;
 }
 
 /**
@@ -35,6 +46,8 @@ export class ReadReport {
   readonly formats = new Set<string>();
   /** Failed logins read (server logs): a log of failed logins alone is a valid input. */
   failedLogins = 0;
+  /** Slash dates read while no `--date-order` was given (month first assumed). */
+  readonly slashDates: SlashDateCounts = { "day-first": 0, "month-first": 0, either: 0, first: {} };
   /** Things reading assumed or noticed that the user should know (one line each, shown on stderr). */
   readonly notes: string[] = [];
 
@@ -60,11 +73,41 @@ export class ReadReport {
     const moved = (p: RecordProblem): RecordProblem => ({ ...p, line: p.line + lineOffset });
     this.examples.push(...part.examples.slice(0, EXAMPLES - this.examples.length).map(moved));
     this.unknownTlsExamples.push(...part.unknownTlsExamples.slice(0, EXAMPLES - this.unknownTlsExamples.length).map(moved));
+    for (const kind of SLASH_KINDS) {
+      this.slashDates[kind] += part.slashDates[kind];
+      const first = part.slashDates.first[kind];
+      if (first !== undefined) this.slashDates.first[kind] ??= moved(first);
+    }
   }
 
   /** The counts as plain data (what a worker thread posts). */
   counts(): ReportCounts {
-    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples };
+    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples, slashDates: this.slashDates };
+  }
+
+  /** Counts a slash date read while no `--date-order` was given. */
+  slashDate(kind: SlashDateOrder, source: string, line: number, value: string): void {
+    this.slashDates[kind]++;
+    this.slashDates.first[kind] ??= { source, line, reason: value };
+  }
+
+  /** Where dates could only be day first while month first was assumed: the one-line advice, naming the first. */
+  dayFirstHint(): string | undefined {
+    const first = this.slashDates.first["day-first"];
+    return first === undefined ? undefined : `${DAY_FIRST_HINT} (first at ${first.source}:${first.line}: ${quote(first.reason)})`;
+  }
+
+  /**
+   * Says (as a note) that slash dates which could be either order were read month first, where no
+   * date of the input tells month first: the user may mean day first, and nothing else would say so.
+   */
+  noteDateOrder(): void {
+    const either = this.slashDates.first.either;
+    if (either === undefined || this.slashDates["month-first"] > 0) return;
+    const example = `${either.source}:${either.line}: ${quote(either.reason)} read as ${monthFirstDate(either.reason)}`;
+    this.note(this.slashDates["day-first"] > 0
+      ? `${this.slashDates.either} slash ${this.slashDates.either === 1 ? "date" : "dates"} that could be either order ${this.slashDates.either === 1 ? "was" : "were"} read month first (${example}); for day-first dates use --date-order dmy`
+      : `slash dates read month first (M/D/YYYY, as US and Microsoft exports), as none says otherwise (${example}); for day-first dates use --date-order dmy, or --date-order mdy to confirm`);
   }
 
   /** Notes a TLS spelling that was read as `unknown`. */
@@ -74,6 +117,19 @@ export class ReadReport {
       this.unknownTlsExamples.push({ source, line, reason: `TLS version ${quote(spelling)} not recognised` });
     }
   }
+}
+
+const SLASH_KINDS = ["day-first", "month-first", "either"] as const;
+
+/** What the user sees where a slash date cannot be month first (a skip reason, the warning, the error). */
+export const DAY_FIRST_HINT = "day-first dates? use --date-order dmy";
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** An `M/D/YYYY` date in words (`May 11, 2026`), so a note shows which order was taken. */
+function monthFirstDate(text: string): string {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text);
+  return m ? `${MONTHS[+m[1]! - 1]} ${+m[2]!}, ${m[3]}` : text;
 }
 
 /** A log value quoted for a message, shortened, with control characters escaped. */

@@ -10,7 +10,7 @@ import { readSyslog } from "./syslog.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, fileBytes, inputBytes, isGzip, peek, type InputFormat, type InputSource } from "./open.js";
 import { splitPoint, type PartReader } from "./parallel.js";
-import { ReadReport } from "./read-report.js";
+import { DAY_FIRST_HINT, ReadReport } from "./read-report.js";
 import { serverLogRun } from "./server-log-run.js";
 import type { SubmissionSink } from "../core/record.js";
 
@@ -115,11 +115,14 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   }
   // A log of sessions alone (or of lines another input repeats) is part of a run that has submissions.
   if (report.records === 0 && report.failedLogins === 0) report.empty.push(...sessionsOnly);
+  report.noteDateOrder();
   // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad
   // were not. A log of failed logins alone (a password-guessing burst) is a valid input.
   if (report.records === 0 && report.skipped > 0 && report.failedLogins === 0) {
     const first = report.examples[0];
-    throw new InputError(`no submission could be read: all ${report.skipped} records were bad${first ? `; first: ${first.source}:${first.line}: ${first.reason}` : ""}`);
+    const message = `no submission could be read: all ${report.skipped} records were bad${first ? `; first: ${first.source}:${first.line}: ${first.reason}` : ""}`;
+    const hint = report.dayFirstHint();
+    throw new InputError(hint === undefined || first?.reason.includes(DAY_FIRST_HINT) === true ? message : `${message}; ${hint}`);
   }
   return report;
 }
