@@ -158,6 +158,9 @@ export interface Summary {
   failedLogins: FailedLogin[] | undefined;
   /** Categories the data cannot tell, with the reason: their sender counts are unknown, not zero. */
   untold: Untold;
+  /** Senders not counted above whose TLS version (auth kind) is unknown for some of their messages: the counts above are lower bounds while these exist. */
+  unknownTlsSenders: number;
+  unknownAuthSenders: number;
 }
 
 /** The summary of an aggregate; `top` senders are listed; `untold` says which categories are unknown and why. */
@@ -167,6 +170,8 @@ export function summarize(aggregate: Aggregate, top: number, untold: Untold = un
   const basicAuthSenders = senders.filter((s) => senderNeedsAction(s, "auth"));
   return {
     untold,
+    unknownTlsSenders: senders.filter((s) => !senderNeedsAction(s, "tls") && talliesOf(s, "tls").has("unknown")).length,
+    unknownAuthSenders: senders.filter((s) => !senderNeedsAction(s, "auth") && talliesOf(s, "auth").has("unknown")).length,
     senders: senders.length,
     messages: totalMessages(aggregate),
     domains: new Set(aggregate.groups.map((g) => g.domain)).size,

@@ -2,14 +2,14 @@ import type { Aggregate } from "../engine/aggregate.js";
 import { compareText } from "../core/record.js";
 import {
   CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
-  valuesPresent, volumeSeries, type Category, type Summary, type Untold,
+  valuesPresent, volumeSeries, type Category, type Summary,
 } from "../engine/views.js";
 import { STATUS_ORDER, type Comparison } from "../engine/compare.js";
 import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { FIGURE_LABELS, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { domainLabel, filterStatements, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
+import { domainLabel, filterStatements, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -196,8 +196,12 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
 }
 
 /** The action table's note: "nothing to do" only where the range holds submissions whose TLS and auth are told; else what it cannot show. */
-function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string | undefined {
+function actionNote(aggregate: Aggregate, summary: Summary, rows: number): string | undefined {
+  const untold = summary.untold;
   const cannot = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${c === "tls" ? "TLS" : "auth"}: ${untold[c]}`);
+  // Senders whose TLS or auth is unknown for some messages may need action too: never "nothing to do" past them.
+  if (untold.tls === undefined && summary.unknownTlsSenders > 0) cannot.push(unknownNote(summary.unknownTlsSenders, "TLS"));
+  if (untold.auth === undefined && summary.unknownAuthSenders > 0) cannot.push(unknownNote(summary.unknownAuthSenders, "auth"));
   if (rows > 0) return cannot.length > 0 ? `This list is not complete: ${cannot.join("; ")}.` : undefined;
   if (aggregate.columns.size === 0) {
     const outside = rangeOutsideInput(aggregate);
@@ -208,7 +212,7 @@ function actionNote(aggregate: Aggregate, untold: Untold, rows: number): string 
 }
 
 /** Senders and client addresses still on legacy TLS or Basic auth, most recent first. */
-function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
+function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
   const byPair = new Map<string, { sender: string; domain: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
   for (const g of aggregate.groups) {
     if (!needsAction("tls", g.tls) && !needsAction("auth", g.auth)) continue;
@@ -235,7 +239,7 @@ function actionTable(aggregate: Aggregate, untold: Untold): HtmlTable {
       domain: r.domain,
       cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
     })),
-    note: actionNote(aggregate, untold, rows.length),
+    note: actionNote(aggregate, summary, rows.length),
   };
 }
 
@@ -257,8 +261,10 @@ function failedLoginsHtml(failed: Summary["failedLogins"]): string {
 }
 
 /** A tile counting senders on legacy TLS or Basic auth: "n/a" with the reason where the data cannot tell. */
-function useTile(label: string, senders: number, untold: string | undefined): { label: string; value: string; alert: boolean; note?: string } {
-  return untold === undefined ? { label, value: thousands(senders), alert: senders > 0 } : { label, value: "n/a", alert: true, note: untold };
+function useTile(label: string, senders: number, untold: string | undefined, unknown: number, what: "TLS" | "auth"): { label: string; value: string; alert: boolean; note?: string } {
+  if (untold !== undefined) return { label, value: "n/a", alert: true, note: untold };
+  // Senders whose TLS (auth) is unknown make the count a lower bound: never a bare, reassuring 0.
+  return unknown === 0 ? { label, value: thousands(senders), alert: senders > 0 } : { label, value: thousands(senders), alert: true, note: unknownNote(unknown, what) };
 }
 
 /** The page header's statement of the filters in effect: every figure on the page is of these submissions only. */
@@ -275,8 +281,8 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { id: "senders", label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
     { id: "messages", label: "Messages", value: thousands(summary.messages), alert: false },
     // An n/a tile stays n/a whatever is picked: the data cannot tell it for any part.
-    { id: summary.untold.tls === undefined ? "legacy" : undefined, ...useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls) },
-    { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth) },
+    { id: summary.untold.tls === undefined ? "legacy" : undefined, ...useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls, summary.unknownTlsSenders, "TLS") },
+    { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth") },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
       : { label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false },
@@ -371,7 +377,7 @@ ${controlsHtml}
 <section class="tiles">
 ${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"${t.id === undefined ? "" : ` data-tile="${t.id}"`}><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
-${tableHtml(actionTable(aggregate, summary.untold))}
+${tableHtml(actionTable(aggregate, summary))}
 ${failedLoginsHtml(failed)}
 <section class="progress" id="progress">
 <div class="chart"><h2>Migration progress: distinct senders per ${aggregate.unit}</h2><div class="canvas-box"><canvas id="progress-chart" aria-label="Distinct senders per ${aggregate.unit}: in all, on legacy TLS, on Basic auth"></canvas></div></div>

@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText } from "./pivots.js";
-import { escapeTerminal, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands } from "./text.js";
+import { escapeTerminal, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -34,8 +34,8 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     ["Messages", thousands(summary.messages), ""],
     ["Domains", thousands(summary.domains), ""],
     // A category the data cannot tell is n/a with its reason, never a reassuring 0.
-    summary.untold.tls === undefined ? ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), "TLS older than 1.2, or no TLS"] : ["Senders on legacy TLS", "n/a", summary.untold.tls],
-    summary.untold.auth === undefined ? ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), "password logins (LOGIN, PLAIN, ...)"] : ["Senders on Basic auth", "n/a", summary.untold.auth],
+    summary.untold.tls === undefined ? ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), unknownNote(summary.unknownTlsSenders, "TLS") || "TLS older than 1.2, or no TLS"] : ["Senders on legacy TLS", "n/a", summary.untold.tls],
+    summary.untold.auth === undefined ? ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), unknownNote(summary.unknownAuthSenders, "auth") || "password logins (LOGIN, PLAIN, ...)"] : ["Senders on Basic auth", "n/a", summary.untold.auth],
   ];
   if (failed !== undefined) {
     const total = failed.reduce((n, f) => n + f.failures, 0);

@@ -177,3 +177,8 @@ export function filtersLine(filters: FilterOptions): string | undefined {
   const parts = filterStatements(filters).map((f) => `${f.name} ${escapeTerminal(f.values)}`);
   return parts.length === 0 ? undefined : `Filtered: only ${parts.join("; ")}`;
 }
+
+/** A count of senders on legacy TLS (Basic auth) is a lower bound while other senders' TLS (auth) is unknown: said beside it. */
+export function unknownNote(senders: number, what: "TLS" | "auth"): string {
+  return senders === 0 ? "" : `not counted: ${thousands(senders)} ${senders === 1 ? "sender" : "senders"} with ${what} unknown`;
+}

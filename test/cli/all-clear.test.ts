@@ -44,6 +44,22 @@ describe("a dimension the input cannot tell is unknown, not zero", () => {
     expect(html).not.toContain("Nothing to do");
   });
 
+  it("a count is a lower bound while some senders are unknown: said beside the 0 in the summary and the report", () => {
+    const file = put(folder, "some-unknown.csv", "timestamp,sender,tls_version,auth\n2026-11-20T08:00:00Z,app@b.example,TLS1.2,XOAUTH2\n2026-11-20T09:00:00Z,printer@b.example,,\n2026-11-20T10:00:00Z,scanner@b.example,TLS1.3,\n");
+    const text = runCli(["summary", file, "--width", "100"]);
+    expect(text.stdout).toContain("  Senders on legacy TLS    0  not counted: 1 sender with TLS unknown\n  Senders on Basic auth    0  not counted: 2 senders with auth unknown\n");
+    // JSON keeps the SPEC's numbers (null only where nothing can be told); the rows say what is unknown.
+    const doc = summaryJson([file]);
+    expect(doc.legacy_tls_senders).toBe(0);
+    expect(doc.tls.find((t: { tls_version: string }) => t.tls_version === "unknown").senders).toBe(1);
+    const page = join(folder, "some-unknown.html");
+    expect(runCli(["report", file, "-o", page]).code).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain(`<div class="value">0</div><div class="label">Senders on legacy TLS</div><div class="why">not counted: 1 sender with TLS unknown</div>`);
+    expect(html).toContain("No use found, but this is not an all-clear: not counted: 1 sender with TLS unknown; not counted: 2 senders with auth unknown.");
+    expect(html).not.toContain("Nothing to do");
+  });
+
   it("a mapped column that is empty is unknown too", () => {
     const file = put(folder, "empty-method.csv", "When,Account,Method,TLS\n2026-11-20T08:00:00Z,a@b.example,,TLS1.2\n2026-11-20T09:00:00Z,c@b.example,,TLS1.3\n");
     const run = runCli(["summary", file, "--map", "timestamp=When", "--map", "sender=Account", "--map", "auth=Method", "--fail-on", "basic-auth"]);

@@ -60,7 +60,7 @@ describe("report: the self-contained HTML page in a real browser", () => {
   it("shows the tiles and the senders that need action", async () => {
     const { page } = await open(report);
     const tiles = await page.locator(".tile").allTextContents();
-    expect(tiles.map((t) => t.replace(/\s+/g, " ").trim())).toEqual(["28Senders using SMTP AUTH", "1,098Messages", "6Senders on legacy TLS", "16Senders on Basic auth", "n/aFailed loginsthese inputs cannot record failed logins (only server logs do)"]);
+    expect(tiles.map((t) => t.replace(/\s+/g, " ").trim())).toEqual(["28Senders using SMTP AUTH", "1,098Messages", "6Senders on legacy TLSnot counted: 1 sender with TLS unknown", "16Senders on Basic authnot counted: 1 sender with auth unknown", "n/aFailed loginsthese inputs cannot record failed logins (only server logs do)"]);
     // A CSV export cannot record failed logins: the table says n/a rather than showing none.
     expect((await page.locator("#failed-table").textContent())?.replace(/\s+/g, " ")).toContain("Failed logins by client address: n/a");
     expect(await page.locator("#failed-table tbody tr").count()).toBe(0);
