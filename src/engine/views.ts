@@ -8,6 +8,11 @@ export function percent(part: number, whole: number): number {
   return Math.round((part * 10_000) / whole) / 100;
 }
 
+/** A share of a period's messages, or null where the period has none: it has no share, not 0 %. */
+export function shareOf(part: number, whole: number): number | null {
+  return whole === 0 ? null : percent(part, whole);
+}
+
 /**
  * The export's rows: groups ordered by period, sender, domain, TLS version, auth, client IP (plain
  * string order). The aggregate keeps its groups in this order already.

@@ -1,7 +1,7 @@
 import { escapeTerminal } from "./text.js";
 
-/** A cell value as CSV and JSON outputs carry it. */
-export type Cell = string | number;
+/** A cell value as CSV and JSON outputs carry it; null (an empty cell, JSON null) where there is no value, e.g. the share of a period without messages. */
+export type Cell = string | number | null;
 
 /** Header and rows of a view, as its CSV and JSON outputs carry them (rows may be made lazily). */
 export interface Rows {
@@ -27,13 +27,14 @@ export function csvCell(text: string, excelSafe: boolean, terminal = false): str
 
 /**
  * An RFC 4180 CSV document in chunks: one header row, `,` separated, `\n` line ends; `percent` columns
- * with two decimals. With `excelSafe`, text cells that a spreadsheet would run as a formula get a
+ * with two decimals; a null cell is empty. With `excelSafe`, text cells that a spreadsheet would run as a formula get a
  * leading `'`.
  */
 export function* csvChunks({ header, rows }: Rows, excelSafe: boolean, terminal = false): Generator<string> {
   const percentAt = header.indexOf("percent");
   const cell = (value: Cell, column: number): string => {
     if (typeof value === "number") return column === percentAt ? value.toFixed(2) : String(value);
+    if (value === null) return "";
     return csvCell(value, excelSafe, terminal);
   };
   let lines = [header.map((h, i) => cell(h, i)).join(",")];

@@ -1,8 +1,8 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { compareText } from "../core/record.js";
 import {
-  CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, senderTotals, talliesOf, topSeries,
-  valuesPresent, volumeSeries, type Category, type Summary,
+  CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, shareOf, senderTotals, talliesOf, topSeries,
+  valuesPresent, volumeSeries, type Category, type Summary, type Untold,
 } from "../engine/views.js";
 import { STATUS_ORDER, type Comparison } from "../engine/compare.js";
 import { progressSeries } from "../engine/progress.js";
@@ -85,7 +85,8 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
       color: (category === "volume" ? undefined : SERIES_COLORS[s.name]) ?? PALETTE[i % PALETTE.length],
       // Shares are drawn, messages and shares both told in the tooltip.
       messages: s.values,
-      shares: s.values.map((v, p) => (totals[p] === 0 ? 0 : percent(v, totals[p]!))),
+      // A period without messages has no share: null, a gap in the chart, never 0 %.
+      shares: s.values.map((v, p) => shareOf(v, totals[p]!)),
     })),
   };
 }
@@ -121,11 +122,16 @@ const TOP_SENDERS = 10;
 
 const PROGRESS_COLORS = ["#2563eb", "#dc2626", "#f59e0b"];
 
-/** The migration's burndown: distinct senders per period in all, on legacy TLS, on Basic auth. */
-function progressData(aggregate: Aggregate) {
+/**
+ * The migration's burndown: distinct senders per period in all, on legacy TLS, on Basic auth. A line
+ * whose dimension the input cannot tell is left out (its 0 would read as done); `series` is its place
+ * among the three, which the page's recount keeps.
+ */
+function progressData(aggregate: Aggregate, untold: Untold) {
+  const told = [true, untold.tls === undefined, untold.auth === undefined];
   return {
     labels: aggregate.periods.map((p) => p.label),
-    datasets: progressSeries(aggregate).map((s, i) => ({ label: s.name, color: PROGRESS_COLORS[i]!, senders: s.values })),
+    datasets: progressSeries(aggregate).flatMap((s, i) => (told[i] ? [{ label: s.name, color: PROGRESS_COLORS[i]!, series: i, senders: s.values }] : [])),
   };
 }
 
@@ -295,7 +301,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
   };
   const cube = filterCube(aggregate);
   const data = {
-    volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth"), progress: progressData(aggregate),
+    volume: chartData(aggregate, "volume"), tls: chartData(aggregate, "tls"), auth: chartData(aggregate, "auth"), progress: progressData(aggregate, summary.untold),
     topSenders: senders.slice(0, TOP_SENDERS).map((s) => [s.sender, s.messages]),
     sendersByTls: summary.tls.map((t) => [t.value, t.senders]),
     // What the "show data for" controls recount from, in the page itself.
@@ -418,6 +424,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: function (item) {
           var d = item.dataset, i = item.dataIndex;
           if (kind === "senders") return d.label + ": " + Number(item.raw).toLocaleString("en-US") + " senders";
+          if (d.shares[i] === null) return d.label + ": no messages";
           return d.label + ": " + Number(d.messages[i]).toLocaleString("en-US") + " messages (" + d.shares[i].toFixed(2) + " %)";
         } } } } }
     });
@@ -443,7 +450,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
 
   // "Show data for": every figure recounted in the page from the carried rows of the domain and periods picked.
   function zeros(n) { var a = []; for (var i = 0; i < n; i++) a.push(0); return a; }
-  function share(v, whole) { return whole === 0 ? 0 : Math.round((v * 10000) / whole) / 100; }
+  function share(v, whole) { return whole === 0 ? null : Math.round((v * 10000) / whole) / 100; }
   function byTotal(a, b) { return b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); }
   function recount(domain, from, to) {
     var cube = data.cube, n = to - from + 1, basicIndex = data.authValues.indexOf("basic");
@@ -481,7 +488,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
       tiles: { senders: count(senders), messages: messages, legacy: count(legacy), basic: count(basic) },
       volume: { labels: labels, datasets: volume.map(function (s, i) { return { label: s.name, color: data.palette[i % data.palette.length], messages: s.values }; }) },
       tls: shares(data.tlsValues, tls), auth: shares(data.authValues, auth),
-      progress: { labels: labels, datasets: data.progress.datasets.map(function (d, k) { return { label: d.label, color: d.color, senders: progress[k].map(count) }; }) },
+      progress: { labels: labels, datasets: data.progress.datasets.map(function (d, k) { return { label: d.label, color: d.color, series: d.series, senders: progress[d.series].map(count) }; }) },
       topSenders: Object.keys(perSender).map(function (s) { return { name: cube.senders[s], total: perSender[s] }; }).sort(byTotal).slice(0, data.topSendersShown).map(function (s) { return [s.name, s.total]; }),
       sendersByTls: data.tlsValues.map(function (v, k) { return [v, count(tlsSenders[k])]; }).filter(function (r) { return r[1] > 0; }),
     };

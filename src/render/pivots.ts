@@ -75,7 +75,8 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
   const shown = aggregate.periods.slice(0, limit);
   const header = ["period", ...series.map((s) => escapeTerminal(domainLabel(s.name))), "total"];
   const layout = (decimals: number) => {
-    const cell = (v: number, whole: number): string => (metric === "percent" ? `${percent(v, whole).toFixed(decimals)}${decimals > 0 ? " " : ""}%` : thousands(v));
+    // A period without messages has no share: its cells stay blank (its total says 0).
+    const cell = (v: number, whole: number): string => (metric !== "percent" ? thousands(v) : whole === 0 ? "" : `${percent(v, whole).toFixed(decimals)}${decimals > 0 ? " " : ""}%`);
     return {
       rows: shown.map((p, i) => [p.label, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
       totals: ["total", ...series.map((s) => cell(s.total, all)), thousands(all)],

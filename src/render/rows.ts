@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { AUTH_KINDS, TLS_VERSIONS, compareText } from "../core/record.js";
 import {
-  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, senderTotals, talliesOf,
+  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, shareOf, senderTotals, talliesOf,
   needsAction, volumeSeries, type Category, type SenderTotal, type Summary,
 } from "../engine/views.js";
 import { categorySenderSeries } from "../engine/progress.js";
@@ -125,14 +125,14 @@ function categoryColumn(category: Category): string {
   return category === "tls" ? "tls_version" : "auth";
 }
 
-/** `tls|auth --format csv|json`: messages and share of the period per value, zeros included. */
+/** `tls|auth --format csv|json`: messages and share of the period per value, zeros included; no share (null) for a period without messages. */
 export function categoryTable(aggregate: Aggregate, category: Category, top?: number): Rows {
   const all = categorySeries(aggregate, category);
   const totals = periodTotals(all, aggregate.periods.length);
   const shown = all.slice(0, top);
   const rows: Cell[][] = [];
   aggregate.periods.forEach((period, i) => {
-    for (const s of shown) rows.push([period.label, s.name, s.values[i]!, percent(s.values[i]!, totals[i]!)]);
+    for (const s of shown) rows.push([period.label, s.name, s.values[i]!, shareOf(s.values[i]!, totals[i]!)]);
   });
   return { header: ["period", categoryColumn(category), "messages", "percent"], rows };
 }
