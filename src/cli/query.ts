@@ -13,7 +13,7 @@ import { needsAction, untoldCategories, type Category, type Untold } from "../en
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
-import { DAY_FIRST_HINT, type ReadReport } from "../ingest/read-report.js";
+import { DAY_FIRST_HINT, quote, type ReadReport } from "../ingest/read-report.js";
 import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
@@ -66,11 +66,19 @@ const UNTOLD_WHY: Record<Category, Record<string, string>> = {
   },
 };
 
+// What the auth values must be to be told, for a message about values that are not.
+const AUTH_NAMES = "Basic is LOGIN, PLAIN, CRAM-MD5, DIGEST-MD5, NTLM or Basic; OAuth is XOAUTH2, OAUTHBEARER or OAuth";
+
 /** The reasons the inputs' formats give for a category left unknown (none where a filter on it may be the reason). */
 function untoldWhy(report: ReadReport, filters: FilterOptions): Untold {
   const why: Untold = {};
   for (const category of ["tls", "auth"] as const) {
     if (filters[category].length > 0) continue;
+    // Values that are there but not recognised are the reason, not a missing column.
+    if (category === "auth" && report.unknownAuth > 0) {
+      why.auth = `its auth values are not recognised (${report.unknownAuthNames()}); ${AUTH_NAMES}`;
+      continue;
+    }
     const reasons = [...new Set([...report.formats].map((f) => UNTOLD_WHY[category][f]).filter((r) => r !== undefined))];
     if (reasons.length > 0) why[category] = reasons.join("; or ");
   }
@@ -314,6 +322,10 @@ export function reportSkipped(report: ReadReport, quiet: boolean | undefined): v
   if (report.unknownTls > 0) {
     const first = report.unknownTlsExamples.map((e) => `${e.source}:${e.line}: ${e.reason}`).join("; ");
     parts.push(`${thousands(report.unknownTls)} ${report.unknownTls === 1 ? "TLS version" : "TLS versions"} not recognised, counted as unknown; first: ${first}`);
+  }
+  if (report.unknownAuth > 0) {
+    const first = report.unknownAuthExamples.map((e) => `${quote(e.reason)} (${e.source}:${e.line})`).join(", ");
+    parts.push(`${thousands(report.unknownAuth)} auth ${report.unknownAuth === 1 ? "value" : "values"} not recognised, counted as unknown: ${first}; ${AUTH_NAMES}`);
   }
   if (parts.length > 0) process.stderr.write(`smtp-auth-report: warning: ${escapeTerminal(parts.join(" | "))}\n`);
 }

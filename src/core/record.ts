@@ -90,11 +90,17 @@ export function parseTlsVersion(text: string): TlsVersion | undefined {
 const AUTH_SPELLINGS: ReadonlyMap<string, AuthKind> = new Map<string, AuthKind>([
   ["login", "basic"], ["plain", "basic"], ["crammd5", "basic"], ["digestmd5", "basic"], ["ntlm", "basic"], ["basic", "basic"],
   ["xoauth2", "oauth"], ["oauthbearer", "oauth"], ["oauth", "oauth"],
+  ["unknown", "unknown"], ["", "unknown"],
 ]);
+
+/** The authentication kind of a mechanism or protocol name, or undefined when the name is not recognised (empty and `unknown` are `unknown`). */
+export function recognisedAuthKind(text: string): AuthKind | undefined {
+  return AUTH_SPELLINGS.get(text.toLowerCase().replace(/[\s_\-]/g, ""));
+}
 
 /** The authentication kind of a SASL mechanism or protocol name; anything unrecognised is `unknown`. */
 export function parseAuthKind(text: string): AuthKind {
-  return AUTH_SPELLINGS.get(text.toLowerCase().replace(/[\s_\-]/g, "")) ?? "unknown";
+  return recognisedAuthKind(text) ?? "unknown";
 }
 
 /** The domain of a sender address: the part after the last `@`, or "" when there is none. */

@@ -3,7 +3,7 @@ import { ByteInterner } from "./byte-interner.js";
 import type { Field } from "./columns.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
-import { TLS_CODE, type SubmissionSink } from "../core/record.js";
+import { AUTH_CODE, TLS_CODE, type SubmissionSink } from "../core/record.js";
 import { instantFromBytes } from "../core/timestamp.js";
 
 /** Where one record's fields are in a buffer: [start, end) per field, start -1 for a missing field. */
@@ -23,6 +23,7 @@ export interface FieldBounds {
 }
 
 const UNKNOWN_TLS = TLS_CODE.get("unknown")!;
+const UNKNOWN_AUTH = AUTH_CODE.get("unknown")!;
 
 /** Empty field bounds, to be filled for each record. */
 export function fieldBounds(): FieldBounds {
@@ -67,6 +68,7 @@ export class ByteFields {
   private readonly restTls: number[] = [];
   private readonly restAuth: number[] = [];
   private readonly restTlsText: string[] = [];
+  private readonly restAuthText: string[] = [];
   // The group row each tuple last counted into, and its bucket's bounds.
   private readonly restRow: number[] = [];
   private readonly restFrom: number[] = [];
@@ -122,7 +124,9 @@ export class ByteFields {
       this.restSender.push(sender);
       this.restTls.push(tls);
       this.restTlsText.push(tls < 0 ? this.tlsText(bytes, f) : "");
-      this.restAuth.push(this.authOf(bytes, f));
+      const auth = this.authOf(bytes, f);
+      this.restAuth.push(auth);
+      this.restAuthText.push(auth < 0 ? this.auths.text(bytes, f.authStart, f.authEnd) : "");
       this.restPair.push(sender < 0 ? -1 : this.sink.pairId(sender, this.ipOf(bytes, f)));
       this.restRow.push(-1);
       this.restFrom.push(0);
@@ -142,13 +146,18 @@ export class ByteFields {
       this.report.unrecognisedTls(this.source, line, this.restTlsText[rest]!);
       tls = UNKNOWN_TLS;
     }
+    let auth = this.restAuth[rest]!;
+    if (auth < 0) {
+      this.report.unrecognisedAuth(this.source, line, this.restAuthText[rest]!);
+      auth = UNKNOWN_AUTH;
+    }
     this.report.records++;
     const row = this.restRow[rest]!;
     if (row >= 0 && timestamp >= this.restFrom[rest]! && timestamp < this.restTo[rest]!) {
       this.sink.bumpRow(row, timestamp, messages);
       return;
     }
-    const added = this.sink.addPair(timestamp, this.restPair[rest]!, tls, this.restAuth[rest]!, messages);
+    const added = this.sink.addPair(timestamp, this.restPair[rest]!, tls, auth, messages);
     if (added >= 0) {
       this.restRow[rest] = added;
       this.restFrom[rest] = this.sink.rowFrom;
@@ -181,7 +190,11 @@ export class ByteFields {
       this.report.unrecognisedTls(this.source, line, this.tlsText(bytes, f));
       tls = UNKNOWN_TLS;
     }
-    const auth = this.authOf(bytes, f);
+    let auth = this.authOf(bytes, f);
+    if (auth < 0) {
+      this.report.unrecognisedAuth(this.source, line, this.auths.text(bytes, f.authStart, f.authEnd));
+      auth = UNKNOWN_AUTH;
+    }
     const ip = this.ipOf(bytes, f);
     this.report.records++;
     this.sink.addIds(timestamp, sender, ip, tls, auth, messages);
@@ -199,9 +212,10 @@ export class ByteFields {
     return this.tls.get(bytes, f.tlsStart, f.tlsEnd, (raw) => this.normalizer.tlsOf(raw));
   }
 
+  /** The auth code of the field (`unknown` without one), or negative for a name not recognised. */
   private authOf(bytes: Uint8Array, f: FieldBounds): number {
     if (f.authStart < 0) return this.noAuth;
-    return this.auths.get(bytes, f.authStart, f.authEnd, (raw) => this.normalizer.authOf(raw));
+    return this.auths.get(bytes, f.authStart, f.authEnd, (raw) => this.normalizer.authSpellingOf(raw));
   }
 
   private ipOf(bytes: Uint8Array, f: FieldBounds): number {

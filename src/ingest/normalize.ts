@@ -1,7 +1,7 @@
 import type { Zone } from "../core/zone.js";
 import type { ReadReport } from "./read-report.js";
 import { DAY_FIRST_HINT, quote } from "./read-report.js";
-import { AUTH_CODE, TLS_CODE, domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink } from "../core/record.js";
+import { AUTH_CODE, TLS_CODE, domainOf, parseTlsVersion, recognisedAuthKind, type SubmissionSink } from "../core/record.js";
 import { parseTimestamp, slashDateOrder, type DateOrder } from "../core/timestamp.js";
 
 /** A field's value as an input gives it: CSV text, or any JSON value. */
@@ -18,7 +18,8 @@ export interface ReadSettings {
 }
 
 const UNKNOWN_TLS = TLS_CODE.get("unknown")!;
-// Cached TLS spellings that were not recognised are stored as -1 - code, so each is still counted.
+const UNKNOWN_AUTH = AUTH_CODE.get("unknown")!;
+// Cached TLS and auth spellings that were not recognised are stored as -1 - code, so each is still counted.
 const unrecognised = (code: number): number => -1 - code;
 
 /**
@@ -80,8 +81,13 @@ export class RecordNormalizer {
       this.report.unrecognisedTls(this.source, line, tlsText(tlsValue));
       tls = UNKNOWN_TLS;
     }
+    let auth = this.authSpellingOf(authValue);
+    if (auth < 0) {
+      this.report.unrecognisedAuth(this.source, line, text(authValue));
+      auth = UNKNOWN_AUTH;
+    }
     this.report.records++;
-    this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, this.authOf(authValue), messages);
+    this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, auth, messages);
   }
 
   /** The sink id of a raw sender (and domain column value), or -1 for an empty sender. */
@@ -103,9 +109,18 @@ export class RecordNormalizer {
     });
   }
 
-  /** The auth code of a raw mechanism name. */
+  /** The auth code of a raw mechanism name (a name not recognised is `unknown`). */
   authOf(value: RawValue): number {
-    return cached(this.auths, text(value), (raw) => AUTH_CODE.get(parseAuthKind(raw.trim()))!);
+    const code = this.authSpellingOf(value);
+    return code < 0 ? UNKNOWN_AUTH : code;
+  }
+
+  /** The auth code of a raw mechanism name, or -1 - code of `unknown` for a name not recognised (to be counted). */
+  authSpellingOf(value: RawValue): number {
+    return cached(this.auths, text(value), (raw) => {
+      const kind = recognisedAuthKind(raw.trim());
+      return kind === undefined ? unrecognised(UNKNOWN_AUTH) : AUTH_CODE.get(kind)!;
+    });
   }
 
   /** The sink id of a raw client address. */

@@ -17,6 +17,8 @@ export interface ReportCounts {
   examples: RecordProblem[];
   unknownTls: number;
   unknownTlsExamples: RecordProblem[];
+  unknownAuth: number;
+  unknownAuthExamples: RecordProblem[];
   slashDates: SlashDateCounts;
 }
 
@@ -40,6 +42,9 @@ export class ReadReport {
   readonly examples: RecordProblem[] = [];
   unknownTls = 0;
   readonly unknownTlsExamples: RecordProblem[] = [];
+  /** Auth values not recognised (read as `unknown`), and the first few distinct ones (the value in `reason`). */
+  unknownAuth = 0;
+  readonly unknownAuthExamples: RecordProblem[] = [];
   /** Inputs that held no records: empty, a header alone, or a server log without submissions. */
   readonly empty: string[] = [];
   /** The formats the inputs were read as (what a missing TLS version or auth kind means depends on it). */
@@ -70,9 +75,11 @@ export class ReadReport {
     this.records += part.records;
     this.skipped += part.skipped;
     this.unknownTls += part.unknownTls;
+    this.unknownAuth += part.unknownAuth;
     const moved = (p: RecordProblem): RecordProblem => ({ ...p, line: p.line + lineOffset });
     this.examples.push(...part.examples.slice(0, EXAMPLES - this.examples.length).map(moved));
     this.unknownTlsExamples.push(...part.unknownTlsExamples.slice(0, EXAMPLES - this.unknownTlsExamples.length).map(moved));
+    for (const example of part.unknownAuthExamples) this.addAuthExample(moved(example));
     for (const kind of SLASH_KINDS) {
       this.slashDates[kind] += part.slashDates[kind];
       const first = part.slashDates.first[kind];
@@ -82,7 +89,23 @@ export class ReadReport {
 
   /** The counts as plain data (what a worker thread posts). */
   counts(): ReportCounts {
-    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples, slashDates: this.slashDates };
+    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples, unknownAuth: this.unknownAuth, unknownAuthExamples: this.unknownAuthExamples, slashDates: this.slashDates };
+  }
+
+  /** Notes an auth value (mechanism or protocol name) that was read as `unknown`. */
+  unrecognisedAuth(source: string, line: number, spelling: string): void {
+    this.unknownAuth++;
+    this.addAuthExample({ source, line, reason: spelling });
+  }
+
+  /** Keeps the first few distinct auth values not recognised, each with where it was first seen. */
+  private addAuthExample(example: RecordProblem): void {
+    if (this.unknownAuthExamples.length < EXAMPLES && !this.unknownAuthExamples.some((e) => e.reason === example.reason)) this.unknownAuthExamples.push(example);
+  }
+
+  /** The first few auth values not recognised, quoted, for a message: `"Password", "GSSAPI"`. */
+  unknownAuthNames(): string {
+    return this.unknownAuthExamples.map((e) => quote(e.reason)).join(", ");
   }
 
   /** Counts a slash date read while no `--date-order` was given. */
