@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText } from "./pivots.js";
-import { escapeTerminal, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
+import { escapeTerminal, failedLoginsFilterNote, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -27,7 +27,9 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     if (failed === undefined || failed.length === 0) return empty;
     const total = failed.reduce((n, f) => n + f.failures, 0);
     const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], { align: ["left", "right", "left"], droppable: [2] }, width, "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
-    return `${empty}${["", ...figures, ...failedLoginLines(failed, terminal)].join("\n")}\n`;
+    const unfiltered = failedLoginsFilterNote(aggregate.filters);
+    const note = unfiltered === undefined ? [] : wrapText(`${unfiltered}.`, width, "    ").map((l) => paint.dim(l));
+    return `${empty}${["", ...figures, ...note, ...failedLoginLines(failed, terminal)].join("\n")}\n`;
   }
   const figures: [string, string, string][] = [
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
@@ -39,7 +41,8 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   ];
   if (failed !== undefined) {
     const total = failed.reduce((n, f) => n + f.failures, 0);
-    figures.push(["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]);
+    const unfiltered = failedLoginsFilterNote(aggregate.filters);
+    figures.push(["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}${unfiltered === undefined ? "" : `; ${unfiltered}`}`]);
   }
   // Each figure's note (an n/a's reason above all) goes under it, wrapped, where it does not fit beside it.
   const numbers = alignColumns(figures.map(([label, value]) => [label, value]), { align: ["left", "right"] }, width, "  ", (text, row, column) => {

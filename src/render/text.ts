@@ -170,6 +170,18 @@ export function filterStatements(filters: FilterOptions): { name: string; values
 }
 
 /**
+ * Where filters other than `--client-ip` are in effect: that they do not apply to failed logins (a
+ * failed login has a client address only), so the failed-login figures are not read as filtered.
+ */
+export function failedLoginsFilterNote(filters: FilterOptions): string | undefined {
+  const given = filtersJson(filters);
+  const unapplied = (["domain", "sender", "tls", "auth"] as const).filter((name) => given[name].length > 0).map((name) => `--${name}`);
+  if (unapplied.length === 0) return undefined;
+  const names = unapplied.length === 1 ? unapplied[0]! : `${unapplied.slice(0, -1).join(", ")} and ${unapplied.at(-1)!}`;
+  return `${names} ${unapplied.length === 1 ? "does" : "do"} not apply to failed logins (they have a client address only; --client-ip applies)`;
+}
+
+/**
  * The header line of text outputs that says which filters are in effect (so a filtered figure is not
  * read as the whole organisation's), or undefined without filters.
  */
