@@ -3,28 +3,37 @@ import { UsageError } from "../core/errors.js";
 /** The record fields a column can supply. */
 export type Field = "timestamp" | "sender" | "tls_version" | "auth" | "client_ip" | "messages" | "domain";
 
-/** Accepted column names per field, in order: the first one present wins (SPEC "Inputs"). */
+/**
+ * Accepted column names per field, in order: the first one present wins (SPEC "Inputs"; the names
+ * after the SPEC's are other exports' spellings: Entra's `IP address`, Elastic's `source.address`).
+ */
 export const COLUMN_ALIASES: Readonly<Record<Field, readonly string[]>> = {
   timestamp: ["timestamp", "time", "date", "datetime", "date_time", "date-time", "received", "period", "origin_timestamp"],
-  sender: ["sender", "sender_address", "user", "username", "userid", "user_id", "upn", "sasl_username", "account", "mail_from", "from"],
+  sender: ["sender", "sender_address", "user", "username", "userid", "user_id", "upn", "sasl_username", "account", "mail_from", "from", "user_principal_name"],
   tls_version: ["tls_version", "tls", "tlsversion", "tls_protocol"],
   auth: ["auth", "auth_method", "authentication", "sasl_method", "authentication_protocol", "mechanism"],
-  client_ip: ["client_ip", "clientip", "ip", "client", "remote_ip", "source_ip", "original_client_ip", "c-ip"],
+  client_ip: ["client_ip", "clientip", "ip", "client", "remote_ip", "source_ip", "original_client_ip", "c-ip", "client_ip_address", "ip_address", "source_address"],
   messages: ["messages", "message_count", "messagecount", "count", "messages_sent", "volume"],
   domain: ["domain", "sender_domain"],
 };
 
 const FIELDS = Object.keys(COLUMN_ALIASES) as Field[];
 
-/** A column name as matched: lower-case, without spaces `_ - .` and without a trailing `(...)`. */
+// A zone said at the end of a column name: `Date (UTC)`, `origin_timestamp_utc`, `time GMT`.
+const ZONE_SUFFIX = /(?:\(\s*(?:utc|gmt|z)\s*\)|[\s_.\-](?:utc|gmt))\s*$/i;
+
+/**
+ * A column name as matched: lower-case, without spaces `_ - .`, a leading `@` (Elastic's `@timestamp`),
+ * a trailing `(...)` or a trailing zone (`_utc`, as Exchange Online's `origin_timestamp_utc`).
+ */
 export function squeezeColumnName(name: string): string {
-  return name.replace(/^\uFEFF/, "").replace(/\([^)]*\)\s*$/, "").toLowerCase().replace(/[\s_.\-]/g, "");
+  return name.replace(/^\uFEFF/, "").trim().replace(/^@/, "").replace(ZONE_SUFFIX, "").replace(/\([^)]*\)\s*$/, "").toLowerCase().replace(/[\s_.\-]/g, "");
 }
 
 /** Where each field is in a header (column index), and how to read naive timestamps. */
 export interface ColumnMap {
   index: Partial<Record<Field, number>> & { timestamp: number; sender: number };
-  /** The timestamp column's header says its times are UTC, e.g. `Date (UTC)`. */
+  /** The timestamp column's header says its times are UTC, e.g. `Date (UTC)`, `origin_timestamp_utc`. */
   timestampInUtc: boolean;
 }
 
@@ -80,7 +89,7 @@ export function resolveColumns(header: string[], maps: Map<Field, string>, sourc
   const timestampHeader = header[index.timestamp!] ?? "";
   return {
     index: index as ColumnMap["index"],
-    timestampInUtc: /\(\s*(utc|gmt|z)\s*\)\s*$/i.test(timestampHeader),
+    timestampInUtc: ZONE_SUFFIX.test(timestampHeader),
   };
 }
 
