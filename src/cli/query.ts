@@ -98,8 +98,20 @@ export function parseCompare(text: string, tz: string): CompareRequest {
   const toText = text.slice(cut + 2).trim();
   const from = resolveBound(fromText, "from", zone, now);
   const to = resolveBound(toText, "to", zone, now);
-  checkRangeOrder({ text: fromText, at: from }, { text: toText, at: to });
-  return { kind: "window", from, to };
+  if (from >= to) {
+    throw new UsageError(`--compare ${text.trim()}: ${fromText} is not before ${toText}: the window would be empty (a TO date is included, a TO date-time is not)`);
+  }
+  return { kind: "window", from, to, text: text.trim() };
+}
+
+/**
+ * A compared window that shares time with the range is a usage error naming both: a sender would be in
+ * both windows at once, and "fixed" or "new" would mean nothing.
+ */
+function checkCompareWindow(compare: CompareRequest | undefined, range: Aggregate["range"]): void {
+  if (compare?.kind !== "window" || compare.from >= range.to || compare.to <= range.from) return;
+  const window = rangeText({ from: compare.from, to: compare.to, zone: range.zone });
+  throw new UsageError(`--compare ${compare.text ?? ""} overlaps the range: the window is ${window}, the range ${rangeText(range)}; compare with a window before the range, or --compare previous`);
 }
 
 /**
@@ -151,6 +163,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   ).finally(() => progress.stop());
   const read = performance.now();
   const aggregate = aggregator.finish();
+  checkCompareWindow(compare, aggregate.range);
   if (options.debug) {
     const seconds = (read - started) / 1000;
     process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);

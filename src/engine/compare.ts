@@ -6,8 +6,8 @@ import type { Aggregate } from "./aggregate.js";
 import type { DateRange, RangeRequest } from "./range.js";
 import { senderNeedsAction, senderTotals, summarize, talliesOf, type Category, type SenderTotal } from "./views.js";
 
-/** What `--compare` asks for: the window of equal length just before the range, or given bounds. */
-export type CompareRequest = { kind: "previous" } | { kind: "window"; from: number; to: number };
+/** What `--compare` asks for: the window of equal length just before the range, or given bounds (and how they were written, for messages). */
+export type CompareRequest = { kind: "previous" } | { kind: "window"; from: number; to: number; text?: string };
 
 /** Bounds [from, to) of a window of instants. */
 export interface Window {
