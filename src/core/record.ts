@@ -45,7 +45,8 @@ export interface SubmissionSink {
   senderId(sender: string, domain: string): number;
   /** The id of a client address. */
   clientIpId(clientIp: string): number;
-  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void;
+  /** Counts submissions given by ids and codes; `last` (default `timestamp`) is the last of them, for a record that spans time (an export's first_seen..last_seen). */
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last?: number): void;
   /** The id of a sender and client address together, or -1 when the filters leave them out. */
   pairId(sender: number, clientIp: number): number;
   /**

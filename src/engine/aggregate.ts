@@ -244,9 +244,10 @@ export class SubmissionAggregator implements SubmissionSink {
   }
 
   /** Counts submissions given by ids and codes (outside the bounds or filters, it only widens the extent). */
-  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void {
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last = timestamp): void {
+    if (last > this.max) this.max = last;
     if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp] || !this.tlsKept[tls] || !this.authKept[auth]) return;
-    this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, timestamp);
+    this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, last);
   }
 
   /** The id of a sender and client address together, or -1 when the filters leave them out. */

@@ -28,9 +28,9 @@ export class TeeSink implements SubmissionSink {
     return id;
   }
 
-  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number): void {
-    this.a.addIds(timestamp, sender, clientIp, tls, auth, messages);
-    this.b.addIds(timestamp, this.senders[sender]!, this.ips[clientIp]!, tls, auth, messages);
+  addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last = timestamp): void {
+    this.a.addIds(timestamp, sender, clientIp, tls, auth, messages, last);
+    this.b.addIds(timestamp, this.senders[sender]!, this.ips[clientIp]!, tls, auth, messages, last);
   }
 
   pairId(sender: number, clientIp: number): number {

@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.js";
 
 /** The record fields a column can supply. */
-export type Field = "timestamp" | "sender" | "tls_version" | "auth" | "client_ip" | "messages" | "domain";
+export type Field = "timestamp" | "sender" | "tls_version" | "auth" | "client_ip" | "messages" | "domain" | "last_seen";
 
 /**
  * Accepted column names per field, in order: the first one present wins (SPEC "Inputs"; the names
@@ -15,6 +15,8 @@ export const COLUMN_ALIASES: Readonly<Record<Field, readonly string[]>> = {
   client_ip: ["client_ip", "clientip", "ip", "client", "remote_ip", "source_ip", "original_client_ip", "c-ip", "client_ip_address", "ip_address", "source_address"],
   messages: ["messages", "message_count", "messagecount", "count", "messages_sent", "volume"],
   domain: ["domain", "sender_domain"],
+  // Read only beside a `first_seen` column (an export of ours), which is then the timestamp.
+  last_seen: ["last_seen"],
 };
 
 const FIELDS = Object.keys(COLUMN_ALIASES) as Field[];
@@ -79,6 +81,11 @@ export function resolveColumns(header: string[], maps: Map<Field, string>, sourc
       }
     }
   }
+  // An export fed back: its first_seen (not its period's start) is the timestamp, and its last_seen
+  // the records' last seen, so that reading it again gives the same first and last seen.
+  const firstSeen = squeezed.indexOf("firstseen");
+  if (index.last_seen !== undefined && firstSeen >= 0 && !maps.has("timestamp")) index.timestamp = firstSeen;
+  else if (firstSeen < 0 && !maps.has("last_seen")) delete index.last_seen;
   for (const field of ["timestamp", "sender"] as const) {
     if (index[field] === undefined) {
       throw new UsageError(

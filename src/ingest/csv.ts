@@ -196,6 +196,7 @@ export async function readCsv(
         at.client_ip === undefined ? undefined : fields[at.client_ip],
         at.messages === undefined ? undefined : fields[at.messages],
         at.domain === undefined ? undefined : fields[at.domain],
+        at.last_seen === undefined ? undefined : fields[at.last_seen],
       );
     },
   });
@@ -274,7 +275,7 @@ export async function readCsv(
     return true;
   };
   const line = (buffer: Buffer, start: number, end: number, number: number): void => {
-    if (columns === undefined || columns.domain !== undefined || splitter.open || settings.plain) return asText(buffer, start, end, number);
+    if (columns === undefined || columns.domain !== undefined || columns.last_seen !== undefined || splitter.open || settings.plain) return asText(buffer, start, end, number);
     if (columns.timestamp === 0 && viaTail(buffer, start, end, number)) return;
     let count = 0;
     starts[0] = start;

@@ -64,7 +64,7 @@ export async function readJsonl(
     }
     const at = columns.index;
     const get = (i: number | undefined): RawValue => (i === undefined ? undefined : object[keys[i]!]);
-    normalizer.accept(lineNumber, settings.zone, get(at.timestamp), get(at.sender), get(at.tls_version), get(at.auth), get(at.client_ip), get(at.messages), get(at.domain));
+    normalizer.accept(lineNumber, settings.zone, get(at.timestamp), get(at.sender), get(at.tls_version), get(at.auth), get(at.client_ip), get(at.messages), get(at.domain), get(at.last_seen));
   };
 
   // The fast path's view of one line: key ids and value ranges, and the shape last seen.
@@ -147,7 +147,7 @@ export async function readJsonl(
   const readable = (b: Buffer, start: number, end: number): ColumnMap["index"] | undefined => {
     const count = scan(b, start, end);
     const at = count > 0 ? shapeOf(count) : undefined;
-    if (at === undefined || at.domain !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) return undefined;
+    if (at === undefined || at.domain !== undefined || at.last_seen !== undefined || !take(at.sender, false) || !take(at.tls_version, false) || !take(at.auth, false) || !take(at.client_ip, false)) return undefined;
     setBounds(bounds, at, (position) => valueStart[position]!, (position) => valueEnd[position]!);
     return at;
   };

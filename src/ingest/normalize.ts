@@ -40,7 +40,7 @@ export class RecordNormalizer {
   ) {}
 
   /** Reads one record; `zone` is the zone of its naive timestamps (UTC for a `Date (UTC)` column). */
-  accept(line: number, zone: Zone, timestampValue: RawValue, senderValue: RawValue, tlsValue: RawValue, authValue: RawValue, ipValue: RawValue, messagesValue: RawValue, domainValue: RawValue): void {
+  accept(line: number, zone: Zone, timestampValue: RawValue, senderValue: RawValue, tlsValue: RawValue, authValue: RawValue, ipValue: RawValue, messagesValue: RawValue, domainValue: RawValue, lastSeenValue?: RawValue): void {
     if (timestampValue === undefined || timestampValue === null || timestampValue === "") {
       this.report.skip(this.source, line, "no timestamp");
       return;
@@ -86,8 +86,17 @@ export class RecordNormalizer {
       this.report.unrecognisedAuth(this.source, line, text(authValue));
       auth = UNKNOWN_AUTH;
     }
+    // An export's last_seen: the last of the messages the record stands for (from its first_seen on).
+    let last = timestamp;
+    if (lastSeenValue !== undefined && lastSeenValue !== null && lastSeenValue !== "") {
+      last = typeof lastSeenValue === "string" || typeof lastSeenValue === "number" ? parseTimestamp(lastSeenValue, zone, this.settings.dateOrder) : NaN;
+      if (!(last >= timestamp)) {
+        this.report.skip(this.source, line, `last_seen ${quote(text(lastSeenValue))} is ${Number.isNaN(last) ? "not understood" : "before first_seen"}`);
+        return;
+      }
+    }
     this.report.records++;
-    this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, auth, messages);
+    this.sink.addIds(timestamp, sender, this.ipOf(ipValue), tls, auth, messages, last);
   }
 
   /** The sink id of a raw sender (and domain column value), or -1 for an empty sender. */
