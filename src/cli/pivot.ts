@@ -77,7 +77,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       text += notAllClearText(aggregate, terminal.width);
     }
     await writeOutput(text, options.output);
-    noteEmptyRange(query, options.quiet, format === "chart" || format === "table");
+    noteEmptyRange(query, options.quiet, format === "chart" || format === "table" ? "text" : format);
     process.exitCode = failOnCode(query, options);
     reportSkipped(report, options.quiet);
   });

@@ -86,6 +86,17 @@ function untoldWhy(report: ReadReport, filters: FilterOptions): Untold {
 }
 
 /**
+ * What the range cannot tell, with the reason. A range without submissions (stale input, a range the input
+ * does not reach, failed logins alone) tells neither TLS nor auth: its counts are n/a (null in JSON), not a
+ * reassuring 0. A filter that leaves the range empty does tell: no submission matches it.
+ */
+function untoldInRange(aggregate: Aggregate, report: ReadReport): Untold {
+  const outside = rangeOutsideInput(aggregate);
+  if (outside !== undefined) return { tls: outside, auth: outside };
+  return untoldCategories(aggregate, untoldWhy(report, aggregate.filters));
+}
+
+/**
  * Reads `--compare FROM..TO` (or `previous`) into a request; a bound is read as `--from`/`--to` are.
  */
 export function parseCompare(text: string, tz: string): CompareRequest {
@@ -171,7 +182,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const earlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
   let trends: Trends | undefined;
   return {
-    aggregate, report, earlier, untold: untoldCategories(aggregate, untoldWhy(report, aggregate.filters)),
+    aggregate, report, earlier, untold: untoldInRange(aggregate, report),
     get trends(): Trends | undefined {
       if (earlier !== undefined) trends ??= { earlier, comparison: compareWindows(aggregate, earlier), unusual: unusualActivity(aggregate, earlier) };
       return trends;
@@ -299,21 +310,24 @@ const TLS_FLAGS = TLS_VERSIONS.map((v) => needsAction("tls", v));
 const AUTH_FLAGS = AUTH_KINDS.map((v) => needsAction("auth", v));
 const UNKNOWN = { tls: TLS_VERSIONS.indexOf("unknown"), auth: AUTH_KINDS.indexOf("unknown") };
 
+/** What an output without submissions holds, said beside "no submissions". */
+const EMPTY_OUTPUT = { csv: "the output has its header only", json: "the JSON's counts and lists are empty", jsonl: "the output is empty" } as const;
+
 /**
  * Says on stderr what an output cannot say itself: inputs that held no submissions, a range that the
- * input ends before (stale input) or starts after, and, for CSV and JSON (`saysEmpty` false), a range
- * without submissions. Text outputs say "No submissions in this range" themselves.
+ * input ends before (stale input) or starts after, and, for CSV and JSON outputs, a range without
+ * submissions. Text outputs (`output` "text") say "No submissions in this range" themselves.
  */
-export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, saysEmpty = false): void {
+export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, output: "text" | "csv" | "json" | "jsonl"): void {
   if (quiet) return;
   const { aggregate, report } = query;
   const notes: string[] = [];
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
   const missed = inputMissesRange(aggregate);
   if (missed !== undefined) notes.push(`${missed}; nothing from ${rangeText(aggregate.range)}`);
-  else if (!saysEmpty && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
+  else if (output !== "text" && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
     const why = aggregate.rangeHasSubmissions ? " with these filters" : aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0 ? " (failed logins only)" : "";
-    notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; the output has its header only`);
+    notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; ${EMPTY_OUTPUT[output]}`);
   }
   const partial = partialCoverage(aggregate);
   if (partial !== undefined) notes.push(`note: ${partial} (${rangeText(aggregate.range)})`);

@@ -58,6 +58,18 @@ describe("no submissions in the range: --fail-on cannot decide, failed logins or
     const filtered = run(["export", clean, "--domain", "nrothwind.example"]);
     expect(filtered.stderr).toContain("no submissions from 2026-11-12 to 2026-11-18 (7 days, UTC) with these filters; the output has its header only\n");
   });
+
+  it("summary JSON of a range without submissions has null counts, as --fail-on cannot decide; a filter that matches nothing has 0", () => {
+    const failedOnlyJson = run(["summary", failedOnly, "--year", "2026", "--format", "json"]);
+    const doc = JSON.parse(failedOnlyJson.stdout);
+    expect([doc.legacy_tls_senders, doc.basic_auth_senders]).toEqual([null, null]);
+    expect(doc.failed_logins).toBeGreaterThan(0);
+    expect(failedOnlyJson.stderr).toContain("(failed logins only); the JSON's counts and lists are empty\n");
+    const stale = JSON.parse(run(["summary", clean, "--from", "2027-01-01", "--to", "2027-01-07", "--format", "json"]).stdout);
+    expect([stale.legacy_tls_senders, stale.basic_auth_senders]).toEqual([null, null]);
+    const typo = JSON.parse(run(["summary", clean, "--domain", "nrothwind.example", "--format", "json"]).stdout);
+    expect([typo.legacy_tls_senders, typo.basic_auth_senders]).toEqual([0, 0]);
+  });
 });
 
 describe("every --fail-on decision is said on stderr", () => {

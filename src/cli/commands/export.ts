@@ -32,7 +32,7 @@ export function exportCommand(): Command {
       const terminal = outputsToTerminal(options.output);
       const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true, terminal) : jsonLines(rowObjects(exportTable(aggregate)));
       await writeOutput(text, options.output);
-      noteEmptyRange(query, options.quiet);
+      noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });

@@ -30,7 +30,7 @@ export function reportCommand(): Command {
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
       await writeOutput(page, options.output);
-      noteEmptyRange(query, options.quiet, true);
+      noteEmptyRange(query, options.quiet, "text");
       process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });

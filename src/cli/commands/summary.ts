@@ -29,7 +29,7 @@ export function summaryCommand(): Command {
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
         : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
       await writeOutput(text, options.output);
-      noteEmptyRange(query, options.quiet, format === "text");
+      noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);
       reportSkipped(report, options.quiet);
     });
