@@ -3,22 +3,13 @@ import { eachLine } from "./lines.js";
 import { quote, type ReadReport } from "./read-report.js";
 import { parseTimestamp } from "../core/timestamp.js";
 import { Zone } from "../core/zone.js";
-import { domainOf, parseAuthKind, parseTlsVersion, type AuthKind, type SubmissionSink, type TlsVersion } from "../core/record.js";
-
-interface Session {
-  tls?: TlsVersion;
-  auth: AuthKind;
-  user: string;
-  authenticated: boolean;
-  /** Whether the session's connect line was seen (else its TLS is unknown, not none). */
-  observed: boolean;
-  /** A `MAIL FROM` waiting for its reply: its address and line time. */
-  mail?: { address: string; timestamp: number };
-}
+import { domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "../core/record.js";
+import { Repeats, type ExchangeSession, type ServerLogRun } from "./server-log-run.js";
 
 interface Columns {
   time: number;
   session: number;
+  sequence: number;
   remote: number;
   event: number;
   data: number;
@@ -35,10 +26,15 @@ const TLS_NEGOTIATED = /TLS protocol (\S+) negotiation succeeded/;
  * sequence-number). Per session: the negotiated TLS version, the `AUTH` mechanism, the authenticated
  * user, the client address; every `MAIL FROM` accepted (a 2xx reply) after a successful login is one
  * submission. `535` replies count as failed logins. A new `#Fields:` line (log rollover) is honoured.
+ * Sessions are the run's: one cut by the log's rollover goes on in the next file. A submission (session
+ * id and sequence number) or a failed-login line read before in the run (a copy of a log) is counted once.
+ * Returns the number of log lines read (not `#` lines).
  */
-export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>, report: ReadReport, sink: SubmissionSink): Promise<void> {
+export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
   sink.expectFailedLogins();
-  const sessions = new Map<string, Session>();
+  const sessions = run.exchange;
+  const repeats = new Repeats(run, report, sink);
+  let lines = 0;
   let columns: Columns | undefined;
   let sawFields = false;
   let fileHasTls = false;
@@ -59,13 +55,14 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
       report.note(`${source}: no #Fields: header; read with Exchange's standard SMTP Receive fields: ${STANDARD_FIELDS}`);
     }
     if (line === "" || columns === undefined) return;
+    lines++;
     const cells = splitCsvLine(line);
     const id = cells[columns.session] ?? "";
     const event = cells[columns.event] ?? "";
     const data = cells[columns.data] ?? "";
     const context = cells[columns.context] ?? "";
     if (event === "+") {
-      sessions.set(id, { auth: "unknown", user: "", authenticated: false, observed: true });
+      sessions.set(id, { auth: "unknown", user: "", authenticated: false, observed: true } satisfies ExchangeSession);
       return;
     }
     let session = sessions.get(id);
@@ -101,7 +98,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
       if (command.startsWith("AUTH ")) session.auth = parseAuthKind(data.trim().split(/\s+/)[1] ?? "");
       else if (command.startsWith("MAIL FROM:")) {
         const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
-        session.mail = { address, timestamp };
+        session.mail = { address, timestamp, sequence: cells[columns.sequence] ?? "" };
       }
       return;
     }
@@ -112,10 +109,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     }
     if (data.startsWith("535")) {
       if (Number.isNaN(timestamp)) report.skip(source, lineNumber, `date-time ${quote(cells[columns.time] ?? "")} not understood (ISO 8601 instants of 2000-2099)`);
-      else {
-        report.failedLogins++;
-        sink.failedLogin(timestamp, endpointAddress(cells[columns.remote] ?? ""));
-      }
+      else repeats.failedLogin(buffer, start, end, 0, timestamp, endpointAddress(cells[columns.remote] ?? ""));
       return;
     }
     const mail = session.mail;
@@ -128,6 +122,9 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     }
     const sender = (session.user || mail.address).toLowerCase();
     if (sender === "") return;
+    // A session id is unique to its server; with the MAIL FROM's sequence number it names one message.
+    const key = Buffer.from(`${id},${mail.sequence}`);
+    if (repeats.submission(key, 0, key.length, 0, mail.timestamp)) return;
     const submission = {
       timestamp: mail.timestamp, sender, domain: domainOf(sender), tls: session.tls ?? (session.observed && fileHasTls ? "none" : "unknown") as TlsVersion,
       auth: session.auth, clientIp: endpointAddress(cells[columns.remote] ?? ""), messages: 1,
@@ -136,14 +133,16 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     if (session.observed && session.tls === undefined && !fileHasTls) sink.addUnsettled(submission);
     else sink.add(submission);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
+  repeats.finish(source);
   sink.settle(fileHasTls ? "none" : "unknown");
+  return lines;
 }
 
 function fieldColumns(names: string[], source: string, line: number, report: ReadReport): Columns | undefined {
   const at = (name: string): number => names.findIndex((n) => n.trim().toLowerCase() === name);
-  const columns = { time: at("date-time"), session: at("session-id"), remote: at("remote-endpoint"), event: at("event"), data: at("data"), context: at("context") };
+  const columns = { time: at("date-time"), session: at("session-id"), sequence: at("sequence-number"), remote: at("remote-endpoint"), event: at("event"), data: at("data"), context: at("context") };
   if (Object.values(columns).some((i) => i < 0)) {
-    report.skip(source, line, "#Fields: line without date-time, session-id, remote-endpoint, event, data and context; lines up to the next #Fields: are passed over");
+    report.skip(source, line, "#Fields: line without date-time, session-id, sequence-number, remote-endpoint, event, data and context; lines up to the next #Fields: are passed over");
     return undefined;
   }
   return columns;

@@ -108,7 +108,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         serverLines = await readExim(source.name, counted(), options.zone, report, sink, run);
         break;
       case "exchange":
-        await readExchange(source.name, counted(), report, sink);
+        serverLines = await readExchange(source.name, counted(), report, sink, run);
         break;
     }
     if (report.records + report.skipped + report.failedLogins === before) (serverLines > 0 ? sessionsOnly : report.empty).push(source.name);

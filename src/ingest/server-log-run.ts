@@ -1,4 +1,4 @@
-import type { SubmissionSink } from "../core/record.js";
+import type { AuthKind, SubmissionSink, TlsVersion } from "../core/record.js";
 import { ByteInterner } from "./byte-interner.js";
 import type { ReadReport } from "./read-report.js";
 
@@ -107,6 +107,18 @@ export interface Session {
   connected: boolean;
 }
 
+/** An Exchange SMTP Receive session: what its earlier lines said. */
+export interface ExchangeSession {
+  tls?: TlsVersion;
+  auth: AuthKind;
+  user: string;
+  authenticated: boolean;
+  /** Whether the session's connect line was seen (else its TLS is unknown, not none). */
+  observed: boolean;
+  /** A `MAIL FROM` waiting for its reply: its address, line time and sequence number. */
+  mail?: { address: string; timestamp: number; sequence: string };
+}
+
 /**
  * The inputs of one run read as server logs, in the order given: what one input leaves (a session
  * whose TLS line ends mail.log.1 and whose client= line starts mail.log, the ids already counted)
@@ -123,11 +135,13 @@ export interface ServerLogRun {
   sessions: Map<number, Session>;
   /** Host names of the sessions' keys. */
   hosts: ByteInterner;
+  /** Exchange sessions by session id (a session cut by the log's rollover goes on in the next file). */
+  exchange: Map<string, ExchangeSession>;
 }
 
 /** A new run's state. */
 export function serverLogRun(): ServerLogRun {
-  return { submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner() };
+  return { submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map() };
 }
 
 /**

@@ -2,8 +2,9 @@
 // after its colons, the same log given twice (syslog and its journal export, a copy, a log written
 // twice), failed logins of a doubled log, a session cut by log rotation. Each CLI run is compared with
 // the truth fixtures/mail-logs.ts writes with the log.
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { eximLog, postfixEvents, rotatedAfterTls, spacedJson, writeEvents, writtenTwice } from "../../fixtures/mail-logs.js";
+import { exchangeLog, eximLog, postfixEvents, rotatedAfterTls, spacedJson, writeEvents, writtenTwice } from "../../fixtures/mail-logs.js";
 import { SeenKeys } from "../../src/ingest/server-log-run.js";
 import { runCli } from "../helpers.js";
 import { NOV, expected, failedTotal, logFile } from "./generated-logs.js";
@@ -77,6 +78,36 @@ describe("server logs across the inputs of a run", () => {
     const tail = logFile("rotated/tail.log", writeEvents(older.slice(-1), "classic"));
     expect(runCli(["export", tail, current, "--all"]).stderr).not.toMatch(/no submissions in/);
     expect(runCli(["export", tail, "--all"]).stderr).toMatch(/no submissions in .*tail\.log/);
+  });
+});
+
+describe("Exchange protocol logs across the inputs of a run", () => {
+  const log = exchangeLog({ seed: 83, sessions: 600, start: NOV(20), span: 86_400 });
+  // The generator rolls the log over half-way (a second #Software header): as two files, sessions cut there go on.
+  const cut = log.text.indexOf("#Software", 1);
+  const first = logFile("exchange/RECV2026112000-1.LOG", log.text.slice(0, cut));
+  const second = logFile("exchange/RECV2026112000-2.LOG", log.text.slice(cut));
+
+  it("a session cut by the log's rollover into the next file is read whole, and no file is called empty", () => {
+    const lines = log.text.slice(0, cut).trimEnd().split("\n");
+    const lastSession = lines.at(-1)!.split(",")[2]!;
+    // The cut falls inside a session: its later lines are in the second file.
+    expect(log.text.slice(cut)).toContain(`,${lastSession},`);
+    const run = runCli(["export", first, second, "--all"]);
+    expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: "", code: 0 });
+    expect(run.stdout).toBe(expected(log));
+    expect(runCli(["export", join(dirname(first), "RECV*.LOG"), "--all"]).stdout).toBe(expected(log));
+  });
+
+  it("a copy of the log counts each message and failed login once, and says so", () => {
+    const copy = logFile("exchange/copy/RECV2026112000-1.LOG", log.text);
+    const whole = logFile("exchange/whole.LOG", log.text);
+    const run = runCli(["summary", whole, copy, "--all", "--format", "json"]);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.messages).toBe(log.submissions.length);
+    expect(doc.failed_logins).toBe(failedTotal(log));
+    expect(run.stderr).toMatch(new RegExp(`copy/RECV2026112000-1\\.LOG: ${log.submissions.length} submission lines appear twice .*; counted once`));
+    expect(runCli(["export", whole, copy, "--all"]).stdout).toBe(expected(log));
   });
 });
 
