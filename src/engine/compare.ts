@@ -133,12 +133,14 @@ const allTold = (s: SenderTotal, category: Category): boolean => !talliesOf(s, c
 /**
  * The class of a sender, or undefined when it had no problem in either window. `fixed` is only
  * claimed where the data shows it: each dimension that had a problem is told by every message now;
- * a sender whose messages no longer say is `still` (its before/after show why).
+ * a sender whose messages no longer say is `still` (its before/after show why). A sender that had one
+ * problem and has another now (legacy TLS before, Basic auth now) is `regressed`.
  */
 export function senderStatus(before: SenderTotal | undefined, after: SenderTotal | undefined): SenderStatus | undefined {
   if (hasProblem(before)) {
     if (after === undefined) return "quiet";
-    if (hasProblem(after)) return "still";
+    // A problem it did not have before (a device moved to TLS 1.2 but to a password login) is a regression.
+    if (hasProblem(after)) return (["tls", "auth"] as const).some((c) => senderNeedsAction(after, c) && !senderNeedsAction(before!, c)) ? "regressed" : "still";
     const shown = (!senderNeedsAction(before!, "tls") || allTold(after, "tls")) && (!senderNeedsAction(before!, "auth") || allTold(after, "auth"));
     return shown ? "fixed" : "still";
   }

@@ -31,7 +31,10 @@ function naiveClasses(records: Submission[], before: { from: string; to: string 
     const hadProblem = was.some(problem);
     const hasProblem = is.some(problem);
     if (hadProblem && is.length === 0) classes.set(sender, "quiet");
-    else if (hadProblem && hasProblem) classes.set(sender, "still");
+    else if (hadProblem && hasProblem) {
+      const gained = [(r: Submission) => LEGACY_TLS.has(r.tls), (r: Submission) => r.auth === "basic"].some((p) => is.some(p) && !was.some(p));
+      classes.set(sender, gained ? "regressed" : "still");
+    }
     else if (hadProblem) classes.set(sender, "fixed");
     else if (hasProblem) classes.set(sender, was.length === 0 ? "new" : "regressed");
   }
@@ -238,6 +241,17 @@ describe("the earlier window read in the same pass", () => {
 
 describe("--fail-on new and unusual, for cron", () => {
   const ordinary = put(folder, "calm/maillog", generateHistory({ seed: 41, start: START, days: 21 }).text);
+
+  it("a sender that traded one problem for the other (legacy TLS before, Basic auth now) regressed: --fail-on new exits 3", () => {
+    const rows = ["timestamp,sender,tls_version,auth"];
+    for (const day of [3, 4, 5]) rows.push(`2026-11-0${day}T09:00:00Z,sw@corp.example,TLS1.0,XOAUTH2`, `2026-11-0${day}T10:00:00Z,old@corp.example,TLS1.0,LOGIN`);
+    for (const day of [10, 11, 12]) rows.push(`2026-11-${day}T09:00:00Z,sw@corp.example,TLS1.2,LOGIN`, `2026-11-${day}T10:00:00Z,old@corp.example,TLS1.1,LOGIN`);
+    const file = put(folder, "traded/export.csv", `${rows.join("\n")}\n`);
+    const run = runCli(["summary", file, "--compare", "previous", "--fail-on", "new", "--format", "json"]);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout).compare.senders.map((s: { sender: string; status: string }) => `${s.sender} ${s.status}`)).toEqual(["sw@corp.example regressed", "old@corp.example still"]);
+    expect(run.stderr).toContain("sw@corp.example (regressed)");
+  });
 
   it("exit 3 when a sender is new or regressed against the previous (or compared) window, naming them", () => {
     const expected = [...naiveClasses(history.submissions, EARLIER, RANGE)].filter(([, s]) => s === "new" || s === "regressed")
