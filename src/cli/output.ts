@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { closeSync, constants, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
@@ -217,7 +217,7 @@ async function writeAtomically(chunks: Iterable<string | Uint8Array>, name: stri
   } catch (error) {
     if (file !== undefined) closeSync(file);
     rmSync(temporary, { force: true });
-    throw isSystemError(error) ? outputError(name, error, "the previous file is untouched") : error;
+    throw isSystemError(error) ? outputError(name, error, existsSync(target.path) ? "the previous file is untouched" : "nothing was written") : error;
   } finally {
     unfinished.delete(temporary);
   }

@@ -111,7 +111,10 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         serverLines = await readExchange(source.name, counted(), report, sink, run);
         break;
     }
-    if (report.records + report.skipped + report.failedLogins === before) (serverLines > 0 ? sessionsOnly : report.empty).push(source.name);
+    if (report.records + report.skipped + report.failedLogins === before) {
+      (serverLines > 0 ? sessionsOnly : report.empty).push(source.name);
+      if (options.format !== undefined && serverLines === 0) noteForcedFormat(head, source.name, options.format, report);
+    }
   }
   // A log of sessions alone (or of lines another input repeats) is part of a run that has submissions.
   if (report.records === 0 && report.failedLogins === 0) report.empty.push(...sessionsOnly);
@@ -127,3 +130,14 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   return report;
 }
 
+
+/** A format forced on an input that yielded nothing: says when its content looks like another format. */
+function noteForcedFormat(head: Buffer, source: string, forced: InputFormat, report: ReadReport): void {
+  let looks: InputFormat | undefined;
+  try {
+    looks = detectFormat(head, source);
+  } catch {
+    return;
+  }
+  if (looks !== forced) report.note(`${source}: read as ${forced} (--input-format), but its content looks like ${looks}: nothing was read from it; leave --input-format out, or check the file`);
+}

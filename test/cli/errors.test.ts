@@ -70,6 +70,17 @@ describe("bad input and bad usage", () => {
     expect(json.stderr).toBe(`smtp-auth-report: warning: skipped 2 of 4 records; first: ${jsonl}:2: invalid JSON (Unexpected token 'o', "{"time": oops}" is not valid JSON); ${jsonl}:3: not a JSON object\n`);
   });
 
+  it("a format forced on a file of another format: nothing is read, and stderr says what it looks like", () => {
+    const run = runCli(["summary", CSV_FIXTURE, "--input-format", "postfix"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("No submissions in this range.");
+    expect(run.stderr).toContain(`smtp-auth-report: note: ${CSV_FIXTURE}: read as postfix (--input-format), but its content looks like csv: nothing was read from it; leave --input-format out, or check the file\n`);
+    const exim = runCli(["export", join(FIXTURES, "postfix", "maillog"), "--input-format", "exim"]);
+    expect(exim.stderr).toContain("read as exim (--input-format), but its content looks like postfix");
+    // A forced format that reads the file says nothing of the kind.
+    expect(runCli(["export", CSV_FIXTURE, "--input-format", "csv"]).stderr).toBe("");
+  });
+
   it("--strict stops at the first bad record with exit 1 and its place", () => {
     const csv = put(folder, "strict.csv", "timestamp,sender\n2026-11-20T10:00:00Z,a@b.example\nyesterday-ish,b@b.example\n");
     expect(failing(["export", csv, "--strict"], 1)).toBe(`smtp-auth-report: ${csv}:3: timestamp "yesterday-ish" not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm) (--strict stops at the first bad record)\n`);

@@ -78,6 +78,14 @@ describe("write errors end in exit 1 with one line (#15 item 1)", () => {
     }
   });
 
+  it("a folder that does not exist: exit 1, nothing written, and no claim of a previous file", () => {
+    const folder = scratch();
+    const run = runCli(["export", CSV_FIXTURE, "-o", join(folder, "missing", "week.csv")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`smtp-auth-report: ${join(folder, "missing", "week.csv")}: cannot write: no such file or directory (ENOENT); nothing was written\n`);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it("a closed pipe still ends quietly with exit 0, for every output kind", () => {
     for (const args of [["export", CSV_FIXTURE, "--all", "--by", "hour"], ["export", CSV_FIXTURE, "--all", "--by", "hour", "--format", "jsonl"], ["summary", CSV_FIXTURE, "--format", "json"], ["volume", CSV_FIXTURE, "--details", "--all"]]) {
       const run = shell(`set -o pipefail; $CLI ${args.join(" ")} | head -c 10 >/dev/null`);
