@@ -80,7 +80,9 @@ export class PostfixSmtpd {
   }
 
   /** The session key of a host (bytes) and process id. */
-  key(b: Uint8Array, hostStart: number, hostEnd: number, pid: number): number {
+  key(b: Uint8Array, hostStart: number, fullEnd: number, pid: number): number {
+    // The host's short name: rsyslog writes `mx1` where the journal's _HOSTNAME may be `mx1.corp.example`.
+    const hostEnd = shortHostEnd(b, hostStart, fullEnd);
     // A log is mostly of one host: the last one is compared before the table is asked.
     const length = hostEnd - hostStart;
     let same = length === this.lastHostLength;
@@ -125,8 +127,13 @@ export class PostfixSmtpd {
   private tlsLine(b: Buffer, from: number, end: number, key: number): void {
     const ip = this.ipAfter(b, from, end);
     const close = byteIn(b, 93, from, end);
-    // The version follows `]: ` and ends at the next space.
-    const versionStart = close < 0 ? end : close + 3;
+    // The version follows `]: ` (`]:PORT: ` with smtpd_client_port_logging) and ends at the next space.
+    let after = close < 0 ? end : close + 1;
+    if (after < end && b[after] === 58 && after + 1 < end && b[after + 1] !== 32) {
+      after++;
+      while (after < end && b[after]! >= 48 && b[after]! <= 57) after++;
+    }
+    const versionStart = Math.min(end, after + 2);
     let versionEnd = byteIn(b, 32, versionStart, end);
     if (versionEnd < 0) versionEnd = end;
     const id = this.tlsSpellings.intern(b, versionStart, Math.max(versionStart, versionEnd));
@@ -224,4 +231,16 @@ function valueEnd(b: Uint8Array, from: number, end: number): number {
   while (i < end && !(b[i] === 44 && b[i + 1] === 32)) i++;
   while (i > from && b[i - 1] === 32) i--;
   return i;
+}
+
+/** Where a host name's first label ends (`mx1` of `mx1.corp.example`); an address (`10.0.0.5`, `2001:db8::1`) is kept whole. */
+function shortHostEnd(b: Uint8Array, start: number, end: number): number {
+  let letters = false;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c === 46) return letters ? i : end;
+    if (c === 58) return end;
+    if (c > 57) letters = true;
+  }
+  return end;
 }

@@ -146,13 +146,16 @@ export function serverLogRun(): ServerLogRun {
 
 /**
  * What one input repeats of the run's earlier lines: submissions seen again are dropped; a failed-login
- * line seen again is dropped where submissions repeat (the inputs repeat a log), else held and counted
- * at the input's end (a client retrying within the second).
+ * line that an earlier input had is dropped (this input repeats that one); one seen again within this
+ * input is dropped where submissions repeat (the log is written twice), else held and counted at the
+ * input's end (a client retrying within the second).
  */
 export class Repeats {
   private pending: { timestamp: number; ip: string }[] = [];
   private submissions = 0;
   private failures = 0;
+  /** The failed-login lines of this input alone, to tell a line an earlier input had from one repeated here. */
+  private readonly own = new SeenKeys();
 
   constructor(private readonly run: ServerLogRun, private readonly report: ReadReport, private readonly sink: SubmissionSink) {}
 
@@ -171,8 +174,12 @@ export class Repeats {
   /** Counts a failed login (its line's bytes [start, end) and a seed, e.g. host and process) unless it is a repeated line of a repeated log. */
   failedLogin(b: Uint8Array, start: number, end: number, seed: number, timestamp: number, ip: string): void {
     // The line's second is part of the key: the same text at another time is another attempt.
-    if (this.run.failures.repeated(hashBytes(b, start, end, seed), hashBytes2(b, start, end) ^ Math.floor(timestamp / 1000), timestamp)) {
-      if (this.run.doubled) this.failures++;
+    const high = hashBytes(b, start, end, seed);
+    const low = hashBytes2(b, start, end) ^ Math.floor(timestamp / 1000);
+    const inThisInput = this.own.repeated(high, low, timestamp);
+    if (this.run.failures.repeated(high, low, timestamp)) {
+      // Read in an earlier input and not yet in this one: this input repeats that one (a copy, the journal's export).
+      if (this.run.doubled || !inThisInput) this.failures++;
       else this.pending.push({ timestamp, ip });
       return;
     }
@@ -190,7 +197,7 @@ export class Repeats {
     if (this.submissions === 0 && this.failures === 0) return;
     const lines = (n: number, what: string): string => `${n} ${what} ${n === 1 ? "line appears" : "lines appear"} twice`;
     const parts = this.submissions > 0 ? [`${lines(this.submissions, "submission")} (the log was written or read twice, e.g. by syslog and the journal, or as a copy)`] : [];
-    if (this.failures > 0) parts.push(`${lines(this.failures, "failed-login")} (same host, process, second and text) in inputs whose messages repeat: the same event`);
+    if (this.failures > 0) parts.push(`${lines(this.failures, "failed-login")} (same host, process, second and text, in an earlier input or in inputs whose messages repeat): the same event`);
     this.report.note(`${source}: ${parts.join("; ")}; counted once`);
   }
 }

@@ -154,6 +154,19 @@ describe("Postfix logs as they really look", () => {
     expect(run.stdout).toBe(expected(log));
   });
 
+  it("client ports logged (smtpd_client_port_logging = yes: host[address]:port): TLS, addresses and failed logins as without", () => {
+    const log = postfixLog({ seed: 59, sessions: 600, start: NOV(20), span: 86_400, classic: true });
+    // Addresses (with a dot or colon), not process ids, get a port.
+    const withPorts = log.text.replace(/(\[[0-9a-f]*[.:][0-9a-f.:]*)\](?=: |, | |$)/gm, "$1]:40001");
+    expect(withPorts).toMatch(/TLS connection established from \S+\[[^\]]+\]:40001: TLSv1\.\d /);
+    expect(withPorts).toMatch(/client=\S+\[[^\]]+\]:40001, sasl_method=/);
+    const run = runCli(["export", logFile("ports/maillog", withPorts), "--all"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(expected(log));
+    const doc = JSON.parse(runCli(["summary", logFile("ports/again", withPorts), "--all", "--format", "json"]).stdout);
+    expect(doc.failed_logins).toBe(failedTotal(log));
+  });
+
   it("a log that went through a spreadsheet: the trailing run of commas is not part of any value", () => {
     const log = postfixLog({ seed: 58, sessions: 600, start: NOV(20), span: 86_400, classic: true });
     const mangled = throughSpreadsheet(log.text);

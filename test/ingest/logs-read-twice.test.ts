@@ -58,6 +58,25 @@ describe("server logs across the inputs of a run", () => {
     expect(summary([logFile("doubled/retried", retried)]).failed_logins).toBe(2 * failed);
   });
 
+  it("a log of failed logins alone read twice (the file and its copy, the syslog file and the journal's export) counts each once", () => {
+    const failures = sessions.events.filter((e) => e.message.includes("authentication failed"));
+    const syslog = logFile("guessing/mail.log", writeEvents(failures, "classic"));
+    const copy = logFile("guessing/copy/mail.log", writeEvents(failures, "classic"));
+    const journal = logFile("guessing/mail.json", writeEvents(failures, "json"));
+    expect(summary([syslog]).failed_logins).toBe(failed);
+    const run = runCli(["summary", syslog, copy, journal, "--all", "--format", "json"]);
+    expect(JSON.parse(run.stdout).failed_logins).toBe(failed);
+    expect(run.stderr).toMatch(new RegExp(`copy/mail\\.log: ${failed} failed-login lines appear twice .*counted once`));
+  });
+
+  it("the journal's host name may be the full name where syslog writes the short one: still the same log", () => {
+    const journal = writeEvents(sessions.events, "json").replace(/"_HOSTNAME":"mx1"/g, '"_HOSTNAME":"mx1.corp.example"');
+    expect(journal).toContain('"_HOSTNAME":"mx1.corp.example"');
+    const files = [logFile("fqdn/mail.log", writeEvents(sessions.events, "classic")), logFile("fqdn/mail.json", journal)];
+    expect(summary(files)).toMatchObject({ messages, failed_logins: failed });
+    expect(runCli(["export", ...files, "--all"]).stdout).toBe(expected(sessions));
+  });
+
   it("Exim: a message id seen again is the same message", () => {
     const log = eximLog({ seed: 72, sessions: 400, start: NOV(20), span: 86_400 });
     const doubled = log.text.replace(/^.*$/gm, (line) => (line === "" ? line : `${line}\n${line}`));
