@@ -32,7 +32,9 @@ function merges(unit: PeriodUnit, range: DateRange): Merge[] {
   switch (unit) {
     case "hour":
       return [
-        ...[1, 2, 3, 4, 6, 12].map((h): Merge => ({ size: h, name: h === 1 ? "1 hour" : `${h} hours`, spanOf: (p) => dayOf(p) * 24 + Math.floor(zone.wallTime(p.start).hour / h) })),
+        // Hour by hour, each period is its own span: the hour that a fall-back repeats is two (02:00+02:00, 02:00+01:00).
+        { size: 1, name: "1 hour", spanOf: (p) => p.key },
+        ...[2, 3, 4, 6, 12].map((h): Merge => ({ size: h, name: `${h} hours`, spanOf: (p) => dayOf(p) * 24 + Math.floor(zone.wallTime(p.start).hour / h) })),
         { size: 24, name: "1 day", spanOf: dayOf },
         ...weekSizes.map((n) => weeks(n, n * 168)),
       ];
@@ -101,4 +103,16 @@ function shortLabel(label: string, unit: PeriodUnit): string {
 export function partialNote(groups: PeriodGroup[], unit: PeriodUnit, merge: Merge): string | undefined {
   if (!groups.some((g) => g.partial)) return undefined;
   return merge.size === 1 ? `* partial ${unit}: the range covers only part of it` : `* partial span of ${merge.name}: the range covers only part of it`;
+}
+
+/** The periods of a table, each label marked `*` where the range cuts its calendar span, and the footnote that says so. */
+export function markPartialPeriods(periods: Period[], unit: PeriodUnit, range: DateRange): { labels: string[]; note: string | undefined } {
+  const merge = mergeFor(periods, unit, range, periods.length);
+  const groups = groupPeriods(periods, unit, range, merge);
+  const labels = periods.map((p) => p.label);
+  if (groups.length > 0) {
+    if (groups[0]!.partial) labels[0] += "*";
+    if (groups[groups.length - 1]!.partial && !labels[labels.length - 1]!.endsWith("*")) labels[labels.length - 1] += "*";
+  }
+  return { labels, note: partialNote(groups, unit, merge) };
 }

@@ -8,6 +8,7 @@ import { categorySenderSeries, progressSeries } from "../engine/progress.js";
 import { renderChart, renderShareBars, type Metric, type Terminal } from "./chart.js";
 import type { Align } from "./layout.js";
 import { naturalWidth, renderTable } from "./table.js";
+import { markPartialPeriods } from "./period-groups.js";
 import { domainLabel, escapeTerminal, filtersLine, localTime, percentText, rangeText, thousands } from "./text.js";
 
 /** Charts show this many series unless `--top` says otherwise; the rest is summed as `other`. */
@@ -73,12 +74,13 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
   const all = totals.reduce((a, b) => a + b, 0);
   const limit = tableRows(terminal);
   const shown = aggregate.periods.slice(0, limit);
+  const { labels, note } = markPartialPeriods(aggregate.periods, aggregate.unit, aggregate.range);
   const header = ["period", ...series.map((s) => escapeTerminal(domainLabel(s.name))), "total"];
   const layout = (decimals: number) => {
     // A period without messages has no share: its cells stay blank (its total says 0).
     const cell = (v: number, whole: number): string => (metric !== "percent" ? thousands(v) : whole === 0 ? "" : `${percent(v, whole).toFixed(decimals)}${decimals > 0 ? " " : ""}%`);
     return {
-      rows: shown.map((p, i) => [p.label, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
+      rows: shown.map((_, i) => [labels[i]!, ...series.map((s) => cell(s.values[i]!, totals[i]!)), thousands(totals[i]!)]),
       totals: ["total", ...series.map((s) => cell(s.total, all)), thousands(all)],
     };
   };
@@ -92,6 +94,7 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
     align: ["left", ...series.map((): Align => "right"), "right"],
     leftOut: aggregate.periods.length - shown.length,
     leftOutHint: { what: "periods", how: "--format csv for all, or a coarser --by" },
+    notes: note === undefined ? undefined : [note],
     shrinkable: [],
     // The total goes first, then the last series (the smallest, or the least pressing values).
     droppable: [header.length - 1, ...series.map((_, i) => series.length - i)],
@@ -111,16 +114,18 @@ export function categoryPeriodTable(aggregate: Aggregate, category: Category, me
     const series = categorySenderSeries(aggregate, category).slice(0, top);
     const all = progressSeries(aggregate)[0]!;
     const shown = aggregate.periods.slice(0, tableRows(terminal));
+    const { labels, note } = markPartialPeriods(aggregate.periods, aggregate.unit, aggregate.range);
     return renderTable({
       title: `${TITLES[category]}, distinct senders per ${aggregate.unit}, ${rangeText(aggregate.range)}`,
       filters: filtersLine(aggregate.filters),
       header: ["period", ...series.map((s) => s.name), "senders"],
       shortHeaders: ["period", ...series.map((s) => SHORT_HEADERS[s.name]), undefined],
       align: ["left", ...series.map((): Align => "right"), "right"],
-      rows: shown.map((p, i) => [p.label, ...series.map((s) => thousands(s.values[i]!)), thousands(all.values[i]!)]),
+      rows: shown.map((_, i) => [labels[i]!, ...series.map((s) => thousands(s.values[i]!)), thousands(all.values[i]!)]),
       totals: ["range", ...series.map((s) => thousands(s.total)), thousands(all.total)],
       leftOut: aggregate.periods.length - shown.length,
       leftOutHint: { what: "periods", how: "--format csv for all, or a coarser --by" },
+      notes: note === undefined ? undefined : [note],
       shrinkable: [],
       droppable: series.map((_, i) => series.length - i),
     }, terminal.width, terminal.paint);

@@ -216,6 +216,24 @@ describe("charts and tables read well", () => {
     const volume = runCli(["volume", CSV_FIXTURE, "--by", "week", "--from", "2026-11-04", "--to", "2026-11-22", "--width", "80"]).stdout;
     expect(volume).toMatch(/11-02\*/);
     expect(volume).toContain("* partial week");
+    // Tables mark them too, in every metric; a month the range covers whole is not marked.
+    for (const args of [["volume"], ["tls"], ["auth", "--metric", "senders"]]) {
+      const table = runCli([...args, CSV_FIXTURE, "--by", "month", "--from", "2026-11-04", "--format", "table", "--width", "100"]).stdout;
+      expect(table).toMatch(/│ 2026-11-01\* +│/);
+      expect(table).toContain("* partial month: the range covers only part of it");
+    }
+    expect(runCli(["volume", CSV_FIXTURE, "--by", "week", "--all", "--format", "table", "--width", "100"]).stdout).not.toMatch(/\*/);
+  });
+
+  it("draw the hour a fall-back repeats as two hours, as the CSV has them", () => {
+    const file = put(scratch(), "fall-back.csv", "timestamp,sender\n2026-10-25T00:30:00Z,a@b.example\n2026-10-25T01:10:00Z,a@b.example\n2026-10-25T01:20:00Z,a@b.example\n");
+    const args = [file, "--by", "hour", "--tz", "Europe/Berlin", "--from", "2026-10-25", "--to", "2026-10-25"];
+    const csv = runCli(["volume", ...args, "--format", "csv"]).stdout;
+    expect(csv).toContain("2026-10-25T02:00+02:00,b.example,1\n2026-10-25T02:00+01:00,b.example,2\n");
+    // The chart's highest value is the busiest hour's 2, not the two 02:00 hours' 3 merged.
+    const chart = runCli(["volume", ...args, "--width", "100"]).stdout;
+    expect(chart).toMatch(/^ +2┼/m);
+    expect(chart).not.toMatch(/^ +3┼/m);
   });
 
   it("tell 12 series apart by colour and line style", () => {
