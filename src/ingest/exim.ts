@@ -85,8 +85,14 @@ export class EximMessages {
       this.report.skip(this.source, lineNumber, time.problem());
       return;
     }
-    const aEnd = nextSpace(b, a, end);
+    let aEnd = nextSpace(b, a, end);
     const colon = byteIn(b, 58, a, aEnd);
+    // A user id with a space is quoted (`A=plain:"John Doe"`): it ends at its closing quote.
+    if (colon >= 0 && b[colon + 1] === 34) {
+      let close = colon + 2;
+      while (close < end && (b[close] !== 34 || b[close - 1] === 92)) close++;
+      aEnd = Math.min(end, close + 1);
+    }
     // Without server_set_id Exim logs the authenticator alone: the envelope sender is all there is.
     const sender = colon < 0
       ? this.senders.get(b, from, envelopeEnd, (raw) => this.normalizer.senderOf(raw.replace(/^<|>$/g, ""), undefined))
