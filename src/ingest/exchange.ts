@@ -20,6 +20,8 @@ const UTC = Zone.named("UTC");
 /** The fields of Exchange's SMTP Receive protocol log, in the order Exchange writes them. */
 export const STANDARD_FIELDS = "date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context";
 const TLS_NEGOTIATED = /TLS protocol (\S+) negotiation succeeded/;
+/** Where a line names the authenticated account: `User Name: U`, `authenticated as U`, `successful for user U`. */
+const AUTHENTICATED_AS = /(?:User Name: ?|authenticated as |successful (?:as|for)(?: user)? )"?([^\s,"]+)/i;
 
 /**
  * Reads Exchange Server SMTP Receive protocol logs (`#Fields:` CSV with session-id and
@@ -88,7 +90,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
         session.user = data;
         session.authenticated = true;
       } else {
-        const named = /User Name: ?([^\s,]+)/.exec(`${data} ${context}`);
+        const named = AUTHENTICATED_AS.exec(`${data} ${context}`);
         if (named) session.user = named[1]!;
       }
       return;
@@ -105,6 +107,9 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     if (event !== ">") return;
     if (data.startsWith("235")) {
       session.authenticated = true;
+      // A reply that names the account (`235 2.7.0 Authentication successful as NORTHWIND\mfp`) names the user too.
+      const named = AUTHENTICATED_AS.exec(data);
+      if (named && session.user === "") session.user = named[1]!;
       return;
     }
     if (data.startsWith("535")) {

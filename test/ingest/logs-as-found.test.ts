@@ -198,6 +198,25 @@ describe("Exchange protocol log excerpts without their #Fields: header", () => {
     expect(run.stdout).toBe(expected(log));
     expect(run.stderr).toMatch(/note: .*excerpt\.log: no #Fields: header; read with Exchange's standard SMTP Receive fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context/);
   });
+
+  it("take the account from 'authenticated as U' or a 235 reply that names it, not the MAIL FROM address", () => {
+    const line = (session: string, n: number, event: string, data: string, context = ""): string =>
+      `2026-11-20T08:00:0${n}.000Z,EX01\\Client Frontend EX01,${session},${n},10.0.0.5:587,10.1.1.${session.slice(-1)}:5000,${event},${data},${context}`;
+    const file = logFile("exchange/named.log", [
+      line("08DD1", 0, "+", ""), line("08DD1", 1, "*", "", '"TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256"'),
+      line("08DD1", 2, "<", "AUTH LOGIN"), line("08DD1", 3, ">", "235 2.7.0 Authentication successful as CONTOSO\\scanner"),
+      line("08DD1", 4, "<", "MAIL FROM:<scan@contoso.example>"), line("08DD1", 5, ">", "250 2.1.0 Sender OK"),
+      line("08DD2", 0, "+", ""), line("08DD2", 1, "<", "AUTH PLAIN"), line("08DD2", 2, "*", "", "authenticated as app@contoso.example"),
+      line("08DD2", 3, ">", "235 2.7.0 Authentication successful"), line("08DD2", 4, "<", "MAIL FROM:<other@contoso.example>"), line("08DD2", 5, ">", "250 2.1.0 Sender OK"),
+      "",
+    ].join("\n"));
+    expect(runCli(["export", file, "--all"]).stdout).toBe([
+      HEADER,
+      "2026-11-20,app@contoso.example,contoso.example,none,basic,10.1.1.2,1,2026-11-20T08:00:04Z,2026-11-20T08:00:04Z",
+      "2026-11-20,contoso\\scanner,,TLS1.0,basic,10.1.1.1,1,2026-11-20T08:00:04Z,2026-11-20T08:00:04Z",
+      "",
+    ].join("\n"));
+  });
 });
 
 describe("detection by content", () => {
