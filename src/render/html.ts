@@ -1,4 +1,5 @@
 import type { Aggregate } from "../engine/aggregate.js";
+import type { DateRange } from "../engine/range.js";
 import { compareText } from "../core/record.js";
 import {
   CATEGORY_VALUES, categoryDetails, categorySeries, needsAction, percent, senderNeedsAction, shareOf, senderTotals, talliesOf, topSeries,
@@ -8,6 +9,7 @@ import { STATUS_ORDER, type Comparison } from "../engine/compare.js";
 import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
+import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
 import { domainLabel, failedLoginsFilterNote, filterStatements, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
@@ -45,8 +47,10 @@ interface HtmlTable {
   caption: string;
   columns: { label: string; numeric?: boolean }[];
   /** Each cell: the text shown, and for numbers the value sorted on. */
-  rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean; domain?: string }[];
+  rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean }[];
   note?: string;
+  /** Of the whole report whatever the page's controls pick: a line says so when they pick less. */
+  wholeReport?: boolean;
 }
 
 /** Rows a table of the page carries at most: with 100k senders a page of every row is 80 MB, too big to open. */
@@ -60,13 +64,16 @@ function tableHtml(table: HtmlTable): string {
       if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`;
       return `<td class="num" data-sort="${cell.sort}">${escapeHtml(cell.text)}</td>`;
     }).join("");
-    return `<tr${row.flagged ? ' class="flagged"' : ""}${row.domain === undefined ? "" : ` data-domain="${escapeHtml(domainLabel(row.domain))}"`}>${cells}</tr>`;
+    return `<tr${row.flagged ? ' class="flagged"' : ""}>${cells}</tr>`;
   }).join("\n");
+  // The notes are always there (maybe empty and hidden): the page's controls fill them for what they pick.
+  const hidden = (shown: boolean): string => (shown ? "" : " hidden");
   return `<section class="table-block" id="${table.id}">
 <div class="table-head"><h2>${escapeHtml(table.caption)}</h2><input type="search" class="filter" placeholder="Filter rows…" aria-label="Filter ${escapeHtml(table.caption)}"></div>
-<div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>
+${table.wholeReport ? '<p class="scope" hidden></p>\n' : ""}<div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table></div>${table.note ? `<p class="note">${escapeHtml(table.note)}</p>` : ""}${cut > 0 ? `\n<p class="note capped">The page carries the first ${thousands(PAGE_TABLE_ROWS)} of ${thousands(table.rows.length)} rows, in this table's order; ${thousands(cut)} more are left out. <code>smtp-auth-report export</code> (or the view's <code>--format csv</code>) has every row.</p>` : ""}
+</tbody></table></div><p class="note table-note"${hidden(table.note !== undefined)}>${escapeHtml(table.note ?? "")}</p>
+<p class="note capped"${hidden(cut > 0)}>The page carries the first <span class="shown">${thousands(PAGE_TABLE_ROWS)}</span> of <span class="count">${thousands(table.rows.length)}</span> rows, in this table's order; <span class="cut">${thousands(Math.max(cut, 0))}</span> more are left out. <code>smtp-auth-report export</code> (or the view's <code>--format csv</code>) has every row.</p>
 </section>`;
 }
 
@@ -91,31 +98,82 @@ function chartData(aggregate: Aggregate, category: Category | "volume") {
   };
 }
 
-/** The most rows (period × sender × TLS × auth) the page carries for its own "show data for" filters; above it they are off, and the page says so. */
+/** The most groups (period × sender × client address × TLS × auth) the page carries for its own "show data for" controls; above it they are off, and the page says so. */
 export const FILTER_CAP = 50_000;
 
-/** What the page's own filters recount from: messages per period, sender, TLS version and auth (client addresses merged), or null above the cap. */
+const SECOND = 1_000;
+const HOUR = 3_600_000;
+
+/**
+ * The zone's offsets over the range, for the page to write local times itself: [second, offset in
+ * minutes] from that second (counted from `base`) on; the first entry holds from the range's start.
+ */
+function offsetChanges(range: DateRange, base: number): [number, number][] {
+  const { zone } = range;
+  const changes: [number, number][] = [[0, zone.offsetAt(range.from)]];
+  // Offsets change on the minute and at most once an hour: an hourly walk and a search within the hour finds each.
+  for (let at = range.from; at < range.to; at += HOUR) {
+    const offset = changes[changes.length - 1]![1];
+    const next = Math.min(at + HOUR, range.to);
+    if (zone.offsetAt(next) === offset) continue;
+    let [low, high] = [Math.floor(at / 60_000), Math.floor(next / 60_000)];
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (zone.offsetAt(mid * 60_000) === offset) low = mid;
+      else high = mid;
+    }
+    changes.push([high * 60 - base, zone.offsetAt(high * 60_000)]);
+  }
+  return changes;
+}
+
+/**
+ * What the page's own controls recount from: every group (period, sender, client address, TLS, auth,
+ * messages, first and last seen in seconds from the range's start), eight numbers a row; null above the cap.
+ */
 function filterCube(aggregate: Aggregate) {
-  const senderIds = new Map<string, number>();
+  const c = aggregate.columns;
+  if (c.size > FILTER_CAP) return null;
+  const base = Math.floor(aggregate.range.from / SECOND);
+  const senderIds = new Map<number, number>();
+  const ipIds = new Map<number, number>();
   const senders: string[] = [];
   const domains: string[] = [];
-  const periodOf = new Map(aggregate.periods.map((p, i) => [p.key, i]));
-  const cells = new Map<string, number[]>();
-  for (const g of aggregate.groups) {
-    let sender = senderIds.get(g.sender);
+  const ips: string[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < c.size; i++) {
+    let sender = senderIds.get(c.sender[i]!);
     if (sender === undefined) {
-      senderIds.set(g.sender, (sender = senders.length));
-      senders.push(g.sender);
-      domains.push(g.domain);
+      senderIds.set(c.sender[i]!, (sender = senders.length));
+      senders.push(c.senders[c.sender[i]!]!);
+      domains.push(domainLabel(c.domains[c.sender[i]!]!));
     }
-    const row = [periodOf.get(g.period.key)!, sender, CATEGORY_VALUES.tls.indexOf(g.tls), CATEGORY_VALUES.auth.indexOf(g.auth), 0];
-    const key = row.slice(0, 4).join(",");
-    const cell = cells.get(key) ?? row;
-    cell[4]! += g.messages;
-    cells.set(key, cell);
-    if (cells.size > FILTER_CAP) return null;
+    let ip = ipIds.get(c.clientIp[i]!);
+    if (ip === undefined) {
+      ipIds.set(c.clientIp[i]!, (ip = ips.length));
+      ips.push(c.clientIps[c.clientIp[i]!]!);
+    }
+    rows.push(c.period[i]!, sender, ip, c.tls[i]!, c.auth[i]!, c.messages[i]!, Math.floor(c.firstSeen[i]! / SECOND) - base, Math.floor(c.lastSeen[i]! / SECOND) - base);
   }
-  return { senders, domains, rows: [...cells.values()] };
+  return { senders, domains, ips, rows, base, offsets: offsetChanges(aggregate.range, base) };
+}
+
+/**
+ * Failed logins per period and client address (period, address, failures, three numbers a row) for the
+ * page to recount over the picked periods; null where unknown, above the cap, or by hour (they are kept by day).
+ */
+function failedCube(aggregate: Aggregate) {
+  const byDay = aggregate.failedLoginsByDay;
+  if (byDay === undefined || aggregate.unit === "hour" || byDay.length > FILTER_CAP) return null;
+  const periodOf = new Map(aggregate.periods.map((p, i) => [p.key, i]));
+  const ipIds = new Map<string, number>();
+  const rows: number[] = [];
+  for (const f of byDay) {
+    let ip = ipIds.get(f.clientIp);
+    if (ip === undefined) ipIds.set(f.clientIp, (ip = ipIds.size));
+    rows.push(periodOf.get(f.period.key)!, ip, f.failures);
+  }
+  return { ips: [...ipIds.keys()], rows };
 }
 
 const TOP_SENDERS = 10;
@@ -150,7 +208,7 @@ function compareFiguresTable(comparison: Comparison): HtmlTable {
   return {
     id: "compare-figures", caption: `Compared with ${rangeText(comparison.range)}`,
     columns: [{ label: "Figure" }, { label: "Before", numeric: true }, { label: "After", numeric: true }, { label: "Change", numeric: true }],
-    rows,
+    rows, wholeReport: true,
     note: comparison.earlierHasData ? undefined : "The earlier window holds no submissions (with these filters): every sender with a problem counts as new.",
   };
 }
@@ -161,6 +219,7 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
   return {
     id: "compare-senders", caption: `Senders on legacy TLS or Basic auth: ${counts}`,
     columns: [{ label: "Status" }, { label: "Sender" }, { label: "Before" }, { label: "After" }],
+    wholeReport: true,
     rows: comparison.senders.map((s) => ({ flagged: s.status === "new" || s.status === "regressed", cells: [s.status, s.sender, windowText(s.before), windowText(s.after)] })),
     note: "new: first seen now, with a problem; regressed: clean before, not now; fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.",
   };
@@ -169,9 +228,9 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
 /** Unusual activity with its evidence. */
 function unusualTable(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate): HtmlTable {
   const unjudged = whyUnusualUnjudged(aggregate);
-  if (unjudged !== undefined) return { id: "unusual-table", caption: "Unusual activity: cannot be judged", columns: [], rows: [], note: `Cannot be judged: ${unjudged}.` };
+  if (unjudged !== undefined) return { id: "unusual-table", caption: "Unusual activity: cannot be judged", columns: [], rows: [], note: `Cannot be judged: ${unjudged}.`, wholeReport: true };
   return {
-    id: "unusual-table", caption: `Unusual activity: ${unusual.length === 0 ? "none" : thousands(unusual.length)}`,
+    id: "unusual-table", wholeReport: true, caption: `Unusual activity: ${unusual.length === 0 ? "none" : thousands(unusual.length)}`,
     columns: [{ label: "Period" }, { label: "Sender" }, { label: "Kind" }, { label: "Evidence" }],
     rows: unusual.map((u) => ({ flagged: true, cells: [u.period.label, u.sender, u.kind.replace(/_/g, " "), evidenceText(u, aggregate)] })),
     note: `Judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s.`
@@ -187,7 +246,7 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
     caption: category === "tls" ? "TLS usage by sender" : "Authentication by sender",
     columns: [{ label: "Sender" }, { label: "Domain" }, ...values.map((v) => ({ label: `${v} %`, numeric: true })), { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: senders.map((s) => ({
-      flagged: senderNeedsAction(s, category), domain: s.domain,
+      flagged: senderNeedsAction(s, category),
       cells: [
         s.sender, domainLabel(s.domain),
         ...values.map((v) => {
@@ -242,7 +301,6 @@ function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
     caption: "Action needed: senders and clients on legacy TLS or Basic auth",
     columns: [{ label: "Sender" }, { label: "Client IP" }, { label: "Problem" }, { label: "TLS" }, { label: "Auth" }, { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: rows.map((r) => ({
-      domain: r.domain,
       cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
     })),
     note: actionNote(aggregate, summary, rows.length),
@@ -263,6 +321,7 @@ function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | 
     columns: [{ label: "Client IP" }, { label: "Failed logins", numeric: true }],
     rows: failed.map((f) => ({ cells: [f.clientIp, number(f.failures)] })),
     note: [failed.length === 0 ? "No failed logins in this range." : undefined, unfiltered === undefined ? undefined : `${unfiltered}.`].filter((n) => n !== undefined).join(" ") || undefined,
+    wholeReport: true,
   });
 }
 
@@ -291,13 +350,13 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth") },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
-      : { label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: failedLoginsFilterNote(aggregate.filters) },
+      : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: failedLoginsFilterNote(aggregate.filters) },
   ];
   const volume: HtmlTable = {
     id: "volume-table",
     caption: "Sending volume by sender",
     columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
-    rows: senders.map((s) => ({ domain: s.domain, cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
+    rows: senders.map((s) => ({ cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
   };
   const cube = filterCube(aggregate);
   const data = {
@@ -305,16 +364,19 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     topSenders: senders.slice(0, TOP_SENDERS).map((s) => [s.sender, s.messages]),
     sendersByTls: summary.tls.map((t) => [t.value, t.senders]),
     // What the "show data for" controls recount from, in the page itself.
-    cube: cube && { ...cube, domains: cube.domains.map(domainLabel) },
+    // failedFilterNote: which filters of the command line failed logins do not follow (they name a client address only).
+    cube, failed: failedCube(aggregate), failedFilterNote: failedLoginsFilterNote(aggregate.filters),
     labels: aggregate.periods.map((p) => p.label), tlsValues: CATEGORY_VALUES.tls, authValues: CATEGORY_VALUES.auth,
     legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES, topSendersShown: TOP_SENDERS,
+    // What the details tables recount with: the columns they have, how many rows they carry, what the data cannot tell.
+    tableRows: PAGE_TABLE_ROWS, tableValues: { tls: valuesPresent(senders, "tls"), auth: valuesPresent(senders, "auth") }, untold: summary.untold,
   };
-  const domains = cube === null ? [] : [...new Set(cube.domains.map(domainLabel))].sort(compareText);
+  const domains = cube === null ? [] : [...new Set(cube.domains)].sort(compareText);
   const controlsHtml = `<section class="show" id="show">
 <label>Show data for <select id="show-domain"${cube === null ? " disabled" : ""}><option value="">all domains</option>${domains.map((d) => `<option>${escapeHtml(d)}</option>`).join("")}</select></label>
 <label>from <select id="show-from"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}">${escapeHtml(p.label)}</option>`).join("")}</select></label>
 <label>to <select id="show-to"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}"${i === aggregate.periods.length - 1 ? " selected" : ""}>${escapeHtml(p.label)}</option>`).join("")}</select></label>
-<p class="note" id="show-note">${cube === null ? `These controls are off: the page carries at most ${thousands(FILTER_CAP)} rows (${aggregate.unit} × sender × TLS × auth) to recount from, and this range has more. Use --domain and --from/--to on the command line.` : "Tiles, charts and tables count all domains over the whole range."}</p>
+<p class="note" id="show-note">${cube === null ? `These controls are off: the page carries at most ${thousands(FILTER_CAP)} rows (${aggregate.unit} × sender × client address × TLS × auth) to recount from, and this range has more. Use --domain and --from/--to on the command line.` : "Tiles, charts and tables count all domains over the whole range."}</p>
 </section>`;
   const trends = context.trends;
   const range = rangeText(aggregate.range);
@@ -344,7 +406,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .chart .canvas-box { position: relative; height: 260px; }
 .progress { margin-bottom: 24px; }
 .show { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 16px; } .show select { padding: 4px 6px; max-width: 100%; } .show .note { flex-basis: 100%; margin: 0; }
-tr.off { display: none; }
+.scope { margin: 0 0 6px; padding: 4px 8px; border-left: 4px solid #f59e0b; background: var(--alert-bg); overflow-wrap: anywhere; }
 .table-block { margin-bottom: 28px; }
 .table-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
 .filter { padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; width: 220px; max-width: 100%; }
@@ -402,149 +464,7 @@ ${tableHtml(categoryHtmlTable(aggregate, "auth"))}
 <footer>Made by smtp-auth-report on ${escapeHtml(new Date(context.generatedAt).toISOString().replace(/\.\d{3}Z$/, "Z"))}. Legacy TLS: SSL, TLS 1.0 and 1.1, or no TLS. Basic auth: LOGIN, PLAIN, CRAM-MD5, DIGEST-MD5, NTLM.</footer>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${library}</script>
-<script>
-(function () {
-  var data = JSON.parse(document.getElementById("report-data").textContent);
-  // kind: "shares" (stacked areas of percentages), "messages" or "senders" (lines of counts).
-  function draw(id, chart, kind) {
-    if (typeof Chart === "undefined") return;
-    var stacked = kind === "shares", old = Chart.getChart(document.getElementById(id));
-    if (old) old.destroy();
-    new Chart(document.getElementById(id), {
-      type: "line",
-      data: { labels: chart.labels, datasets: chart.datasets.map(function (d, i) {
-        // Each area fills down to the series under it (not to zero), so no two areas overlap and blend:
-        // the colour on the page is the legend's colour.
-        return { label: d.label, data: d[kind], messages: d.messages, shares: d.shares, borderColor: d.color, backgroundColor: d.color + (stacked ? "99" : "33"),
-          fill: stacked ? (i === 0 ? "origin" : "-1") : false, stack: stacked ? "shares" : undefined,
-          pointRadius: chart.labels.length > 40 ? 0 : 2, tension: stacked ? 0 : 0.2, borderWidth: stacked ? 1 : 2 };
-      }) },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
-        scales: { y: { stacked: stacked, beginAtZero: true, max: stacked ? 100 : undefined, ticks: { callback: function (v) { return stacked ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
-        plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: function (item) {
-          var d = item.dataset, i = item.dataIndex;
-          if (kind === "senders") return d.label + ": " + Number(item.raw).toLocaleString("en-US") + " senders";
-          if (d.shares[i] === null) return d.label + ": no messages";
-          return d.label + ": " + Number(d.messages[i]).toLocaleString("en-US") + " messages (" + d.shares[i].toFixed(2) + " %)";
-        } } } } }
-    });
-  }
-  function bars(id, rows, label, colors) {
-    if (typeof Chart === "undefined") return;
-    var old = Chart.getChart(document.getElementById(id));
-    if (old) old.destroy();
-    new Chart(document.getElementById(id), { type: "bar",
-      data: { labels: rows.map(function (r) { return r[0]; }), datasets: [{ label: label, data: rows.map(function (r) { return r[1]; }), backgroundColor: rows.map(function (r, i) { return colors ? colors[r[0]] || data.palette[i % data.palette.length] : data.palette[0]; }) }] },
-      options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } } });
-  }
-  function drawAll(d) {
-    draw("volume-chart", d.volume, "messages");
-    draw("tls-chart", d.tls, "shares");
-    draw("auth-chart", d.auth, "shares");
-    draw("progress-chart", d.progress, "senders");
-    bars("top-senders-chart", d.topSenders, "messages");
-    bars("senders-tls-chart", d.sendersByTls, "senders", data.colors);
-  }
-  drawAll(data);
-
-  // "Show data for": every figure recounted in the page from the carried rows of the domain and periods picked.
-  function zeros(n) { var a = []; for (var i = 0; i < n; i++) a.push(0); return a; }
-  function share(v, whole) { return whole === 0 ? null : Math.round((v * 10000) / whole) / 100; }
-  function byTotal(a, b) { return b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); }
-  function recount(domain, from, to) {
-    var cube = data.cube, n = to - from + 1, basicIndex = data.authValues.indexOf("basic");
-    var senders = {}, legacy = {}, basic = {}, messages = 0, domains = {}, tls = data.tlsValues.map(function () { return zeros(n); }), auth = data.authValues.map(function () { return zeros(n); });
-    var perSender = {}, tlsSenders = data.tlsValues.map(function () { return {}; }), progress = [0, 1, 2].map(function () { var a = []; for (var i = 0; i < n; i++) a.push({}); return a; });
-    cube.rows.forEach(function (r) {
-      var d = cube.domains[r[1]];
-      if (r[0] < from || r[0] > to || (domain !== "" && d !== domain)) return;
-      var p = r[0] - from, s = r[1], m = r[4], isLegacy = data.legacy[r[2]], isBasic = r[3] === basicIndex;
-      senders[s] = 1; messages += m;
-      if (isLegacy) legacy[s] = 1;
-      if (isBasic) basic[s] = 1;
-      (domains[d] = domains[d] || zeros(n))[p] += m;
-      tls[r[2]][p] += m; auth[r[3]][p] += m;
-      perSender[s] = (perSender[s] || 0) + m;
-      tlsSenders[r[2]][s] = 1;
-      progress[0][p][s] = 1; if (isLegacy) progress[1][p][s] = 1; if (isBasic) progress[2][p][s] = 1;
-    });
-    var labels = data.labels.slice(from, to + 1);
-    var volume = Object.keys(domains).map(function (d) { return { name: d, values: domains[d], total: domains[d].reduce(function (a, b) { return a + b; }, 0) }; }).sort(byTotal);
-    if (volume.length > data.top) {
-      var other = { name: "other", values: zeros(n), total: 0 };
-      volume.slice(data.top).forEach(function (s) { s.values.forEach(function (v, i) { other.values[i] += v; }); other.total += s.total; });
-      volume = volume.slice(0, data.top).concat([other]);
-    }
-    function shares(values, counts) {
-      var totals = zeros(n);
-      counts.forEach(function (c) { c.forEach(function (v, i) { totals[i] += v; }); });
-      var sets = [];
-      counts.forEach(function (c, k) { if (c.some(function (v) { return v > 0; })) sets.push({ label: values[k], color: data.colors[values[k]] || data.palette[sets.length % data.palette.length], messages: c, shares: c.map(function (v, i) { return share(v, totals[i]); }) }); });
-      return { labels: labels, datasets: sets };
-    }
-    var count = function (o) { return Object.keys(o).length; };
-    return {
-      tiles: { senders: count(senders), messages: messages, legacy: count(legacy), basic: count(basic) },
-      volume: { labels: labels, datasets: volume.map(function (s, i) { return { label: s.name, color: data.palette[i % data.palette.length], messages: s.values }; }) },
-      tls: shares(data.tlsValues, tls), auth: shares(data.authValues, auth),
-      progress: { labels: labels, datasets: data.progress.datasets.map(function (d, k) { return { label: d.label, color: d.color, series: d.series, senders: progress[d.series].map(count) }; }) },
-      topSenders: Object.keys(perSender).map(function (s) { return { name: cube.senders[s], total: perSender[s] }; }).sort(byTotal).slice(0, data.topSendersShown).map(function (s) { return [s.name, s.total]; }),
-      sendersByTls: data.tlsValues.map(function (v, k) { return [v, count(tlsSenders[k])]; }).filter(function (r) { return r[1] > 0; }),
-    };
-  }
-  var pickDomain = document.getElementById("show-domain"), pickFrom = document.getElementById("show-from"), pickTo = document.getElementById("show-to");
-  function show() {
-    var domain = pickDomain.value, from = Number(pickFrom.value), to = Number(pickTo.value);
-    if (to < from) { var t = from; from = to; to = t; }
-    var d = recount(domain, from, to);
-    Object.keys(d.tiles).forEach(function (k) {
-      var tile = document.querySelector('[data-tile="' + k + '"]');
-      if (!tile) return;
-      tile.querySelector(".value").textContent = d.tiles[k].toLocaleString("en-US");
-      if (k === "legacy" || k === "basic") tile.classList.toggle("alert", d.tiles[k] > 0);
-    });
-    drawAll(d);
-    document.querySelectorAll("tr[data-domain]").forEach(function (r) { r.classList.toggle("off", domain !== "" && r.dataset.domain !== domain); });
-    var whole = from === 0 && to === data.labels.length - 1, range = data.labels[from] + " to " + data.labels[to];
-    document.getElementById("show-note").textContent = "Tiles and charts count " + (domain || "all domains") + ", " + (whole ? "the whole range" : range) + "; the tables below " + (domain ? "only " + domain + "'s rows" : "all rows") + (whole ? "." : ", over the whole range (not only " + range + ").") + " Failed logins, the comparison and unusual activity are of the whole report.";
-  }
-  if (data.cube) [pickDomain, pickFrom, pickTo].forEach(function (e) { e.addEventListener("change", show); });
-  // Printing lays the page out anew: each chart is redrawn at its printed size.
-  function resizeAll() { if (typeof Chart !== "undefined") Object.values(Chart.instances).forEach(function (c) { c.resize(); }); }
-  window.addEventListener("beforeprint", resizeAll);
-  window.addEventListener("afterprint", resizeAll);
-
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    var headers = table.querySelectorAll("th");
-    headers.forEach(function (th) {
-      function sort() {
-        var column = Number(th.dataset.column), numeric = th.dataset.numeric === "1";
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var x = a.cells[column], y = b.cells[column];
-          var d = numeric ? Number(x.dataset.sort || 0) - Number(y.dataset.sort || 0) : (x.textContent < y.textContent ? -1 : x.textContent > y.textContent ? 1 : 0);
-          return ascending ? d : -d;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
-    });
-  });
-  document.querySelectorAll(".table-block").forEach(function (block) {
-    var input = block.querySelector(".filter"), rows = block.querySelectorAll("tbody tr");
-    if (!input) return;
-    input.addEventListener("input", function () {
-      var needle = input.value.toLowerCase();
-      rows.forEach(function (r) { r.hidden = needle !== "" && r.textContent.toLowerCase().indexOf(needle) < 0; });
-    });
-  });
-})();
-</script>
+<script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `;

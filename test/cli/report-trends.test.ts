@@ -67,6 +67,24 @@ describe("report: migration progress, comparison and unusual activity", () => {
     await page.close();
   }, 60_000);
 
+  it("says beside the comparison and unusual activity that they are of the whole report when a domain or shorter range is picked", async () => {
+    const page = await open(report);
+    const scopes = async (): Promise<(string | null)[]> => Promise.all(["compare-figures", "compare-senders", "unusual-table"].map(async (id) => {
+      const line = page.locator(`#${id} .scope`);
+      return (await line.isVisible()) ? line.textContent() : null;
+    }));
+    expect(await scopes()).toEqual([null, null, null]);
+    await page.selectOption("#show-to", { label: "2026-11-19" });
+    const whole = "Of the whole report (all domains, 2026-11-16 to 2026-11-22), not only all domains, 2026-11-16 to 2026-11-19.";
+    expect(await scopes()).toEqual([whole, whole, whole]);
+    expect(await page.textContent("#show-note")).toContain("The comparison and unusual activity are of the whole report.");
+    // The figures themselves stay the whole report's.
+    expect((await rows(page, "unusual-table")).length).toBe(3);
+    await page.selectOption("#show-to", { label: "2026-11-22" });
+    expect(await scopes()).toEqual([null, null, null]);
+    await page.close();
+  }, 60_000);
+
   it("shows the sample data's progress section as the README does (UPDATE_GOLDEN=1 takes the screenshot again)", async () => {
     const sample = join(folder, "sample.html");
     expect(runCli(["report", join(FIXTURES, "submissions.csv"), "--all", "--output", sample]).code).toBe(0);

@@ -22,6 +22,77 @@ async function open(path: string): Promise<{ page: Page; requests: string[]; dia
   return { page, requests, dialogs };
 }
 
+const LEGACY = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "none"];
+const TLS_ORDER = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "none", "unknown"];
+const AUTH_ORDER = ["basic", "oauth", "unknown"];
+
+interface CsvRow { time: string; sender: string; tls: string; auth: string; ip: string }
+
+/** The sample CSV's submissions, read plainly (it has no quoted fields). */
+function sampleRows(): CsvRow[] {
+  return readFileSync(join(FIXTURES, "submissions.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+    .map(([time, sender, tls, auth, ip]) => ({ time: time!, sender: sender!, tls: tls!, auth: auth!, ip: ip! }));
+}
+
+/** "2026-11-20T10:05:54Z" as the page writes it in UTC: "2026-11-20 10:05". */
+const minute = (time: string): string => time.slice(0, 16).replace("T", " ");
+const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const pct = (part: number, whole: number): string => `${(Math.round((part * 10_000) / whole) / 100).toFixed(2)} %`;
+
+/** The details tables and the action list of some submissions, counted naively: the cells each row should show, in order. */
+function naiveTables(rows: CsvRow[]) {
+  const total = rows.length;
+  const bySender = new Map<string, CsvRow[]>();
+  for (const r of rows) bySender.set(r.sender, [...(bySender.get(r.sender) ?? []), r]);
+  const senders = [...bySender].map(([sender, own]) => ({ sender, own, times: own.map((r) => r.time).sort() }))
+    .sort((a, b) => b.own.length - a.own.length || text(a.sender, b.sender));
+  const volume = senders.map((s) => [s.sender, s.sender.split("@")[1]!, s.own.length.toLocaleString("en-US"), pct(s.own.length, total), minute(s.times[0]!), minute(s.times.at(-1)!)]);
+  const category = (kind: "tls" | "auth", columns: string[]): string[][] => {
+    const needs = (v: string): boolean => (kind === "tls" ? LEGACY.includes(v) : v === "basic");
+    const values = columns.slice(2, -2).map((c) => c.replace(/ %$/, ""));
+    return senders.map((s) => ({ s, flag: s.own.some((r) => needs(r[kind])) }))
+      .sort((a, b) => Number(b.flag) - Number(a.flag) || b.s.own.length - a.s.own.length || text(a.s.sender, b.s.sender))
+      .map(({ s }) => [s.sender, s.sender.split("@")[1]!, ...values.map((v) => {
+        const n = s.own.filter((r) => r[kind] === v).length;
+        return n === 0 ? "" : pct(n, s.own.length);
+      }), s.own.length.toLocaleString("en-US"), minute(s.times.at(-1)!)]);
+  };
+  const pairs = new Map<string, CsvRow[]>();
+  for (const r of rows.filter((x) => LEGACY.includes(x.tls) || x.auth === "basic")) pairs.set(`${r.sender} ${r.ip}`, [...(pairs.get(`${r.sender} ${r.ip}`) ?? []), r]);
+  const action = [...pairs.values()].map((own) => ({ own, last: own.map((r) => r.time).sort().at(-1)!, legacy: own.some((r) => LEGACY.includes(r.tls)) }))
+    .sort((a, b) => Number(b.legacy) - Number(a.legacy) || text(b.last, a.last) || text(a.own[0]!.sender, b.own[0]!.sender) || text(a.own[0]!.ip, b.own[0]!.ip))
+    .map(({ own, last }) => {
+      const tls = TLS_ORDER.filter((v) => own.some((r) => r.tls === v));
+      const auth = AUTH_ORDER.filter((v) => own.some((r) => r.auth === v));
+      const problems = [...tls.filter((v) => LEGACY.includes(v)).map((v) => (v === "none" ? "no TLS" : v)), ...(auth.includes("basic") ? ["Basic auth"] : [])];
+      return [own[0]!.sender, own[0]!.ip, problems.join(", "), tls.join(" "), auth.join(" "), own.length.toLocaleString("en-US"), minute(last)];
+    });
+  return { volume, category, action };
+}
+
+/** Picks a domain ("" for all) and a range of periods with the page's own controls. */
+async function pick(page: Page, domain: string, from: string, to: string): Promise<void> {
+  await page.selectOption("#show-domain", domain === "" ? { index: 0 } : domain);
+  await page.selectOption("#show-from", { label: from });
+  await page.selectOption("#show-to", { label: to });
+}
+
+/** Each table of the page: its column labels, its rows' cells (text), which rows are highlighted, and whether it says rows are left out. */
+async function allTables(page: Page): Promise<Record<string, { columns: string[]; rows: string[][]; sorts: string[][]; flagged: boolean[]; note: string | null; capped: boolean }>> {
+  return page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll(".table-block"), (block) => {
+    const body = Array.from(block.querySelectorAll("tbody tr")) as HTMLTableRowElement[];
+    const note = block.querySelector<HTMLElement>(".table-note");
+    return [block.id, {
+      columns: Array.from(block.querySelectorAll("th"), (th) => th.textContent!),
+      rows: body.map((r) => Array.from(r.cells, (c) => c.textContent!)),
+      sorts: body.map((r) => Array.from(r.cells, (c) => c.dataset.sort ?? "")),
+      flagged: body.map((r) => r.classList.contains("flagged")),
+      note: note === null || note.hidden ? null : note.textContent,
+      capped: !(block.querySelector<HTMLElement>(".capped")?.hidden ?? true),
+    }];
+  })));
+}
+
 describe("report: the self-contained HTML page in a real browser", () => {
   const evil = put(folder, "evil.csv", 'timestamp,sender,tls,auth,client_ip\n2026-11-20T10:00:00Z,"<script>alert(1)</script><img src=x onerror=alert(2)>@evil.example",TLS1.0,LOGIN,"<b>10.0.0.1</b>"\n');
   const report = join(folder, "report.html");
@@ -103,19 +174,15 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
-  it("recounts tiles, charts and tables for the domain and dates picked, as counted from the CSV itself", async () => {
+  it("recounts tiles, charts, every details table and the action list for the domain and dates picked, as counted from the CSV itself", async () => {
     const { page, requests } = await open(report);
-    await page.selectOption("#show-domain", "fabrikam.example");
-    await page.selectOption("#show-from", { label: "2026-11-17" });
-    await page.selectOption("#show-to", { label: "2026-11-20" });
+    const before = await allTables(page);
+    await pick(page, "fabrikam.example", "2026-11-17", "2026-11-20");
     // The naive count: the CSV's rows of that domain on those days.
-    const rows = readFileSync(join(FIXTURES, "submissions.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
-      .filter(([time, sender]) => time! >= "2026-11-17" && time! < "2026-11-21" && sender!.endsWith("@fabrikam.example"));
-    const senders = new Set(rows.map((r) => r[1]));
-    const legacy = new Set(rows.filter((r) => ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "none"].includes(r[2]!)).map((r) => r[1]));
-    const basic = new Set(rows.filter((r) => r[3] === "basic").map((r) => r[1]));
-    const perSender = new Map<string, number>();
-    for (const r of rows) perSender.set(r[1]!, (perSender.get(r[1]!) ?? 0) + 1);
+    const rows = sampleRows().filter((r) => r.time >= "2026-11-17" && r.time < "2026-11-21" && r.sender.endsWith("@fabrikam.example"));
+    const senders = new Set(rows.map((r) => r.sender));
+    const legacy = new Set(rows.filter((r) => LEGACY.includes(r.tls)).map((r) => r.sender));
+    const basic = new Set(rows.filter((r) => r.auth === "basic").map((r) => r.sender));
     expect(rows.length).toBeGreaterThan(50);
     const tile = async (name: string): Promise<string> => (await page.locator(`[data-tile="${name}"] .value`).textContent())!;
     expect([await tile("senders"), await tile("messages"), await tile("legacy"), await tile("basic")])
@@ -132,39 +199,117 @@ describe("report: the self-contained HTML page in a real browser", () => {
       };
     });
     expect(charts.labels).toEqual(["2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]);
-    expect(charts.volume).toEqual([["fabrikam.example", charts.labels.map((day: string) => rows.filter((r) => r[0]!.startsWith(day)).length)]]);
-    const top = [...perSender].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
-    expect(charts.top).toEqual(top);
+    expect(charts.volume).toEqual([["fabrikam.example", charts.labels.map((day: string) => rows.filter((r) => r.time.startsWith(day)).length)]]);
+    const expected = naiveTables(rows);
+    expect(charts.top).toEqual(expected.volume.slice(0, 10).map((r) => [r[0], Number(r[2].replace(/,/g, ""))]));
     const byTls = new Map<string, Set<string>>();
-    for (const r of rows) byTls.set(r[2]!, (byTls.get(r[2]!) ?? new Set()).add(r[1]!));
+    for (const r of rows) byTls.set(r.tls, (byTls.get(r.tls) ?? new Set()).add(r.sender));
     expect(new Map(charts.tls)).toEqual(new Map([...byTls].map(([v, s]) => [v, s.size])));
-    // The tables keep only the domain's rows, and the page says what the tables count.
-    const shown = await page.locator("#volume-table tbody tr:visible td:nth-child(2)").allTextContents();
-    expect(shown.length).toBeGreaterThan(2);
-    expect(new Set(shown)).toEqual(new Set(["fabrikam.example"]));
-    expect(await page.textContent("#show-note")).toContain("over the whole range (not only 2026-11-17 to 2026-11-20)");
+    // Every details table and the action list: each row, in the table's order, as counted from the CSV.
+    const tables = await allTables(page);
+    expect(tables["volume-table"]!.rows).toEqual(expected.volume);
+    expect(tables["tls-table"]!.rows).toEqual(expected.category("tls", tables["tls-table"]!.columns));
+    expect(tables["auth-table"]!.rows).toEqual(expected.category("auth", tables["auth-table"]!.columns));
+    expect(tables["action-table"]!.rows).toEqual(expected.action);
+    expect(tables["action-table"]!.rows.length).toBeGreaterThan(3);
+    expect(tables["tls-table"]!.flagged).toEqual(expected.category("tls", tables["tls-table"]!.columns).map((r) => LEGACY.some((v) => rows.some((x) => x.sender === r[0] && x.tls === v))));
+    for (const id of ["volume-table", "tls-table", "auth-table", "action-table"]) expect(tables[id]!.capped).toBe(false);
+    expect(await page.textContent("#show-note")).toBe("Tiles, charts and tables count fabrikam.example, 2026-11-17 to 2026-11-20. Unusual activity is of the whole report.");
+    expect(await page.locator("#unusual-table .scope").textContent()).toBe("Of the whole report (all domains, 2026-11-16 to 2026-11-22), not only fabrikam.example, 2026-11-17 to 2026-11-20.");
+    // Back to all domains and the whole range: the page's own count is the server's, row for row.
+    await pick(page, "", "2026-11-16", "2026-11-22");
+    expect(await allTables(page)).toEqual(before);
+    expect(await page.locator("#unusual-table .scope").isVisible()).toBe(false);
     expect(requests).toEqual([`file://${report}`]);
     await page.close();
   }, 60_000);
 
-  it("fits a 390 px phone: nothing overflows the page, wide tables scroll in their own box", async () => {
+  it("says how many rows a table leaves out for the part picked, and recounts a table's sorting and filtering", async () => {
+    // 2,400 senders of big.example on the first day, 300 of small.example on both days.
+    const lines = ["timestamp,sender,tls,auth,client_ip"];
+    for (let i = 0; i < 2_400; i++) lines.push(`2026-11-20T10:${String(i % 60).padStart(2, "0")}:00Z,dev-${i}@big.example,TLS1.0,LOGIN,10.1.${i >> 8}.${i & 255}`);
+    for (let i = 0; i < 300; i++) for (const day of ["20", "21"]) lines.push(`2026-11-${day}T12:00:00Z,app-${i}@small.example,TLS1.2,XOAUTH2,10.2.${i >> 8}.${i & 255}`);
+    const out = join(folder, "many-rows.html");
+    expect(runCli(["report", put(folder, "many-rows.csv", `${lines.join("\n")}\n`), "--from", "2026-11-20", "--to", "2026-11-21", "-o", out]).code).toBe(0);
+    const { page } = await open(out);
+    const capped = async (id: string): Promise<string | null> => ((await page.locator(`#${id} .capped`).isVisible()) ? (await page.locator(`#${id} .capped`).textContent())!.replace(/\s+/g, " ") : null);
+    expect(await capped("volume-table")).toContain("the first 2,000 of 2,700 rows, in this table's order; 700 more are left out");
+    await pick(page, "big.example", "2026-11-20", "2026-11-21");
+    expect(await capped("volume-table")).toContain("the first 2,000 of 2,400 rows, in this table's order; 400 more are left out");
+    expect(await capped("action-table")).toContain("the first 2,000 of 2,400 rows");
+    expect(await page.locator("#volume-table tbody tr").count()).toBe(2_000);
+    await pick(page, "", "2026-11-21", "2026-11-21");
+    expect(await capped("volume-table")).toBeNull();
+    expect(await capped("action-table")).toBeNull();
+    expect(await page.locator("#volume-table tbody tr").count()).toBe(300);
+    // No legacy TLS, no Basic auth on that day: the action list says so for the part picked.
+    expect(await page.locator("#action-table tbody tr").count()).toBe(0);
+    expect(await page.textContent("#action-table .table-note")).toBe("Nothing to do: no legacy TLS and no Basic authentication in all domains, 2026-11-21 to 2026-11-21.");
+    // A filter typed before a pick holds for the rows recounted after it; a header sorts them.
+    await page.fill("#volume-table .filter", "app-29");
+    await pick(page, "small.example", "2026-11-20", "2026-11-21");
+    expect(await page.locator("#volume-table tbody tr:not([hidden]) td:first-child").allTextContents()).toEqual(["app-29@small.example", ...Array.from({ length: 10 }, (_, i) => `app-29${i}@small.example`)].sort());
+    await page.click("#volume-table th:nth-child(1)");
+    await page.click("#volume-table th:nth-child(1)");
+    expect((await page.locator("#volume-table tbody tr:not([hidden]) td:first-child").allTextContents())[0]).toBe("app-29@small.example");
+    await page.close();
+  }, 60_000);
+
+  it("recounts the failed logins per client address for the dates picked, as counted in the log, and says a domain cannot split them", async () => {
+    const log = join(FIXTURES, "postfix", "maillog");
+    const out = join(folder, "failed-picked.html");
+    expect(runCli(["report", log, "--year", "2026", "--all", "-o", out]).code).toBe(0);
+    // The naive count of one day: one "authentication failed" warning is one failed login from the address in brackets.
+    const day = (prefix: string): Map<string, number> => {
+      const counts = new Map<string, number>();
+      for (const m of readFileSync(log, "utf8").matchAll(/^(\w{3} \d\d) .*\[([^\]]+)\]: SASL \S+ authentication failed/gm)) if (m[1] === prefix) counts.set(m[2]!, (counts.get(m[2]!) ?? 0) + 1);
+      return counts;
+    };
+    const { page } = await open(out);
+    const shown = async (): Promise<Map<string, number>> => new Map((await page.locator("#failed-table tbody tr").evaluateAll((trs) => trs.map((tr) => [tr.cells[0]!.textContent!, Number(tr.cells[1]!.textContent!.replace(/,/g, ""))] as [string, number]))));
+    for (const [label, prefix] of [["2026-11-21", "Nov 21"], ["2026-11-22", "Nov 22"]] as const) {
+      await pick(page, "", label, label);
+      const expected = day(prefix);
+      expect(expected.size).toBeGreaterThan(1);
+      expect(await shown()).toEqual(expected);
+      const total = [...expected.values()].reduce((a, b) => a + b, 0);
+      expect(await page.textContent("#failed-table h2")).toBe(`Failed logins by client address: ${total} from ${expected.size} addresses`);
+      expect(await page.textContent('[data-tile="failed"] .value')).toBe(String(total));
+    }
+    // Picking a domain keeps every failed login of the dates, and says why beside the table.
+    const domain = await page.locator("#show-domain option").nth(1).textContent();
+    await pick(page, domain!, "2026-11-22", "2026-11-22");
+    expect(await shown()).toEqual(day("Nov 22"));
+    expect(await page.textContent("#failed-table .scope")).toBe("Failed logins of all domains, 2026-11-22 to 2026-11-22: a failed login names no sender, so no domain.");
+    await page.close();
+  }, 60_000);
+
+  it("fits a 390 px phone: nothing overflows the page, wide tables scroll in their own box, with and without a domain and dates picked", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`file://${report}`);
-    const fit = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth,
-      canvases: Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]),
-      table: (() => { const box = document.querySelector("#action-table .scroll")!; return [box.scrollWidth, box.clientWidth]; })(),
-    }));
-    expect(fit.page).toBeLessThanOrEqual(390);
-    expect(fit.canvases).toHaveLength(6);
-    for (const [left, right] of fit.canvases) {
-      expect(left).toBeGreaterThanOrEqual(0);
-      expect(right).toBeLessThanOrEqual(390);
-      expect(right! - left!).toBeGreaterThan(250);
-    }
-    // The action table is wider than a phone: it scrolls inside its box.
-    expect(fit.table[0]).toBeGreaterThan(fit.table[1]!);
+    const fits = async (): Promise<void> => {
+      const fit = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        canvases: Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]),
+        table: (() => { const box = document.querySelector("#action-table .scroll")!; return [box.scrollWidth, box.clientWidth]; })(),
+        lines: Array.from(document.querySelectorAll<HTMLElement>(".scope, #show-note, .table-note, .capped"), (e) => e.getBoundingClientRect().right),
+      }));
+      expect(fit.page).toBeLessThanOrEqual(390);
+      expect(fit.canvases).toHaveLength(6);
+      for (const [left, right] of fit.canvases) {
+        expect(left).toBeGreaterThanOrEqual(0);
+        expect(right).toBeLessThanOrEqual(390);
+        expect(right! - left!).toBeGreaterThan(250);
+      }
+      for (const right of fit.lines) expect(right).toBeLessThanOrEqual(390);
+      // The action table is wider than a phone: it scrolls inside its box.
+      expect(fit.table[0]).toBeGreaterThan(fit.table[1]!);
+    };
+    await fits();
     await page.screenshot({ path: join(folder, "report-phone.png"), fullPage: true });
+    await pick(page, "northwind.example", "2026-11-18", "2026-11-21");
+    expect(await page.locator("#unusual-table .scope").isVisible()).toBe(true);
+    await fits();
     await page.close();
   }, 60_000);
 
@@ -195,8 +340,9 @@ describe("report: the self-contained HTML page in a real browser", () => {
   }, 60_000);
 
   for (const [format, widthMm, points] of [["A4", 210, [595, 842]], ["Letter", 215.9, [612, 792]]] as const) {
-    it(`prints on ${format}: every chart canvas lies within the page's width`, async () => {
+    it(`prints on ${format}, a domain and dates picked: every chart canvas lies within the page's width`, async () => {
       const { page } = await open(report);
+      await pick(page, "fabrikam.example", "2026-11-17", "2026-11-20");
       await page.emulateMedia({ media: "print" });
       // The printed width: the paper less the page's 12 mm margins, in CSS pixels (96 per inch).
       const width = Math.floor(((widthMm - 24) * 96) / 25.4);
@@ -210,6 +356,8 @@ describe("report: the self-contained HTML page in a real browser", () => {
         expect(right! - left!).toBeGreaterThan(width * 0.8);
       }
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // What is printed is what was picked.
+      expect(await page.textContent('[data-tile="messages"] .value')).toBe(String(sampleRows().filter((r) => r.time >= "2026-11-17" && r.time < "2026-11-21" && r.sender.endsWith("@fabrikam.example")).length));
       const pdf = await page.pdf({ format });
       expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
       // Every page is of the paper asked for (in points, 72 per inch).
