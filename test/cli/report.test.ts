@@ -255,6 +255,22 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
+  it("writes first and last seen on the report's clock across a daylight-saving change, as the server does", async () => {
+    // Europe/Berlin leaves summer time at 01:00 UTC on 2026-10-25: 02:30 local comes twice.
+    const times = ["2026-10-24T22:10:00Z", "2026-10-25T00:30:00Z", "2026-10-25T00:59:00Z", "2026-10-25T01:30:00Z", "2026-10-25T23:45:00Z", "2026-10-26T09:00:00Z"];
+    const lines = ["timestamp,sender,tls,auth,client_ip", ...times.flatMap((t, i) => [`${t},dev-${i}@a.example,TLS1.0,LOGIN,10.0.0.${i}`, `${t},app@b.example,TLS1.2,XOAUTH2,10.0.1.1`])];
+    const out = join(folder, "berlin.html");
+    expect(runCli(["report", put(folder, "berlin.csv", `${lines.join("\n")}\n`), "--tz", "Europe/Berlin", "--from", "2026-10-24", "--to", "2026-10-26", "-o", out]).code).toBe(0);
+    const { page } = await open(out);
+    const before = await allTables(page);
+    expect(before["volume-table"]!.rows.find((r) => r[0] === "app@b.example")!.slice(4)).toEqual(["2026-10-25 00:10", "2026-10-26 10:00"]);
+    expect(before["volume-table"]!.rows.find((r) => r[0] === "dev-3@a.example")!.slice(4)).toEqual(["2026-10-25 02:30", "2026-10-25 02:30"]);
+    await pick(page, "a.example", "2026-10-25", "2026-10-26");
+    await pick(page, "", "2026-10-24", "2026-10-26");
+    expect(await allTables(page)).toEqual(before);
+    await page.close();
+  }, 60_000);
+
   it("recounts the failed logins per client address for the dates picked, as counted in the log, and says a domain cannot split them", async () => {
     const log = join(FIXTURES, "postfix", "maillog");
     const out = join(folder, "failed-picked.html");
