@@ -21,7 +21,7 @@ export const REPORT_SCRIPT = String.raw`
           pointRadius: chart.labels.length > 40 ? 0 : 2, tension: stacked ? 0 : 0.2, borderWidth: stacked ? 1 : 2 };
       }) },
       options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
-        scales: { y: { stacked: stacked, beginAtZero: true, max: stacked ? 100 : undefined, ticks: { callback: function (v) { return stacked ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
+        scales: { y: { stacked: stacked, beginAtZero: true, max: stacked ? 100 : undefined, ticks: { precision: stacked ? undefined : 0, callback: function (v) { return stacked ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: function (item) {
           var d = item.dataset, i = item.dataIndex;
           if (kind === "senders") return d.label + ": " + grouped(Number(item.raw)) + " senders";

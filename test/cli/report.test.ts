@@ -398,6 +398,40 @@ describe("report: the self-contained HTML page in a real browser", () => {
   }, 60_000);
 });
 
+describe("report: the README's screenshots of the sample data", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => browser?.close());
+
+  it("picks a domain and dates in the sample's report: every table holds that domain only (UPDATE_GOLDEN=1 takes the screenshots again)", async () => {
+    const sample = join(folder, "sample.html");
+    // The input named as the README's example names it (runs start in the repository's folder).
+    expect(runCli(["report", "fixtures/submissions.csv", "--output", sample]).code).toBe(0);
+    const shots = process.env.UPDATE_GOLDEN === "1" ? join(FIXTURES, "screenshots") : folder;
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await desktop.goto(`file://${sample}`);
+    // The top of the page: the controls, tiles, action list, progress and the first charts (the whole page is 4,000 px).
+    await desktop.screenshot({ path: join(shots, "report.png"), clip: { x: 0, y: 0, width: 1280, height: 1900 }, fullPage: true });
+    await pick(desktop, "fabrikam.example", "2026-11-16", "2026-11-20");
+    const tables = await allTables(desktop);
+    for (const id of ["volume-table", "tls-table", "auth-table"]) {
+      expect(tables[id]!.rows.length).toBeGreaterThan(3);
+      expect(new Set(tables[id]!.rows.map((r) => r[1]))).toEqual(new Set(["fabrikam.example"]));
+    }
+    expect(tables["action-table"]!.rows.every((r) => r[0]!.endsWith("@fabrikam.example"))).toBe(true);
+    await desktop.screenshot({ path: join(shots, "report-domain.png"), clip: { x: 0, y: 0, width: 1280, height: 1150 }, fullPage: true });
+    await desktop.close();
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(`file://${sample}`);
+    const charts = (await phone.locator(".charts").boundingBox())!;
+    await phone.screenshot({ path: join(shots, "report-phone.png"), clip: { x: 0, y: charts.y, width: 390, height: 844 }, fullPage: true });
+    await phone.close();
+    for (const name of ["report.png", "report-domain.png", "report-phone.png"]) expect(statSync(join(shots, name)).size).toBeLessThan(300_000);
+  }, 60_000);
+});
+
 describe("report command", () => {
   it("turns the page's own filters off above the stated cap, and says so", () => {
     const lines = ["timestamp,sender,tls_version,auth,client_ip"];
