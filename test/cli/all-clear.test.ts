@@ -41,7 +41,8 @@ describe("a dimension the input cannot tell is unknown, not zero", () => {
     const html = readFileSync(page, "utf8");
     expect(html).toContain(`<div class="value">n/a</div><div class="label">Senders on Basic auth</div><div class="why">${AUTH_WHY}</div>`);
     expect(html).toContain(`<div class="value">1</div><div class="label">Senders on legacy TLS</div>`);
-    expect(html).not.toContain("Nothing to do");
+    // The action list (the page's script holds the phrase for a part picked where both are told; it checks the same first).
+    expect(/<section class="table-block" id="action-table">[\s\S]*?<\/section>/.exec(html)![0]).not.toContain("Nothing to do");
   });
 
   it("a count is a lower bound while some senders are unknown: said beside the 0 in the summary and the report", () => {
