@@ -86,7 +86,7 @@ export const REPORT_SCRIPT = String.raw`
       tlsSenders[t][s] = 1;
       progress[0][p][s] = 1; if (isLegacy) progress[1][p][s] = 1; if (isBasic) progress[2][p][s] = 1;
       var sender = bySender[s];
-      if (!sender) senders.push(sender = bySender[s] = { name: cube.senders[s], domain: d, messages: 0, first: first, last: last, tls: [], auth: [] });
+      if (!sender) senders.push(sender = bySender[s] = { id: s, name: cube.senders[s], domain: d, messages: 0, first: first, last: last, tls: [], auth: [] });
       sender.messages += m; sender.first = Math.min(sender.first, first); sender.last = Math.max(sender.last, last);
       sender.tls[t] = (sender.tls[t] || 0) + m; sender.auth[a] = (sender.auth[a] || 0) + m;
       if (!isLegacy && !isBasic) continue;
@@ -126,6 +126,11 @@ export const REPORT_SCRIPT = String.raw`
     function present(values, set) { return values.filter(function (v, k) { return set[k]; }); }
     return {
       tiles: { senders: senders.length, messages: messages, legacy: count(legacy), basic: count(basic) },
+      // Senders not counted on legacy TLS (Basic auth) whose TLS (auth) is unknown for some messages: the counts are lower bounds while there are any.
+      unknown: {
+        tls: senders.filter(function (s) { return legacy[s.id] === undefined && s.tls[data.tlsValues.indexOf("unknown")] !== undefined; }).length,
+        auth: senders.filter(function (s) { return basic[s.id] === undefined && s.auth[data.authValues.indexOf("unknown")] !== undefined; }).length,
+      },
       volume: { labels: labels, datasets: volume.map(function (s, i) { return { label: s.name, color: data.palette[i % data.palette.length], messages: s.values }; }) },
       tls: shares(data.tlsValues, tls), auth: shares(data.authValues, auth),
       progress: { labels: labels, datasets: data.progress.datasets.map(function (d) { return { label: d.label, color: d.color, series: d.series, senders: progress[d.series].map(count) }; }) },
@@ -193,18 +198,28 @@ export const REPORT_SCRIPT = String.raw`
   var notes = {};
   document.querySelectorAll(".table-note").forEach(function (e) { notes[e.parentNode.id] = e.textContent; });
   // The action list's note for a part of the report: never an all-clear the data cannot give.
-  function actionNote(rows, messages, picked) {
+  // As the server says it: "not counted: 2 senders with TLS unknown".
+  function unknownNote(senders, what) { return senders === 0 ? "" : "not counted: " + grouped(senders) + " " + (senders === 1 ? "sender" : "senders") + " with " + what + " unknown"; }
+  function actionNote(rows, messages, picked, unknown) {
     var cannot = ["tls", "auth"].filter(function (c) { return data.untold[c] !== undefined; }).map(function (c) { return (c === "tls" ? "TLS" : "auth") + ": " + data.untold[c]; });
+    // Senders whose TLS or auth is unknown for some messages may need action too: never "nothing to do" past them.
+    if (data.untold.tls === undefined && unknown.tls > 0) cannot.push(unknownNote(unknown.tls, "TLS"));
+    if (data.untold.auth === undefined && unknown.auth > 0) cannot.push(unknownNote(unknown.auth, "auth"));
     if (rows > 0) return cannot.length > 0 ? "This list is not complete: " + cannot.join("; ") + "." : "";
     if (messages === 0) return "No submission of " + picked + ": nothing to judge.";
     if (cannot.length > 0) return "No use found, but this is not an all-clear: " + cannot.join("; ") + ".";
     return "Nothing to do: no legacy TLS and no Basic authentication in " + picked + ".";
   }
-  function setTile(k, value, alert) {
+  // A tile's figure; a count of senders on legacy TLS or Basic auth also its lower-bound line ("" for none).
+  function setTile(k, value, alert, why) {
     var tile = document.querySelector('[data-tile="' + k + '"]');
     if (!tile) return;
     tile.querySelector(".value").textContent = grouped(value);
-    if (alert) tile.classList.toggle("alert", value > 0);
+    if (!alert) return;
+    tile.classList.toggle("alert", value > 0 || why !== "");
+    var line = tile.querySelector(".why");
+    if (!line && why !== "") { line = document.createElement("div"); line.className = "why"; tile.appendChild(line); }
+    if (line) { line.textContent = why; line.hidden = why === ""; }
   }
   var pickDomain = document.getElementById("show-domain"), pickFrom = document.getElementById("show-from"), pickTo = document.getElementById("show-to");
   function show() {
@@ -213,12 +228,15 @@ export const REPORT_SCRIPT = String.raw`
     var wholeRange = from === 0 && to === last, all = wholeRange && domain === "";
     var picked = (domain || "all domains") + ", " + (wholeRange ? "the whole range" : data.labels[from] + " to " + data.labels[to]);
     var d = recount(domain, from, to);
-    Object.keys(d.tiles).forEach(function (k) { setTile(k, d.tiles[k], k === "legacy" || k === "basic"); });
+    setTile("senders", d.tiles.senders, false);
+    setTile("messages", d.tiles.messages, false);
+    setTile("legacy", d.tiles.legacy, true, unknownNote(d.unknown.tls, "TLS"));
+    setTile("basic", d.tiles.basic, true, unknownNote(d.unknown.auth, "auth"));
     drawAll(d);
     fillTable("volume-table", d.tables.volume);
     fillTable("tls-table", d.tables.tls);
     fillTable("auth-table", d.tables.auth);
-    fillTable("action-table", d.tables.action, all ? notes["action-table"] : actionNote(d.tables.action.length, d.tiles.messages, picked));
+    fillTable("action-table", d.tables.action, all ? notes["action-table"] : actionNote(d.tables.action.length, d.tiles.messages, picked, d.unknown));
     var whole = "Of the whole report (all domains, " + data.labels[0] + " to " + data.labels[last] + "), not only " + picked + ".";
     ["compare-figures", "compare-senders", "unusual-table"].forEach(function (id) { scope(id, all ? "" : whole); });
     var said = all ? "Tiles, charts and tables count all domains over the whole range." : "Tiles, charts and tables count " + picked + ".";
