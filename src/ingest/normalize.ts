@@ -73,7 +73,7 @@ export class RecordNormalizer {
     }
     const messages = messageCount(messagesValue);
     if (messages === undefined) {
-      this.report.skip(this.source, line, `message count ${quote(text(messagesValue))} is not a whole number`);
+      this.report.skip(this.source, line, `message count ${quote(text(messagesValue))} is not a whole number (digits, grouped by thousands or not: 1234, 1,234, 1.234, 1 234)`);
       return;
     }
     let tls = this.tlsOf(tlsValue);
@@ -157,13 +157,22 @@ function tlsText(value: RawValue): string {
   return typeof value === "number" ? value.toFixed(1) : text(value);
 }
 
+// Digits in groups of three after a thousands separator, the same one throughout: `1,234` (English),
+// `1.234.567` (German), `1 234` (French, also with a no-break or narrow no-break space), `1'234` (Swiss).
+const GROUPED = /^\d{1,3}([,.' \u00a0\u202f])\d{3}(?:\1\d{3})*$/;
+
+/**
+ * The whole number a `messages` value stands for, or undefined when it is none. A count never has
+ * decimals, so `1.234` and `1,234` are a thousand two hundred and thirty-four, as a spreadsheet wrote them.
+ */
 function messageCount(value: RawValue): number | undefined {
   if (value === undefined || value === null || value === "") return 1;
   if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
   if (typeof value !== "string") return undefined;
   const trimmed = value.trim();
   if (trimmed === "") return 1;
-  if (!/^\d+$/.test(trimmed)) return undefined;
-  const n = Number(trimmed);
+  const digits = /^\d+$/.test(trimmed) ? trimmed : GROUPED.test(trimmed) ? trimmed.replace(/\D/g, "") : undefined;
+  if (digits === undefined) return undefined;
+  const n = Number(digits);
   return Number.isSafeInteger(n) ? n : undefined;
 }
