@@ -79,6 +79,10 @@ function untoldWhy(report: ReadReport, filters: FilterOptions): Untold {
       why.auth = `its auth values are not recognised (${report.unknownAuthNames()}); ${AUTH_NAMES}`;
       continue;
     }
+    if (category === "tls" && report.unknownTls > 0) {
+      why.tls = `its TLS values are not recognised (${report.unknownTlsNames()}); versions are written as TLS1.2, TLSv1.2, TLS 1.2, 1.2 or SSLv3, and none for no TLS`;
+      continue;
+    }
     const reasons = [...new Set([...report.formats].map((f) => UNTOLD_WHY[category][f]).filter((r) => r !== undefined))];
     if (reasons.length > 0) why[category] = reasons.join("; or ");
   }

@@ -6,6 +6,8 @@ export interface RecordProblem {
   source: string;
   line: number;
   reason: string;
+  /** The value at fault, where the reason is about one (a TLS spelling not recognised). */
+  value?: string;
 }
 
 const EXAMPLES = 3;
@@ -137,8 +139,13 @@ export class ReadReport {
   unrecognisedTls(source: string, line: number, spelling: string): void {
     this.unknownTls++;
     if (this.unknownTlsExamples.length < EXAMPLES) {
-      this.unknownTlsExamples.push({ source, line, reason: `TLS version ${quote(spelling)} not recognised` });
+      this.unknownTlsExamples.push({ source, line, reason: `TLS version ${quote(spelling)} not recognised`, value: spelling });
     }
+  }
+
+  /** The TLS spellings not recognised among the first few, quoted, for a message: `"TLS 9", "high"`. */
+  unknownTlsNames(): string {
+    return [...new Set(this.unknownTlsExamples.map((e) => quote(e.value ?? "")))].join(", ");
   }
 }
 

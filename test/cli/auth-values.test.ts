@@ -51,4 +51,11 @@ describe("auth values the SPEC does not list", () => {
     const run = runCli(["export", file], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1000" } });
     expect(run.stderr).toBe(`smtp-auth-report: warning: 2 auth values not recognised, counted as unknown: "Password" (${file}:302); ${NAMES}\n`);
   });
+
+  it("likewise for TLS: summary's n/a names the spellings not recognised instead of saying the column holds no version", () => {
+    const file = put(folder, "tls.csv", "timestamp,sender,tls,auth\n2026-11-20T10:00:00Z,a@x.example,high,LOGIN\n2026-11-20T11:00:00Z,b@x.example,high,LOGIN\n2026-11-20T12:00:00Z,c@x.example,TLS 9,LOGIN\n");
+    const text = runCli(["summary", file, "--width", "200"]);
+    expect(text.stdout.replace(/\s+/g, " ")).toContain(' Senders on legacy TLS n/a every submission in the range has TLS unknown: its TLS values are not recognised ("high", "TLS 9"); versions are written as TLS1.2, TLSv1.2, TLS 1.2, 1.2 or SSLv3, and none for no TLS ');
+    expect(text.stdout).not.toContain("holds no version");
+  });
 });
