@@ -3,7 +3,7 @@ import { eachLine } from "./lines.js";
 import { quote, type ReadReport } from "./read-report.js";
 import { parseTimestamp } from "../core/timestamp.js";
 import { Zone } from "../core/zone.js";
-import { domainOf, parseAuthKind, parseTlsVersion, type SubmissionSink, type TlsVersion } from "../core/record.js";
+import { domainOf, parseAuthKind, parseTlsVersion, recognisedAuthKind, type SubmissionSink, type TlsVersion } from "../core/record.js";
 import { Repeats, type ExchangeSession, type ServerLogRun } from "./server-log-run.js";
 
 interface Columns {
@@ -97,7 +97,11 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     }
     if (event === "<") {
       const command = data.trimStart().toUpperCase();
-      if (command.startsWith("AUTH ")) session.auth = parseAuthKind(data.trim().split(/\s+/)[1] ?? "");
+      if (command.startsWith("AUTH ")) {
+        const mechanism = data.trim().split(/\s+/)[1] ?? "";
+        session.auth = parseAuthKind(mechanism);
+        if (mechanism !== "" && recognisedAuthKind(mechanism) === undefined) report.unrecognisedAuth(source, lineNumber, mechanism);
+      }
       else if (command.startsWith("MAIL FROM:")) {
         const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
         session.mail = { address, timestamp, sequence: cells[columns.sequence] ?? "" };

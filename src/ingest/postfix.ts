@@ -180,7 +180,12 @@ export class PostfixSmtpd {
     }
     // The host is part of the key: queue ids are unique on one server only.
     if (this.repeats.submission(b, p, q, Math.floor(key / 4_194_304), timestamp)) return;
-    const auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authOf(raw));
+    let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
+    if (auth < 0) {
+      // A mechanism the SPEC does not list (GSSAPI, SCRAM-SHA-256): unknown, and counted in the warning.
+      this.report.unrecognisedAuth(this.source, lineNumber, b.toString("utf8", methodStart, valueEnd(b, methodStart, end)));
+      auth = -1 - auth;
+    }
     // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
     const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
     const session = this.sessions.get(key);

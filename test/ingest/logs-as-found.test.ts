@@ -168,6 +168,24 @@ describe("Postfix logs as they really look", () => {
     expect(run.stdout).toBe(expected(log));
   });
 
+  it("a mechanism the SPEC does not list (GSSAPI) is unknown and counted in the warning, in Postfix and Exchange logs", () => {
+    const postfix = logFile("mechanisms/maillog", [
+      "Nov 20 10:07:00 mx1 postfix/submission/smtpd[2200]: connect from ws7[10.0.0.7]",
+      "Nov 20 10:07:01 mx1 postfix/submission/smtpd[2200]: 6DEF01: client=ws7[10.0.0.7], sasl_method=GSSAPI, sasl_username=krb",
+      "Nov 20 10:08:01 mx1 postfix/submission/smtpd[2200]: 6DEF02: client=ws7[10.0.0.7], sasl_method=LOGIN, sasl_username=pw",
+      "",
+    ].join("\n"));
+    const run = runCli(["export", postfix, "--all"]);
+    expect(run.stdout).toContain("2026-11-20,krb,,unknown,unknown,10.0.0.7,1,");
+    expect(run.stderr).toMatch(/warning: 1 auth value not recognised, counted as unknown: "GSSAPI" \(.*maillog:2\)/);
+    const exchange = logFile("mechanisms/RECV.LOG", [
+      "2026-11-20T08:00:00.000Z,EX01\\Client Frontend EX01,08DD9,0,10.0.0.5:587,10.1.1.9:5000,+,,",
+      "2026-11-20T08:00:00.010Z,EX01\\Client Frontend EX01,08DD9,1,10.0.0.5:587,10.1.1.9:5000,<,AUTH GSSAPI,",
+      "",
+    ].join("\n"));
+    expect(runCli(["summary", exchange, "--all"]).stderr).toMatch(/warning: 1 auth value not recognised, counted as unknown: "GSSAPI" \(.*RECV\.LOG:2\)/);
+  });
+
   it("client ports logged (smtpd_client_port_logging = yes: host[address]:port): TLS, addresses and failed logins as without", () => {
     const log = postfixLog({ seed: 59, sessions: 600, start: NOV(20), span: 86_400, classic: true });
     // Addresses (with a dot or colon), not process ids, get a port.
