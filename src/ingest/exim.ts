@@ -211,7 +211,8 @@ export function eximInstant(b: Uint8Array, s: number, prefix: EximPrefix, zone: 
 /**
  * Reads Exim's main log (`/var/log/exim4/mainlog`, `/var/log/exim_mainlog`): authenticated arrivals
  * are submissions, `authenticator failed` 535 lines failed logins. Times without an offset are in `zone`.
- * Only lines holding ` <= ` or `authenticator failed` are looked at.
+ * Only lines whose message's first word is followed by ` <= ` or ` authenticator failed for ` are
+ * looked at (a line without Exim's timestamp is counted as bad when it holds either anywhere).
  */
 export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
@@ -226,12 +227,15 @@ export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zo
     problem: () => `Exim timestamp ${quote(line.toString("latin1", lineStart, prefix.timeEnd))} not understood or outside 2000-2099`,
   };
   await eachLine(bytes, (buffer, start, end, lineNumber) => {
-    if (arrivals.in(buffer, start, end) < 0 && failures.in(buffer, start, end) < 0) return;
+    // The prefix is read first and the message's kind told by the bytes after its first word (a message
+    // id, or an authenticator's name): no search through the line.
     const e = trimDelimiters(buffer, start, end);
     if (!eximPrefix(buffer, start, e, prefix)) {
-      report.skip(source, lineNumber, "line does not start with an Exim timestamp (YYYY-MM-DD HH:MM:SS)");
+      if (arrivals.in(buffer, start, end) >= 0 || failures.in(buffer, start, end) >= 0) report.skip(source, lineNumber, "line does not start with an Exim timestamp (YYYY-MM-DD HH:MM:SS)");
       return;
     }
+    const space = byteIn(buffer, 32, prefix.message, e);
+    if (space < 0 || !(bytesAt(buffer, space, e, ARRIVAL) || bytesAt(buffer, space, e, FAILED))) return;
     line = buffer;
     lineStart = start;
     exim.message(buffer, prefix.message, e, lineNumber, time);

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import { Readable, pipeline } from "node:stream";
@@ -92,6 +92,25 @@ export async function* inputBytes(source: InputSource, onBytes: (n: number) => v
     const message = (error as Error).message;
     if (gzipped) throw new InputError(`${source.name}: gzip data is truncated or corrupt (${message}); check the file is complete`);
     throw new InputError(`${source.name}: cannot read: ${message}`);
+  }
+}
+
+/**
+ * True when the path is a regular file of plain UTF-8 text (not gzip, UTF-16 or Windows-1252, judged on
+ * its first 64 KiB as stored), which fileBytes can read as it is.
+ */
+export function isPlainUtf8File(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    if (!fstatSync(fd).isFile()) return false;
+    const head = Buffer.allocUnsafe(1 << 16);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return !isGzip(head.subarray(0, read)) && textEncoding(head.subarray(0, read)) === "utf-8";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Zone } from "../core/zone.js";
 import { EARLIEST_YEAR, LATEST_YEAR, instantFromBytes, parseTimestamp, recordInstant } from "../core/timestamp.js";
 import type { SubmissionSink } from "../core/record.js";
 import { EximMessages, eximPrefix, trimDelimiters, type EximPrefix } from "./exim.js";
-import { LineMarker, eachLine } from "./lines.js";
+import { eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
 import { quote, type ReadReport } from "./read-report.js";
@@ -28,6 +28,9 @@ interface SyslogPrefix {
 }
 
 const POSTFIX = Buffer.from("postfix");
+const SMTPD = Buffer.from("/smtpd");
+const SMTPD_TAG = Buffer.from("smtpd[");
+const EXIM = Buffer.from("exim");
 const MONTHS = new Map(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((name, i) => [monthCode(Buffer.from(name), 0), i + 1]));
 // Lines are dated at most this far past the reference (log clocks and zones are not exact).
 const SLACK = 26 * 3_600_000;
@@ -42,10 +45,11 @@ function isDigit(code: number | undefined): boolean {
 
 /**
  * Reads syslog lines, as `/var/log/mail.log` and `journalctl -o short`, `short-precise`, `short-iso`
- * and `short-iso-precise` write them: Postfix smtpd's lines (any service name before `/smtpd`) and
- * Exim's (`exim[pid]:`, `exim4[pid]:`). Classic times (day padded or not, seconds with or without a
+ * and `short-iso-precise` write them: Postfix smtpd's lines (a program tag `postfix...` ending in
+ * `/smtpd[pid]:`, any service name between) and Exim's (`exim[pid]:`, `exim4[pid]:`), told by the tag
+ * after the host, whatever the message holds. Classic times (day padded or not, seconds with or without a
  * fraction) take their year from `dating`; RFC 3339 times carry their own. Lines of other programs are
- * passed over at memchr speed; a trailing run of `,` (a spreadsheet's empty cells) is not part of a line.
+ * passed over after a look at their tag; a trailing run of `,` (a spreadsheet's empty cells) is not part of a line.
  * Returns how many lines of Postfix's smtpd and Exim were read.
  */
 export async function readSyslog(
@@ -54,8 +58,6 @@ export async function readSyslog(
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
   const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
   let exim: EximMessages | undefined;
-  const smtpd = new LineMarker("smtpd[");
-  const eximTag = new LineMarker("exim");
   const prefix: SyslogPrefix = { classic: false, timeEnd: 0, hostStart: 0, hostEnd: 0, program: 0 };
   const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
   const clock = classicClock(zone, dating);
@@ -75,33 +77,38 @@ export async function readSyslog(
     },
   };
   await eachLine(bytes, (b, start, end, lineNumber) => {
-    const m = smtpd.in(b, start, end);
-    const x = m < 0 ? eximTag.in(b, start, end) : -1;
-    if (m < 0 && x < 0) return;
-    const e = trimDelimiters(b, start, end);
-    if (!syslogPrefix(b, start, e, prefix)) {
-      if (/sasl_username=|authentication failed| <= /.test(b.toString("latin1", start, e))) report.skip(source, lineNumber, "syslog timestamp not understood (expected Mmm dd HH:MM:SS or an ISO 8601 date-time, then the host)");
+    // The prefix and the program tag are read first, byte by byte: most lines of a mail log are of other
+    // programs (cleanup, qmgr, dovecot, ...) and end here without a search through them.
+    if (!syslogPrefix(b, start, end, prefix)) {
+      if (b.subarray(start, end).indexOf(SMTPD_TAG) < 0 && b.subarray(start, end).indexOf(EXIM) < 0) return;
+      if (/sasl_username=|authentication failed| <= /.test(b.toString("latin1", start, trimDelimiters(b, start, end)))) report.skip(source, lineNumber, "syslog timestamp not understood (expected Mmm dd HH:MM:SS or an ISO 8601 date-time, then the host)");
       return;
     }
-    line = b;
-    lineStart = start;
-    if (m >= 0) {
-      // `postfix[/service]/smtpd[pid]: `
-      if (m <= prefix.program || b[m - 1] !== 47 || !bytesAt(b, prefix.program, m, POSTFIX)) return;
-      let i = m + 6;
+    const p = prefix.program;
+    if (bytesAt(b, p, end, POSTFIX)) {
+      // `postfix[-instance][/service]/smtpd[pid]: `: the tag ends at its `[`.
+      let bracket = p + 7;
+      while (bracket < end && b[bracket] !== 91 && b[bracket] !== 32 && b[bracket] !== 58) bracket++;
+      if (b[bracket] !== 91 || bracket - 6 < p + 7 || !bytesAt(b, bracket - 6, bracket, SMTPD)) return;
+      let i = bracket + 1;
       let pid = 0;
       for (; isDigit(b[i]); i++) pid = pid * 10 + b[i]! - 48;
       if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
-      postfix.message(b, i + 3, e, postfix.key(b, prefix.hostStart, prefix.hostEnd, pid), lineNumber, time);
+      line = b;
+      lineStart = start;
+      postfix.message(b, i + 3, trimDelimiters(b, start, end), postfix.key(b, prefix.hostStart, prefix.hostEnd, pid), lineNumber, time);
       return;
     }
     // `exim[pid]: ` or `exim4[pid]: `, the message with or without Exim's own timestamp.
-    if (x !== prefix.program) return;
-    let i = x + 4;
+    if (!bytesAt(b, p, end, EXIM)) return;
+    let i = p + 4;
     if (b[i] === 52) i++;
     if (b[i] !== 91) return;
     while (isDigit(b[++i]));
     if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
+    line = b;
+    lineStart = start;
+    const e = trimDelimiters(b, start, end);
     exim ??= new EximMessages(source, sink, report, normalizer, run);
     const message = eximPrefix(b, i + 3, e, eximOwn) ? eximOwn.message : i + 3;
     exim.message(b, message, e, lineNumber, time);
