@@ -2,7 +2,7 @@ import type { SubmissionSink } from "../core/record.js";
 import { recordInstant } from "../core/timestamp.js";
 import type { Zone } from "../core/zone.js";
 import { EximMessages, eximPrefix, type EximPrefix } from "./exim.js";
-import { LineMarker, eachLine } from "./lines.js";
+import { NearMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
 import type { ReadReport } from "./read-report.js";
@@ -26,12 +26,14 @@ export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>,
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
   const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
   let exim: EximMessages | undefined;
-  const identifierKey = new LineMarker('"SYSLOG_IDENTIFIER":');
-  const messageKey = new LineMarker('"MESSAGE":');
-  const timeKey = new LineMarker('"__REALTIME_TIMESTAMP":');
-  const pidKey = new LineMarker('"SYSLOG_PID":');
-  const processKey = new LineMarker('"_PID":');
-  const hostKey = new LineMarker('"_HOSTNAME":');
+  // Keys are looked for first where they were in the line before: _HOSTNAME from the line's end, as it
+  // follows MESSAGE, whose length varies.
+  const identifierKey = new NearMarker('"SYSLOG_IDENTIFIER":', false);
+  const messageKey = new NearMarker('"MESSAGE":', false);
+  const timeKey = new NearMarker('"__REALTIME_TIMESTAMP":', false);
+  const pidKey = new NearMarker('"SYSLOG_PID":', false);
+  const processKey = new NearMarker('"_PID":', false);
+  const hostKey = new NearMarker('"_HOSTNAME":', true);
   const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
   let timestamp = NaN;
   const time: LineTime = { at: () => timestamp, problem: () => "no __REALTIME_TIMESTAMP in 2000-2099" };

@@ -150,3 +150,54 @@ export class LineMarker {
     return before < 0 ? -1 : start + before;
   }
 }
+
+/** How far around the place it was last seen a NearMarker looks before it searches the whole line. */
+const NEAR_WINDOW = 48;
+
+/**
+ * Finds a marker that occurs at most once a line (a JSON object's quoted key) in lines that mostly hold
+ * it at about the same place (journal entries of one program have their fields in one order): first
+ * where it was in the line before (counted from the line's start, or its end for keys after a value of
+ * varying length), then within NEAR_WINDOW bytes of there, and only then by a search of the line
+ * (LineMarker). Since the marker occurs once, the occurrence found is the one a search finds.
+ */
+export class NearMarker {
+  private readonly marker: LineMarker;
+  private readonly needle: Buffer;
+  /** The marker's length in bytes. */
+  readonly length: number;
+  private offset = -1;
+
+  constructor(marker: string, private readonly fromEnd: boolean) {
+    this.marker = new LineMarker(marker);
+    this.needle = Buffer.from(marker);
+    this.length = this.needle.length;
+  }
+
+  /** The marker's position in bytes [start, end), or -1; lines must come in order. `from` as LineMarker's. */
+  in(buffer: Buffer, start: number, end: number, from = start): number {
+    if (this.offset >= 0) {
+      const guess = this.fromEnd ? end - this.offset : start + this.offset;
+      if (this.at(buffer, guess, end)) return guess;
+      const last = Math.min(end - this.length, guess + NEAR_WINDOW);
+      const first0 = this.needle[0]!;
+      for (let p = Math.max(start, guess - NEAR_WINDOW); p <= last; p++) {
+        if (buffer[p] === first0 && this.at(buffer, p, end)) return this.seen(p, start, end);
+      }
+    }
+    const found = this.marker.in(buffer, start, end, from);
+    return found < 0 ? found : this.seen(found, start, end);
+  }
+
+  private seen(at: number, start: number, end: number): number {
+    this.offset = this.fromEnd ? end - at : at - start;
+    return at;
+  }
+
+  private at(b: Uint8Array, p: number, end: number): boolean {
+    const n = this.needle;
+    if (p < 0 || p + n.length > end) return false;
+    for (let i = 0; i < n.length; i++) if (b[p + i] !== n[i]) return false;
+    return true;
+  }
+}
