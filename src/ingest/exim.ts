@@ -59,9 +59,13 @@ export class EximMessages {
   message(b: Buffer, p: number, end: number, lineNumber: number, time: LineTime): void {
     const space = byteIn(b, 32, p, end);
     if (space < 0) return;
-    this.lines++;
-    if (bytesAt(b, space, end, ARRIVAL)) this.arrival(b, p, space, end, lineNumber, time);
-    else if (bytesAt(b, space, end, FAILED)) this.failed(b, space + FAILED.length, end, lineNumber, time);
+    if (bytesAt(b, space, end, ARRIVAL)) {
+      this.lines++;
+      this.arrival(b, p, space, end, lineNumber, time);
+    } else if (bytesAt(b, space, end, FAILED)) {
+      this.lines++;
+      this.failed(b, space + FAILED.length, end, lineNumber, time);
+    }
   }
 
   private arrival(b: Buffer, id: number, idEnd: number, end: number, lineNumber: number, time: LineTime): void {
@@ -212,9 +216,10 @@ export function eximInstant(b: Uint8Array, s: number, prefix: EximPrefix, zone: 
  * Reads Exim's main log (`/var/log/exim4/mainlog`, `/var/log/exim_mainlog`): authenticated arrivals
  * are submissions, `authenticator failed` 535 lines failed logins. Times without an offset are in `zone`.
  * Only lines whose message's first word is followed by ` <= ` or ` authenticator failed for ` are
- * looked at (a line without Exim's timestamp is counted as bad when it holds either anywhere).
+ * looked at (a line without Exim's timestamp is counted as bad when it holds either anywhere). With
+ * `plain`, lines holding either anywhere are handed on (the path the byte test is tested against).
  */
-export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
+export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun, plain = false): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
   const exim = new EximMessages(source, sink, report, normalizer, run);
   const arrivals = new LineMarker(" <= ");
@@ -234,8 +239,13 @@ export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zo
       if (arrivals.in(buffer, start, end) >= 0 || failures.in(buffer, start, end) >= 0) report.skip(source, lineNumber, "line does not start with an Exim timestamp (YYYY-MM-DD HH:MM:SS)");
       return;
     }
-    const space = byteIn(buffer, 32, prefix.message, e);
-    if (space < 0 || !(bytesAt(buffer, space, e, ARRIVAL) || bytesAt(buffer, space, e, FAILED))) return;
+    if (plain) {
+      // The plain path: lines holding either marker anywhere, told apart by EximMessages.message.
+      if (arrivals.in(buffer, start, end) < 0 && failures.in(buffer, start, end) < 0) return;
+    } else {
+      const space = byteIn(buffer, 32, prefix.message, e);
+      if (space < 0 || !(bytesAt(buffer, space, e, ARRIVAL) || bytesAt(buffer, space, e, FAILED))) return;
+    }
     line = buffer;
     lineStart = start;
     exim.message(buffer, prefix.message, e, lineNumber, time);

@@ -2,7 +2,7 @@ import type { SubmissionSink } from "../core/record.js";
 import { recordInstant } from "../core/timestamp.js";
 import type { Zone } from "../core/zone.js";
 import { EximMessages, eximPrefix, type EximPrefix } from "./exim.js";
-import { NearMarker, eachLine } from "./lines.js";
+import { LineMarker, NearMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
 import type { ReadReport } from "./read-report.js";
@@ -20,20 +20,22 @@ const EXIM = Buffer.from("exim");
  * parsed; a MESSAGE with escapes, or given as an array of bytes, is decoded on its own. Spaces may
  * follow a key's colon (`"KEY": "value"`, as Python's json.dumps and log shippers write). A line that is
  * not a JSON object, or a Postfix or Exim entry without a string MESSAGE, is skipped and counted.
+ * With `plain`, each key is searched for through the line (the path NearMarker is tested against).
  * Returns how many lines of Postfix's smtpd and Exim were read.
  */
-export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
+export async function readJournal(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, report: ReadReport, sink: SubmissionSink, run: ServerLogRun, plain = false): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
   const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
   let exim: EximMessages | undefined;
   // Keys are looked for first where they were in the line before: _HOSTNAME from the line's end, as it
-  // follows MESSAGE, whose length varies.
-  const identifierKey = new NearMarker('"SYSLOG_IDENTIFIER":', false);
-  const messageKey = new NearMarker('"MESSAGE":', false);
-  const timeKey = new NearMarker('"__REALTIME_TIMESTAMP":', false);
-  const pidKey = new NearMarker('"SYSLOG_PID":', false);
-  const processKey = new NearMarker('"_PID":', false);
-  const hostKey = new NearMarker('"_HOSTNAME":', true);
+  // follows MESSAGE, whose length varies. The plain path searches each line for each key.
+  const key = (name: string, fromEnd = false): NearMarker | LineMarker => (plain ? new LineMarker(`"${name}":`) : new NearMarker(`"${name}":`, fromEnd));
+  const identifierKey = key("SYSLOG_IDENTIFIER");
+  const messageKey = key("MESSAGE");
+  const timeKey = key("__REALTIME_TIMESTAMP");
+  const pidKey = key("SYSLOG_PID");
+  const processKey = key("_PID");
+  const hostKey = key("_HOSTNAME", true);
   const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
   let timestamp = NaN;
   const time: LineTime = { at: () => timestamp, problem: () => "no __REALTIME_TIMESTAMP in 2000-2099" };

@@ -57,8 +57,8 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       continue;
     }
     // A plain UTF-8 file is read with readSync into one reused buffer (no stream, no chunk per read, no
-    // waits for the thread pool); gzip, other encodings, pipes and standard input go through the stream.
-    const plain = (): AsyncGenerator<Buffer> => source.path !== undefined && isPlainUtf8File(source.path) ? fileBytes(source.path, 0, Infinity, close, options.onBytes) : counted();
+    // waits for the thread pool); gzip, other encodings, pipes, standard input and the plain path stream.
+    const plainFile = (): AsyncGenerator<Buffer> => !options.plain && source.path !== undefined && isPlainUtf8File(source.path) ? fileBytes(source.path, 0, Infinity, close, options.onBytes) : counted();
     const before = report.records + report.skipped + report.failedLogins;
     let serverLines = 0;
     const format = options.format ?? detectFormat(head, source.name);
@@ -101,14 +101,14 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
-        serverLines = await readSyslog(source.name, plain(), options.zone, { year: options.year, reference }, report, sink, run);
+        serverLines = await readSyslog(source.name, plainFile(), options.zone, { year: options.year, reference }, report, sink, run, options.plain);
         break;
       }
       case "journal":
-        serverLines = await readJournal(source.name, plain(), options.zone, report, sink, run);
+        serverLines = await readJournal(source.name, plainFile(), options.zone, report, sink, run, options.plain);
         break;
       case "exim":
-        serverLines = await readExim(source.name, plain(), options.zone, report, sink, run);
+        serverLines = await readExim(source.name, plainFile(), options.zone, report, sink, run, options.plain);
         break;
       case "exchange":
         serverLines = await readExchange(source.name, counted(), report, sink, run);

@@ -50,10 +50,11 @@ function isDigit(code: number | undefined): boolean {
  * after the host, whatever the message holds. Classic times (day padded or not, seconds with or without a
  * fraction) take their year from `dating`; RFC 3339 times carry their own. Lines of other programs are
  * passed over after a look at their tag; a trailing run of `,` (a spreadsheet's empty cells) is not part of a line.
- * Returns how many lines of Postfix's smtpd and Exim were read.
+ * With `plain`, lines are told by a regular expression over their text instead (the path the byte
+ * reading is tested against). Returns how many lines of Postfix's smtpd and Exim were read.
  */
 export async function readSyslog(
-  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink, run: ServerLogRun,
+  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink, run: ServerLogRun, plain = false,
 ): Promise<number> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
   const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
@@ -76,46 +77,96 @@ export async function readSyslog(
       return `syslog timestamp ${quote(line.toString("utf8", lineStart, prefix.timeEnd))} ${why}`;
     },
   };
+  const tag: ProgramTag = { kind: NOT_OURS, pid: 0, message: 0 };
+  const readTag = plain ? plainTag : programTag;
   await eachLine(bytes, (b, start, end, lineNumber) => {
-    // The prefix and the program tag are read first, byte by byte: most lines of a mail log are of other
-    // programs (cleanup, qmgr, dovecot, ...) and end here without a search through them.
-    if (!syslogPrefix(b, start, end, prefix)) {
+    if (!readTag(b, start, end, prefix, tag)) {
       if (b.subarray(start, end).indexOf(SMTPD_TAG) < 0 && b.subarray(start, end).indexOf(EXIM) < 0) return;
       if (/sasl_username=|authentication failed| <= /.test(b.toString("latin1", start, trimDelimiters(b, start, end)))) report.skip(source, lineNumber, "syslog timestamp not understood (expected Mmm dd HH:MM:SS or an ISO 8601 date-time, then the host)");
       return;
     }
-    const p = prefix.program;
-    if (bytesAt(b, p, end, POSTFIX)) {
-      // `postfix[-instance][/service]/smtpd[pid]: `: the tag ends at its `[`.
-      let bracket = p + 7;
-      while (bracket < end && b[bracket] !== 91 && b[bracket] !== 32 && b[bracket] !== 58) bracket++;
-      if (b[bracket] !== 91 || bracket - 6 < p + 7 || !bytesAt(b, bracket - 6, bracket, SMTPD)) return;
-      let i = bracket + 1;
-      let pid = 0;
-      for (; isDigit(b[i]); i++) pid = pid * 10 + b[i]! - 48;
-      if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
-      line = b;
-      lineStart = start;
-      postfix.message(b, i + 3, trimDelimiters(b, start, end), postfix.key(b, prefix.hostStart, prefix.hostEnd, pid), lineNumber, time);
-      return;
-    }
-    // `exim[pid]: ` or `exim4[pid]: `, the message with or without Exim's own timestamp.
-    if (!bytesAt(b, p, end, EXIM)) return;
-    let i = p + 4;
-    if (b[i] === 52) i++;
-    if (b[i] !== 91) return;
-    while (isDigit(b[++i]));
-    if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return;
+    if (tag.kind === NOT_OURS) return;
     line = b;
     lineStart = start;
     const e = trimDelimiters(b, start, end);
+    if (tag.kind === POSTFIX_SMTPD) {
+      postfix.message(b, tag.message, e, postfix.key(b, prefix.hostStart, prefix.hostEnd, tag.pid), lineNumber, time);
+      return;
+    }
+    // Exim's message, with or without its own timestamp.
     exim ??= new EximMessages(source, sink, report, normalizer, run);
-    const message = eximPrefix(b, i + 3, e, eximOwn) ? eximOwn.message : i + 3;
+    const message = eximPrefix(b, tag.message, e, eximOwn) ? eximOwn.message : tag.message;
     exim.message(b, message, e, lineNumber, time);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   postfix.finish();
   exim?.finish();
   return postfix.lines + (exim?.lines ?? 0);
+}
+
+const NOT_OURS = 0;
+const POSTFIX_SMTPD = 1;
+const EXIM_MAIN = 2;
+
+/** Whose a syslog line is, filled by programTag or plainTag. */
+interface ProgramTag {
+  /** NOT_OURS, POSTFIX_SMTPD or EXIM_MAIN. */
+  kind: number;
+  /** The process id of a Postfix smtpd line. */
+  pid: number;
+  /** Start of the message after the tag. */
+  message: number;
+}
+
+/**
+ * Reads a syslog line's prefix and its program tag, byte by byte: `postfix[-instance][/service]/smtpd[pid]: `
+ * (the tag ends at its first `[`) or `exim[pid]: ` / `exim4[pid]: `; any other program is NOT_OURS.
+ * False when the line has no syslog prefix.
+ */
+function programTag(b: Uint8Array, s: number, e: number, prefix: SyslogPrefix, tag: ProgramTag): boolean {
+  if (!syslogPrefix(b, s, e, prefix)) return false;
+  tag.kind = NOT_OURS;
+  const p = prefix.program;
+  if (bytesAt(b, p, e, POSTFIX)) {
+    let bracket = p + 7;
+    while (bracket < e && b[bracket] !== 91 && b[bracket] !== 32 && b[bracket] !== 58) bracket++;
+    if (b[bracket] !== 91 || bracket - 6 < p + 7 || !bytesAt(b, bracket - 6, bracket, SMTPD)) return true;
+    let i = bracket + 1;
+    let pid = 0;
+    for (; isDigit(b[i]); i++) pid = pid * 10 + b[i]! - 48;
+    if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return true;
+    tag.kind = POSTFIX_SMTPD;
+    tag.pid = pid;
+    tag.message = i + 3;
+  } else if (bytesAt(b, p, e, EXIM)) {
+    let i = p + 4;
+    if (b[i] === 52) i++;
+    if (b[i] !== 91) return true;
+    while (isDigit(b[++i]));
+    if (b[i] !== 93 || b[i + 1] !== 58 || b[i + 2] !== 32) return true;
+    tag.kind = EXIM_MAIN;
+    tag.message = i + 3;
+  }
+  return true;
+}
+
+// The same rules as syslogPrefix and programTag, as one expression over the line's text (latin1: a
+// character is a byte). Groups: classic time, other time, host, Postfix smtpd's pid, Exim.
+const PLAIN_LINE = /^(?:([A-Z][^]{2} +\d{1,2} [^]{2}:[^]{2}:[^]{2}(?:\.\d*)?)|(\d[^ ]*)) ([^ ]*) (?:postfix[^[ :]*\/smtpd\[(\d*)\]: |(exim)4?\[\d*\]: )?/;
+
+/** programTag by PLAIN_LINE, for the plain path. */
+function plainTag(b: Uint8Array, s: number, e: number, prefix: SyslogPrefix, tag: ProgramTag): boolean {
+  const match = PLAIN_LINE.exec(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1", s, e));
+  if (match === null) return false;
+  const time = match[1] ?? match[2]!;
+  prefix.classic = match[1] !== undefined;
+  prefix.timeEnd = s + time.length;
+  prefix.hostStart = prefix.timeEnd + 1;
+  prefix.hostEnd = prefix.hostStart + match[3]!.length;
+  prefix.program = prefix.hostEnd + 1;
+  tag.kind = match[4] !== undefined ? POSTFIX_SMTPD : match[5] !== undefined ? EXIM_MAIN : NOT_OURS;
+  tag.pid = Number(match[4] ?? 0);
+  tag.message = s + match[0].length;
+  return true;
 }
 
 /** Reads the time, host and program tag positions of a syslog line; false when it is not one. */
