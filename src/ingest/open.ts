@@ -54,6 +54,40 @@ export async function expandInputs(args: string[], stdinIsTerminal: boolean, onR
   return sources;
 }
 
+// A logrotate rotation: NAME.N or NAME-YYYYMMDD[HH] (dateext), either maybe .gz; NAME alone is the live log.
+const ROTATION = /^(.+?)(?:\.(\d{1,6})|-(\d{8}(?:\d{2})?))?(?:\.gz)?$/;
+
+/** A name's log and how old its rotation is: a number (higher is older), a date, or the live log. */
+function rotationOf(name: string): { log: string; rank: number } {
+  const match = ROTATION.exec(name);
+  if (match === null) return { log: name, rank: 0 };
+  const [, log, number, date] = match;
+  // Numbered rotations first (the highest number first), then dated ones (the earliest first), then the log.
+  if (number !== undefined) return { log: log!, rank: -1e12 - Number(number) };
+  if (date !== undefined) return { log: log!, rank: -1e11 + Number(date.slice(0, 8)) * 100 + Number(date.slice(8) || 0) };
+  return { log: log!, rank: 0 };
+}
+
+/**
+ * The inputs with the rotations of one log oldest first, whatever order they were named or globbed in
+ * (a glob of `mail.log*` gives mail.log, mail.log.1, mail.log.2.gz, newest first): names that are one
+ * name with logrotate's suffixes (`mail.log.2.gz`, `mail.log.1`, `mail.log`; `exim_mainlog-20261120.gz`,
+ * `exim_mainlog`) are read the highest number first, then the earliest date, the log without a suffix
+ * last, in the places the group's inputs had. Other inputs keep their order.
+ */
+export function oldestFirst(sources: readonly InputSource[]): InputSource[] {
+  const rotations = sources.map((source) => rotationOf(source.name));
+  const logs = new Map<string, number[]>();
+  rotations.forEach(({ log }, i) => logs.set(log, [...(logs.get(log) ?? []), i]));
+  const ordered = [...sources];
+  for (const places of logs.values()) {
+    if (places.length < 2) continue;
+    const byAge = [...places].sort((a, b) => rotations[a]!.rank - rotations[b]!.rank || a - b);
+    places.forEach((place, k) => (ordered[place] = sources[byAge[k]!]!));
+  }
+  return ordered;
+}
+
 /** A file's identity: its device and inode (the path itself when it cannot be read; reading will say why). */
 async function fileIdentity(path: string): Promise<string> {
   return stat(path).then((s) => `${s.dev}:${s.ino}`, () => `path:${path}`);

@@ -8,7 +8,7 @@ import { readExim } from "./exim.js";
 import { readJournal } from "./journal.js";
 import { readSyslog } from "./syslog.js";
 import type { ReadSettings } from "./normalize.js";
-import { detectFormat, fileBytes, inputBytes, isGzip, isPlainUtf8File, peek, type InputFormat, type InputSource } from "./open.js";
+import { detectFormat, fileBytes, inputBytes, isGzip, isPlainUtf8File, oldestFirst, peek, type InputFormat, type InputSource } from "./open.js";
 import { splitPoint, type PartReader } from "./parallel.js";
 import { DAY_FIRST_HINT, ReadReport } from "./read-report.js";
 import { serverLogRun } from "./server-log-run.js";
@@ -38,11 +38,11 @@ export interface ReadOptions extends ReadSettings {
  */
 export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
-  // Server logs are read in the order given, each carrying on from the one before (see ServerLogRun).
+  // Server logs are read in the order given (a log's rotations oldest first), each carrying on from the one before (see ServerLogRun).
   const run = serverLogRun();
   // Server logs with lines of their programs but no submission or failed login (sessions alone).
   const sessionsOnly: string[] = [];
-  for (const source of sources) {
+  for (const source of oldestFirst(sources)) {
     // Bytes are told to onBytes once reading proper starts (a file read in two parts: by its parts).
     let peeked = 0;
     let live = false;
