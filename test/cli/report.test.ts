@@ -276,6 +276,26 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
+  it("keeps saying which command-line filters failed logins do not follow, and says they are of the whole report where they are kept by day (--by hour)", async () => {
+    const log = join(FIXTURES, "postfix", "maillog");
+    const byDay = join(folder, "failed-domain.html");
+    expect(runCli(["report", log, "--year", "2026", "--all", "--domain", "northwind.example", "-o", byDay]).code).toBe(0);
+    const day = await open(byDay);
+    await pick(day.page, "", "2026-11-22", "2026-11-22");
+    expect(await day.page.textContent("#failed-table .table-note")).toContain("--domain does not apply to failed logins (they have a client address only; --client-ip applies).");
+    expect(await day.page.locator("#failed-table .scope").isVisible()).toBe(false);
+    await day.page.close();
+    const byHour = join(folder, "failed-hour.html");
+    expect(runCli(["report", log, "--year", "2026", "--all", "--by", "hour", "-o", byHour]).code).toBe(0);
+    const hour = await open(byHour);
+    const before = await hour.page.textContent("#failed-table h2");
+    await pick(hour.page, "", "2026-11-21T05:00Z", "2026-11-21T18:00Z");
+    expect(await hour.page.textContent("#failed-table h2")).toBe(before);
+    expect(await hour.page.textContent("#failed-table .scope")).toMatch(/^Of the whole report \(all domains, 2026-11-21T00:00Z to 2026-11-22T23:00Z\), not only all domains, 2026-11-21T05:00Z to 2026-11-21T18:00Z\.$/);
+    expect(await hour.page.textContent("#show-note")).toContain("Failed logins are of the whole report.");
+    await hour.page.close();
+  }, 60_000);
+
   it("writes first and last seen on the report's clock across a daylight-saving change, as the server does", async () => {
     // Europe/Berlin leaves summer time at 01:00 UTC on 2026-10-25: 02:30 local comes twice.
     const times = ["2026-10-24T22:10:00Z", "2026-10-25T00:30:00Z", "2026-10-25T00:59:00Z", "2026-10-25T01:30:00Z", "2026-10-25T23:45:00Z", "2026-10-26T09:00:00Z"];
