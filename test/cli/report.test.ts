@@ -405,6 +405,8 @@ describe("report: the self-contained HTML page in a real browser", () => {
       const width = Math.floor(((widthMm - 24) * 96) / 25.4);
       await page.setViewportSize({ width, height: 1000 });
       await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+      // Chart.js redraws on its next frame: on a loaded machine that can come later than the next evaluate.
+      await page.waitForFunction((w) => Array.from(document.querySelectorAll("canvas")).every((c) => c.getBoundingClientRect().width > w * 0.8), width, { timeout: 10_000 }).catch(() => undefined);
       const canvases = await page.evaluate(() => Array.from(document.querySelectorAll("canvas"), (c) => c.getBoundingClientRect()).map((r) => [r.left, r.right]));
       expect(canvases).toHaveLength(6);
       for (const [left, right] of canvases) {
