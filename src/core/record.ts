@@ -68,7 +68,7 @@ export interface SubmissionSink {
   expectFailedLogins(): void;
 }
 
-// Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv`,
+// Every accepted spelling, after lower-casing, removing spaces, `_`, `-`, `.` and the `v` of `TLSv` (or of a bare `v1.2`),
 // and the `sp_prot` / `server` / `client` decoration of Windows SCHANNEL names.
 const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersion>([
   ["ssl2", "SSL2"], ["ssl20", "SSL2"],
@@ -84,7 +84,7 @@ const TLS_SPELLINGS: ReadonlyMap<string, TlsVersion> = new Map<string, TlsVersio
 /** The canonical TLS version of a log's spelling, or undefined when the spelling is not recognised. */
 export function parseTlsVersion(text: string): TlsVersion | undefined {
   const squeezed = text.toLowerCase().replace(/[\s_.\-]/g, "");
-  const bare = squeezed.replace(/^spprot/, "").replace(/(server|client)$/, "").replace(/^(tls|ssl)v/, "$1");
+  const bare = squeezed.replace(/^spprot/, "").replace(/(server|client)$/, "").replace(/^(tls|ssl)v/, "$1").replace(/^v(?=\d)/, "");
   return TLS_SPELLINGS.get(bare);
 }
 

@@ -229,13 +229,21 @@ function periodIndex(periods: Period[]): Map<number, number> {
 /** The first `top` series, the rest summed into one named `other` (charts do this; CSV just cuts). */
 export function topSeries(series: Series[], top: number, periods: number): Series[] {
   if (series.length <= top) return series;
-  const rest = series.slice(top);
+  const kept = largestSeries(series, top);
+  const rest = series.filter((s) => !kept.includes(s));
   const other: Series = { name: "other", values: new Array<number>(periods).fill(0), total: 0 };
   for (const s of rest) {
     s.values.forEach((v, i) => (other.values[i]! += v));
     other.total += s.total;
   }
-  return [...series.slice(0, top), other];
+  return [...kept, other];
+}
+
+/** The `top` series with the most messages (all without `top`), in the order given (TLS versions stay in their order). */
+export function largestSeries<S extends { total: number }>(series: S[], top: number | undefined): S[] {
+  if (top === undefined || series.length <= top) return series;
+  const chosen = new Set([...series].sort((a, b) => b.total - a.total).slice(0, top));
+  return series.filter((s) => chosen.has(s));
 }
 
 /** Per-period totals of a set of series (the denominator of percentages per period). */

@@ -33,6 +33,8 @@ export interface Terminal {
   width: number;
   height?: number;
   paint: ChalkInstance;
+  /** No width was given and the output is a file or pipe: tables take their natural width (nothing left out); charts and text use `width`. */
+  unbounded?: boolean;
 }
 
 type Symbols = [string, string, string, string, string, string, string, string, string, string];

@@ -1,6 +1,6 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import {
-  categoryDetails, categorySeries, needsAction, percent, periodTotals, senderTotals, senderNeedsAction, talliesOf,
+  categoryDetails, categorySeries, largestSeries, needsAction, percent, periodTotals, senderTotals, senderNeedsAction, talliesOf,
   topSeries, valuesPresent, volumeSeries, CATEGORY_VALUES, type Category, type Series, type SenderTotal,
 } from "../engine/views.js";
 import { compareText } from "../core/record.js";
@@ -53,11 +53,16 @@ export function categoryChart(aggregate: Aggregate, category: Category, metric: 
 
 /** `tls|auth --metric senders`: distinct senders per period for each TLS version or auth kind (no `other`: senders do not add up). */
 function categorySendersChart(aggregate: Aggregate, category: Category, top: number | undefined, terminal: Terminal): string {
-  const series = categorySenderSeries(aggregate, category).slice(0, top);
+  const series = largestSeries(categorySenderSeries(aggregate, category), top);
   return renderChart({
     title: `${TITLES[category]} (distinct senders per ${aggregate.unit})`, rangeText: rangeText(aggregate.range), filters: filtersLine(aggregate.filters), range: aggregate.range,
     periods: aggregate.periods, unit: aggregate.unit, series, colors: series.map((s) => VALUE_COLORS[s.name]), senders: progressSeries(aggregate)[0]!.total,
   }, terminal);
+}
+
+/** The width a table may take: the terminal's, or any where no width was given for a file or pipe. */
+function tableWidth(terminal: Terminal): number {
+  return terminal.unbounded ? Infinity : terminal.width;
 }
 
 /** Rows a table shows without --top: a screen's worth on a terminal, else 50; the rest is counted under it. */
@@ -85,7 +90,7 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
     };
   };
   const layouts = [layout(2), layout(0)];
-  const table = layouts.find((t) => naturalWidth(header, [...t.rows, t.totals]) <= terminal.width) ?? layouts[1]!;
+  const table = layouts.find((t) => naturalWidth(header, [...t.rows, t.totals]) <= tableWidth(terminal)) ?? layouts[1]!;
   return renderTable({
     title: `${title}, ${rangeText(aggregate.range)}`,
     filters: filtersLine(aggregate.filters),
@@ -98,7 +103,7 @@ function periodTable(aggregate: Aggregate, title: string, series: Series[], metr
     shrinkable: [],
     // The total goes first, then the last series (the smallest, or the least pressing values).
     droppable: [header.length - 1, ...series.map((_, i) => series.length - i)],
-  }, terminal.width, terminal.paint);
+  }, tableWidth(terminal), terminal.paint);
 }
 
 /** `volume --format table`: messages per period per domain. */
@@ -111,7 +116,7 @@ export function volumePeriodTable(aggregate: Aggregate, top: number | undefined,
 export function categoryPeriodTable(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
   if (metric === "senders") {
     // Totals are distinct senders too: of the period, of the value over the range, of the range.
-    const series = categorySenderSeries(aggregate, category).slice(0, top);
+    const series = largestSeries(categorySenderSeries(aggregate, category), top);
     const all = progressSeries(aggregate)[0]!;
     const shown = aggregate.periods.slice(0, tableRows(terminal));
     const { labels, note } = markPartialPeriods(aggregate.periods, aggregate.unit, aggregate.range);
@@ -128,7 +133,7 @@ export function categoryPeriodTable(aggregate: Aggregate, category: Category, me
       notes: note === undefined ? undefined : [note],
       shrinkable: [],
       droppable: series.map((_, i) => series.length - i),
-    }, terminal.width, terminal.paint);
+    }, tableWidth(terminal), terminal.paint);
   }
   const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
   return periodTable(aggregate, TITLES[category], series, metric, terminal);
@@ -167,7 +172,7 @@ export function volumeDetailsText(aggregate: Aggregate, top: number | undefined,
     leftOut: senders.length - shown.length,
     shrinkable: [0, 1, 4],
     droppable: [1, 5, 3, 4],
-  }, terminal.width, terminal.paint);
+  }, tableWidth(terminal), terminal.paint);
 }
 
 /**
@@ -206,7 +211,7 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
   const percentOnly = (decimals: number) => (messages: number, whole: number): string => `${percent(messages, whole).toFixed(decimals)}%`;
   const layouts = [layout(shareCell), layout(percentOnly(2)), layout(percentOnly(0))];
   const withoutDomain = (row: string[]): string[] => row.filter((_, c) => c !== 1);
-  const table = layouts.find((t) => naturalWidth(withoutDomain(header), [...t.rows, t.totals].map(withoutDomain)) <= terminal.width) ?? layouts[2]!;
+  const table = layouts.find((t) => naturalWidth(withoutDomain(header), [...t.rows, t.totals].map(withoutDomain)) <= tableWidth(terminal)) ?? layouts[2]!;
   const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
   const at = (name: string): number => header.indexOf(name);
   // What goes first at narrow widths: the domain (in the sender already), last seen, the values that
@@ -224,5 +229,5 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
     flagged,
     shrinkable: [0, 1, at("client IPs")],
     droppable: [1, at("last seen"), ...quiet, values.length + 2, at("client IPs")],
-  }, terminal.width, terminal.paint);
+  }, tableWidth(terminal), terminal.paint);
 }

@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { AUTH_KINDS, TLS_VERSIONS, compareText } from "../core/record.js";
 import {
-  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, percent, periodTotals, shareOf, senderTotals, talliesOf,
+  CATEGORY_VALUES, categoryDetails, categorySeries, exportRows, largestSeries, percent, periodTotals, senderTotals, talliesOf,
   needsAction, volumeSeries, type Category, type SenderTotal, type Summary,
 } from "../engine/views.js";
 import { categorySenderSeries } from "../engine/progress.js";
@@ -12,12 +12,16 @@ import { filtersJson, isoInstant, rangeJson } from "./text.js";
 export const EXPORT_COLUMNS = ["period", "sender", "domain", "tls_version", "auth", "client_ip", "messages", "first_seen", "last_seen"] as const;
 
 /** The detailed report: one row per period, sender, TLS version, auth kind and client IP. */
-export function exportTable(aggregate: Aggregate): Rows {
+export function exportTable(aggregate: Aggregate, top?: number): Rows {
   const groups = exportRows(aggregate);
+  // --top: the rows of the senders with the most messages (as the details views list them first).
+  const kept = top === undefined ? undefined : new Set(senderTotals(aggregate).slice(0, top).map((s) => `${s.sender}\u0000${s.domain}`));
   return {
     header: EXPORT_COLUMNS,
     rows: (function* () {
-      for (const g of groups) yield [g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen)];
+      for (const g of groups) {
+        if (kept === undefined || kept.has(`${g.sender}\u0000${g.domain}`)) yield [g.period.label, g.sender, g.domain, g.tls, g.auth, g.clientIp, g.messages, isoInstant(g.firstSeen), isoInstant(g.lastSeen)];
+      }
     })(),
   };
 }
@@ -125,21 +129,21 @@ function categoryColumn(category: Category): string {
   return category === "tls" ? "tls_version" : "auth";
 }
 
-/** `tls|auth --format csv|json`: messages and share of the period per value, zeros included; no share (null) for a period without messages. */
+/** `tls|auth --format csv|json`: messages and share of the period per value, zeros included (0.00 where the period has no messages: the SPEC's two decimals, which scripts parse; the messages column says 0). */
 export function categoryTable(aggregate: Aggregate, category: Category, top?: number): Rows {
   const all = categorySeries(aggregate, category);
   const totals = periodTotals(all, aggregate.periods.length);
-  const shown = all.slice(0, top);
+  const shown = largestSeries(all, top);
   const rows: Cell[][] = [];
   aggregate.periods.forEach((period, i) => {
-    for (const s of shown) rows.push([period.label, s.name, s.values[i]!, shareOf(s.values[i]!, totals[i]!)]);
+    for (const s of shown) rows.push([period.label, s.name, s.values[i]!, percent(s.values[i]!, totals[i]!)]);
   });
   return { header: ["period", categoryColumn(category), "messages", "percent"], rows };
 }
 
 /** `tls|auth --metric senders --format csv|json`: distinct senders per period per value present, zeros included. */
 export function categorySendersTable(aggregate: Aggregate, category: Category, top?: number): Rows {
-  const shown = categorySenderSeries(aggregate, category).slice(0, top);
+  const shown = largestSeries(categorySenderSeries(aggregate, category), top);
   const rows: Cell[][] = [];
   aggregate.periods.forEach((period, i) => {
     for (const s of shown) rows.push([period.label, s.name, s.values[i]!]);

@@ -136,6 +136,21 @@ describe("export", () => {
     expect(run.stderr).toBe(`smtp-auth-report: warning: skipped 1 of 2 records; first: ${bad}:2: last_seen "2026-11-20T09:00:00Z" is before first_seen\n`);
   });
 
+  it("--top N keeps the rows of the N senders with the most messages, in CSV and JSONL", () => {
+    const all = runCli(["export", CSV_FIXTURE]).stdout.trimEnd().split("\n").slice(1);
+    const totals = new Map<string, number>();
+    for (const row of all) {
+      const [, sender, , , , , messages] = row.split(",");
+      totals.set(sender!, (totals.get(sender!) ?? 0) + Number(messages));
+    }
+    const top = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([sender]) => sender);
+    const csv = runCli(["export", CSV_FIXTURE, "--top", "3"]).stdout;
+    expect(csv).toBe(`${[HEADER, ...all.filter((row) => top.includes(row.split(",")[1]!))].join("\n")}\n`);
+    const jsonl = runCli(["export", CSV_FIXTURE, "--top", "3", "--format", "jsonl"]).stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { sender: string });
+    expect(new Set(jsonl.map((r) => r.sender))).toEqual(new Set(top));
+    expect(jsonl).toHaveLength(csv.trimEnd().split("\n").length - 1);
+  });
+
   it("writes JSONL with the CSV's columns", () => {
     const csv = runCli(["export", CSV_FIXTURE]).stdout.trimEnd().split("\n");
     const jsonl = runCli(["export", CSV_FIXTURE, "--format", "jsonl"]).stdout.trimEnd().split("\n").map((l) => JSON.parse(l));

@@ -6,21 +6,20 @@ import { put, runCli, scratch } from "../helpers.js";
 // Two days with messages in a seven-day range: the five others have no messages, so no share.
 const GAPS = "timestamp,sender,tls,auth\n2026-11-20T10:00:00Z,a@x.example,TLS1.0,LOGIN\n2026-11-22T10:00:00Z,b@x.example,TLS1.2,XOAUTH2\n";
 
-describe("a period without messages has no share (not 0 %)", () => {
+describe("a period without messages has no share in the views people read (not 0 %)", () => {
   const folder = scratch();
   const file = put(folder, "gaps.csv", GAPS);
 
-  it("tls and auth CSV leave percent empty for it, the column stays; JSON has null", () => {
+  it("tls and auth CSV and JSON keep the SPEC's number (0.00, messages 0) for it: scripts parse the column", () => {
     const csv = runCli(["tls", file, "--format", "csv"]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split("\n").slice(0, 3)).toEqual(["period,tls_version,messages,percent", "2026-11-16,TLS1.0,0,", "2026-11-16,TLS1.2,0,"]);
-    expect(csv.stdout).toContain("\n2026-11-20,TLS1.0,1,100.00\n2026-11-20,TLS1.2,0,0.00\n2026-11-21,TLS1.0,0,\n2026-11-21,TLS1.2,0,\n2026-11-22,TLS1.0,0,0.00\n");
-    const json = JSON.parse(runCli(["auth", file, "--format", "json"]).stdout) as { rows: { period: string; auth: string; messages: number; percent: number | null }[] };
+    expect(csv.stdout.split("\n").slice(0, 3)).toEqual(["period,tls_version,messages,percent", "2026-11-16,TLS1.0,0,0.00", "2026-11-16,TLS1.2,0,0.00"]);
+    expect(csv.stdout).toContain("\n2026-11-20,TLS1.0,1,100.00\n2026-11-20,TLS1.2,0,0.00\n2026-11-21,TLS1.0,0,0.00\n");
+    const json = JSON.parse(runCli(["auth", file, "--format", "json"]).stdout) as { rows: { period: string; auth: string; messages: number; percent: number }[] };
     expect(json.rows.filter((r) => r.period === "2026-11-21")).toEqual([
-      { period: "2026-11-21", auth: "basic", messages: 0, percent: null },
-      { period: "2026-11-21", auth: "oauth", messages: 0, percent: null },
+      { period: "2026-11-21", auth: "basic", messages: 0, percent: 0 },
+      { period: "2026-11-21", auth: "oauth", messages: 0, percent: 0 },
     ]);
-    expect(json.rows.find((r) => r.period === "2026-11-20" && r.auth === "oauth")?.percent).toBe(0);
   });
 
   it("the percent table leaves its cells blank, the chart says 'no messages'", () => {

@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
-import { expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
+import { expectGolden, FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
 import { addDays, localParts, submissions } from "../naive.js";
 
 const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
@@ -123,8 +124,8 @@ describe("every view renders the one aggregate", () => {
       const dayTotal = ofDay.reduce((n, r) => n + r.messages, 0);
       const messages = ofDay.filter((r) => r.tls === row.tls_version).reduce((n, r) => n + r.messages, 0);
       expect(Number(row.messages)).toBe(messages);
-      // A day without messages has no share: an empty cell.
-      expect(row.percent).toBe(dayTotal === 0 ? "" : (Math.round((messages * 10_000) / dayTotal) / 100).toFixed(2));
+      // A day without messages: 0.00 (the SPEC's two decimals; its messages say 0).
+      expect(row.percent).toBe(dayTotal === 0 ? "0.00" : (Math.round((messages * 10_000) / dayTotal) / 100).toFixed(2));
     }
     expect(tls.length).toBe(days.length * new Set(kept.map((r) => r.tls)).size);
 
@@ -260,6 +261,24 @@ describe("charts and tables read well", () => {
     expect(columns.code).toBe(2);
     expect(columns.stderr).toContain("50 columns is too narrow: text views need at least 60");
     expect(runCli(["tls", CSV_FIXTURE, "--format", "csv"], { env: { COLUMNS: "50" } }).code).toBe(0);
+  });
+
+  it("a terminal that reports 0 columns (docker exec, ssh -t from a script) is drawn at 80, not refused", () => {
+    const run = spawnSync("script", ["-qec", `stty cols 0 rows 0; ${process.execPath} ${join(ROOT, "bin", "smtp-auth-report.js")} summary ${CSV_FIXTURE} --no-color; echo "exit $?"`, "/dev/null"], { encoding: "utf8" });
+    const lines = run.stdout.replace(/\r/g, "").trimEnd().split("\n");
+    expect(lines.at(-1)).toBe("exit 0");
+    expect(lines[0]).toBe("SMTP AUTH submissions, 2026-11-16 to 2026-11-22 (7 days, UTC)");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+  });
+
+  it("tables to a file or pipe without a width leave nothing out (a file has no width)", () => {
+    const table = runCli(["tls", CSV_FIXTURE, "--details"]).stdout;
+    expect(table).not.toContain("Left out at this width");
+    const header = table.split("\n").find((l) => l.startsWith("│ sender"))!;
+    for (const column of ["sender", "domain", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "none", "unknown", "auth", "client IPs", "messages", "last seen"]) expect(header).toContain(` ${column} `);
+    expect(table).toMatch(/│ ! mfp-hq-2f@northwind\.example +│ northwind\.example +│ 61  100\.00% │/);
+    // A width that is asked for is kept.
+    expect(runCli(["tls", CSV_FIXTURE, "--details", "--width", "80"]).stdout).toContain("Left out at this width");
   });
 
   it("draw as many rows as the terminal has (LINES), within bounds", () => {

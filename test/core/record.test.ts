@@ -14,6 +14,8 @@ function spellings(major: string, minor: string): string[] {
   return [
     `TLS${major}.${minor}`, `TLSv${major}.${minor}`, `TLS ${major}.${minor}`, `Tls${major}${minor}`, `${major}.${minor}`,
     `TLS${major}_${minor}`, `SP_PROT_TLS${major}_${minor}_SERVER`, `SP_PROT-TLS${major}_${minor}_CLIENT`, `tls_${major}_${minor}`,
+    // "v tolerated": a bare version with its v, as some exports write it.
+    `v${major}.${minor}`, `V ${major}.${minor}`,
   ];
 }
 

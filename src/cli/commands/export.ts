@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { rowObjects } from "../../render/csv.js";
+import { csvChunks, rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
@@ -30,7 +30,9 @@ export function exportCommand(): Command {
       const { aggregate, report } = query;
       // JSON escapes control characters itself (writeOutput the invisible ones); CSV shown on a terminal has them escaped.
       const terminal = outputsToTerminal(options.output);
-      const text = format === "csv" ? exportCsv(aggregate, options.excelSafe === true, terminal) : jsonLines(rowObjects(exportTable(aggregate)));
+      // --top keeps the rows of the N senders with the most messages (the plain path: a short export).
+      const text = format === "jsonl" ? jsonLines(rowObjects(exportTable(aggregate, options.top)))
+        : options.top === undefined ? exportCsv(aggregate, options.excelSafe === true, terminal) : csvChunks(exportTable(aggregate, options.top), options.excelSafe === true, terminal);
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);
