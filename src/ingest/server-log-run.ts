@@ -9,8 +9,9 @@ const DEFAULT_LIMIT = 1_000_000;
 
 /** An open-addressing set of 64-bit keys (two 32-bit halves, not both 0: that is an empty slot), in one typed array. */
 class KeySet {
-  private slots = new Uint32Array(2048);
-  private mask = 1023;
+  // Small at first: a run keeps one set per hour of log time (2,160 for 90 days), most of them small.
+  private slots = new Uint32Array(128);
+  private mask = 63;
   size = 0;
 
   /** True when the key was in the set; else adds it. */
