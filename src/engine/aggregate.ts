@@ -1,6 +1,6 @@
 import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, compareText as text, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../core/record.js";
 import { NO_FILTERS, compileSelection, type FilterOptions, type Selection } from "./filter.js";
-import { NumberIndex } from "./number-index.js";
+import { NumberIndex, hash } from "./number-index.js";
 import { Calendar, type Period, type PeriodUnit } from "../core/period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
 import { Zone } from "../core/zone.js";
@@ -119,34 +119,51 @@ interface GroupRows {
   last: Float64Array;
 }
 
-/** Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). */
+/**
+ * Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). The
+ * open-addressing slots hold rows, not keys: a key is compared where its row keeps it.
+ */
 class GroupTable implements GroupRows {
-  private readonly index = new NumberIndex();
+  private slots = new Int32Array(2048);
+  size = 0;
   keys = new Float64Array(1024);
   messages = new Float64Array(1024);
   first = new Float64Array(1024);
   last = new Float64Array(1024);
 
-  get size(): number {
-    return this.index.size;
-  }
-
   /** Adds to the group of a key (made when new); returns its row, which stays the same from then on. */
   add(key: number, messages: number, first: number, last: number): number {
-    const before = this.index.size;
-    const at = this.index.indexOf(key);
-    if (at < before) {
-      this.messages[at]! += messages;
-      if (first < this.first[at]!) this.first[at] = first;
-      if (last > this.last[at]!) this.last[at] = last;
-      return at;
+    const mask = this.slots.length - 1;
+    let slot = hash(key) & mask;
+    for (let entry = this.slots[slot]!; entry !== 0; entry = this.slots[slot]!) {
+      const at = entry - 1;
+      if (this.keys[at] === key) {
+        this.messages[at]! += messages;
+        if (first < this.first[at]!) this.first[at] = first;
+        if (last > this.last[at]!) this.last[at] = last;
+        return at;
+      }
+      slot = (slot + 1) & mask;
     }
+    const at = this.size++;
     if (at === this.keys.length) this.grow();
     this.keys[at] = key;
     this.messages[at] = messages;
     this.first[at] = first;
     this.last[at] = last;
+    this.slots[slot] = at + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
     return at;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let at = 0; at < this.size; at++) {
+      let slot = hash(this.keys[at]!) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = at + 1;
+    }
   }
 
   /** Adds one submission's count and instant to a row given by add. */
@@ -176,6 +193,9 @@ class GroupTable implements GroupRows {
  */
 export class SubmissionAggregator implements SubmissionSink {
   private readonly groups = new GroupTable();
+  // Groups another aggregator read (a worker's part), in this one's ids: kept as they came, and merged
+  // with the table's by the sort in finish (a key in both lands beside its twin), not through the table.
+  private readonly parts: GroupRows[] = [];
   private unsettled = new GroupTable();
   private readonly senderIds = new Map<string, number>();
   private readonly senders: string[] = [];
@@ -216,7 +236,7 @@ export class SubmissionAggregator implements SubmissionSink {
 
   /** Groups and distinct senders held so far (what memory grows with). */
   get held(): { groups: number; senders: number } {
-    return { groups: this.groups.size, senders: this.senders.length };
+    return { groups: this.parts.reduce((n, part) => n + part.size, this.groups.size), senders: this.senders.length };
   }
 
   senderId(sender: string, domain: string): number {
@@ -375,12 +395,13 @@ export class SubmissionAggregator implements SubmissionSink {
     return pair;
   }
 
-  /** Everything read so far, as plain data a worker thread can post (its typed arrays transfer). */
+  /** Everything read so far, as plain data a worker thread can post (its typed arrays transfer: the aggregator cannot count on after). */
   snapshot(): GroupSnapshot {
     const g = this.groups;
     return {
       senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
-      keys: g.keys.slice(0, g.size), messages: g.messages.slice(0, g.size), first: g.first.slice(0, g.size), last: g.last.slice(0, g.size),
+      // Views of the table's own arrays, not copies: their buffers move to the thread they are posted to.
+      keys: g.keys.subarray(0, g.size), messages: g.messages.subarray(0, g.size), first: g.first.subarray(0, g.size), last: g.last.subarray(0, g.size),
       min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets],
     };
   }
@@ -390,11 +411,13 @@ export class SubmissionAggregator implements SubmissionSink {
     const senders = part.senders.map((sender, i) => this.senderId(sender, part.domains[i]!));
     const ips = part.ips.map((ip) => this.clientIpId(ip));
     const pairs = part.pairSender.map((sender, i) => this.pairOf(senders[sender]!, ips[part.pairIp[i]!]!));
-    for (let i = 0; i < part.keys.length; i++) {
-      const key = part.keys[i]!;
-      const pair = Math.floor(key / (32 * BUCKETS));
-      this.groups.add(key + (pairs[pair]! - pair) * 32 * BUCKETS, part.messages[i]!, part.first[i]!, part.last[i]!);
+    // The part's keys are rewritten in place, in this aggregator's pair ids (the part is not used after).
+    const keys = part.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const pair = Math.floor(keys[i]! / (32 * BUCKETS));
+      keys[i] = keys[i]! + (pairs[pair]! - pair) * 32 * BUCKETS;
     }
+    if (keys.length > 0) this.parts.push({ size: keys.length, keys, messages: part.messages, first: part.first, last: part.last });
     if (part.min < this.min) this.min = part.min;
     if (part.max > this.max) this.max = part.max;
     for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
@@ -435,7 +458,7 @@ export class SubmissionAggregator implements SubmissionSink {
     };
     // Roll buckets up into periods: the same packing, with the period's index in place of the bucket.
     // Hours and days are their own buckets, so nothing merges and no lookup is needed.
-    const g = this.groups;
+    const g = joinRows([this.groups, ...this.parts]);
     const merging = this.calendar.unit === "week" || this.calendar.unit === "month";
     const rolled: GroupRows = merging ? new GroupTable() : { size: 0, keys: new Float64Array(g.size), messages: g.messages, first: g.first, last: g.last };
     const kept = merging ? undefined : new Int32Array(g.size);
@@ -489,7 +512,8 @@ export class SubmissionAggregator implements SubmissionSink {
 
   /**
    * The period groups as columns in the export's order (period label, sender, domain, TLS, auth,
-   * client IP, by plain string comparison), sorted on ranks of the distinct values.
+   * client IP, by plain string comparison), sorted on ranks of the distinct values. Rows of the same
+   * key (a group read in two parts of a file) are next to each other then, and become one.
    */
   private sortedColumns(rolled: GroupRows, periods: Period[], rows?: Int32Array): GroupColumns {
     const rankOf = (values: readonly string[], compare: (a: number, b: number) => number): Float64Array => {
@@ -517,14 +541,25 @@ export class SubmissionAggregator implements SubmissionSink {
       secondary[r] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * ipCount + ipRank[this.pairIp[pair]!]!;
     }
     const order = radixOrder(primary, secondary);
+    const rowOf = (r: number): number => (rows === undefined ? order[r]! : rows[order[r]!]!);
+    let distinct = 0;
+    for (let r = 0; r < size; r++) if (r === 0 || rolled.keys[rowOf(r)] !== rolled.keys[rowOf(r - 1)]) distinct++;
     const columns: GroupColumns = {
-      size, period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
-      messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size),
+      size: distinct, period: new Int32Array(distinct), sender: new Int32Array(distinct), clientIp: new Int32Array(distinct), tls: new Uint8Array(distinct), auth: new Uint8Array(distinct),
+      messages: new Float64Array(distinct), firstSeen: new Float64Array(distinct), lastSeen: new Float64Array(distinct),
       senders: this.senders, domains: this.domains, clientIps: this.ips,
     };
-    for (let row = 0; row < size; row++) {
-      const i = rows === undefined ? order[row]! : rows[order[row]!]!;
+    let row = -1;
+    for (let r = 0; r < size; r++) {
+      const i = rowOf(r);
       const key = rolled.keys[i]!;
+      if (r > 0 && key === rolled.keys[rowOf(r - 1)]) {
+        columns.messages[row]! += rolled.messages[i]!;
+        if (rolled.first[i]! < columns.firstSeen[row]!) columns.firstSeen[row] = rolled.first[i]!;
+        if (rolled.last[i]! > columns.lastSeen[row]!) columns.lastSeen[row] = rolled.last[i]!;
+        continue;
+      }
+      row++;
       const pair = Math.floor(key / (32 * BUCKETS));
       columns.period[row] = Math.floor(key / 32) % BUCKETS;
       columns.sender[row] = this.pairSender[pair]!;
@@ -537,6 +572,23 @@ export class SubmissionAggregator implements SubmissionSink {
     }
     return columns;
   }
+}
+
+/** Rows of several tables as one (the first's own arrays when it is the only one with rows). */
+function joinRows(tables: GroupRows[]): GroupRows {
+  const full = tables.filter((t) => t.size > 0);
+  if (full.length <= 1) return full[0] ?? tables[0]!;
+  const size = full.reduce((n, t) => n + t.size, 0);
+  const join = (column: (t: GroupRows) => Float64Array): Float64Array => {
+    const all = new Float64Array(size);
+    let at = 0;
+    for (const t of full) {
+      all.set(column(t).subarray(0, t.size), at);
+      at += t.size;
+    }
+    return all;
+  };
+  return { size, keys: join((t) => t.keys), messages: join((t) => t.messages), first: join((t) => t.first), last: join((t) => t.last) };
 }
 
 const DIGIT = 65_536;

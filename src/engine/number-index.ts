@@ -40,7 +40,8 @@ export class NumberIndex {
   }
 }
 
-function hash(key: number): number {
+/** A 32-bit hash of a non-negative safe integer (for open-addressing tables of numbers). */
+export function hash(key: number): number {
   const low = key >>> 0;
   const high = (key / 4294967296) >>> 0;
   let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);

@@ -31,6 +31,32 @@ describe("the aggregate behind the export", () => {
     );
   });
 
+  it("gives the same when the records are read in parts by other aggregators and absorbed (as a worker thread's are), equal keys in several parts", () => {
+    fc.assert(
+      fc.property(submissions, fc.constantFrom(...ZONES), fc.constantFrom<PeriodUnit>("hour", "day", "week", "month"), fc.boolean(), fc.array(fc.nat(), { maxLength: 3 }),
+        (records, zoneName, by, all, cuts) => {
+          const zone = Zone.named(zoneName);
+          const make = (): SubmissionAggregator => new SubmissionAggregator(new Calendar(zone, by), NO_FILTER, { all });
+          // The records in consecutive parts (some may be empty); the first is read by the aggregator that absorbs the rest.
+          const at = [0, ...cuts.map((c) => (records.length === 0 ? 0 : c % (records.length + 1))).sort((a, b) => a - b), records.length];
+          const [first, ...others] = at.slice(1).map((end, i) => records.slice(at[i], end));
+          const main = make();
+          for (const r of first!) main.add(r);
+          for (const part of others) {
+            const reader = make();
+            for (const r of part) reader.add(r);
+            const snapshot = reader.snapshot();
+            // Posted to another thread: a structured clone, its arrays transferred.
+            main.absorb(structuredClone(snapshot, { transfer: [snapshot.keys.buffer, snapshot.messages.buffer, snapshot.first.buffer, snapshot.last.buffer] }));
+          }
+          const lines = csvDocument(exportTable(main.finish()), false).trimEnd().split("\n").slice(1).filter((l) => l !== "");
+          expect(lines).toEqual(engineExport(records, zone, by, undefined, undefined, all));
+          expect(lines).toEqual(naiveExport(records, zoneName, by, all ? { kind: "all" } : { kind: "default" }));
+        }),
+      { numRuns: 150 },
+    );
+  });
+
   it("agrees with a naive computation for date bounds (both days included) and instants (end excluded)", () => {
     const day = fc.integer({ min: 18, max: 38 }).map((d) => new Date(Date.UTC(2026, 9, d)).toISOString().slice(0, 10));
     fc.assert(

@@ -32,7 +32,7 @@ export function exportCommand(): Command {
       const terminal = outputsToTerminal(options.output);
       // --top keeps the rows of the N senders with the most messages (the plain path: a short export).
       const text = format === "jsonl" ? jsonLines(rowObjects(exportTable(aggregate, options.top)))
-        : options.top === undefined ? exportCsv(aggregate, options.excelSafe === true, terminal) : csvChunks(exportTable(aggregate, options.top), options.excelSafe === true, terminal);
+        : options.top === undefined ? exportCsv(aggregate, options.excelSafe === true, terminal, true) : csvChunks(exportTable(aggregate, options.top), options.excelSafe === true, terminal);
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);
