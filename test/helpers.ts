@@ -10,6 +10,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The shipped sample data. */
 export const FIXTURES = join(ROOT, "fixtures");
 const BIN = join(ROOT, "bin", "smtp-auth-report.js");
+/**
+ * Node as the bin's shebang starts it: without concurrent TurboFan, whose background job can deadlock
+ * Node's shutdown when it asks for a garbage collection as the main thread exits (nodejs/node#54918).
+ */
+export const NODE = [process.execPath, "--no-concurrent-recompilation"];
+/** The CLI as one shell word list: node, its flags and the bin. */
+export const CLI_SHELL = [...NODE, BIN].join(" ");
 
 /** What a run of the CLI printed and returned. */
 export interface CliRun {
@@ -20,7 +27,7 @@ export interface CliRun {
 
 /** Runs the built CLI as a user would, with colour off unless the test asks for it. */
 export function runCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): CliRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+  const result = spawnSync(NODE[0]!, [...NODE.slice(1), BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? "",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: undefined, ...options.env },

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Submission } from "../../src/core/record.js";
-import { expectGolden, FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
+import { CLI_SHELL, expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
 import { localParts, naiveExport, submissions, type NaiveRange } from "../naive.js";
 
 const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
@@ -175,7 +175,7 @@ describe("export", () => {
     const file = put(folder, "ansi.csv", 'timestamp,sender\n2026-11-20T10:00:00Z,"x\x1b[31mred@e.example"\n');
     expect(runCli(["export", file]).stdout).toContain("x\x1b[31mred@e.example");
     // `script` gives the command a terminal as its standard output.
-    const shown = spawnSync("script", ["-qc", `node ${join(ROOT, "bin", "smtp-auth-report.js")} export ${file}`, "/dev/null"], { encoding: "utf8" });
+    const shown = spawnSync("script", ["-qc", `${CLI_SHELL} export ${file}`, "/dev/null"], { encoding: "utf8" });
     expect(shown.stdout).toContain("x\\x1b[31mred@e.example");
     expect(shown.stdout).not.toContain("\x1b[31m");
   });

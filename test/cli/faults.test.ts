@@ -3,7 +3,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { csvCell } from "../../src/render/csv.js";
-import { FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
+import { CLI_SHELL, FIXTURES, NODE, ROOT, put, runCli, scratch } from "../helpers.js";
 
 const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
 const BIN = join(ROOT, "bin", "smtp-auth-report.js");
@@ -11,7 +11,7 @@ const isRoot = process.getuid?.() === 0;
 
 /** Runs a shell command line (the CLI is `$CLI`), as a user's shell would. */
 function shell(script: string, env: Record<string, string> = {}): { stdout: string; stderr: string; code: number } {
-  const run = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", CLI: `${process.execPath} ${BIN}`, ...env } });
+  const run = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", CLI: CLI_SHELL, ...env } });
   return { stdout: run.stdout, stderr: run.stderr, code: run.status ?? -1 };
 }
 
@@ -118,7 +118,7 @@ describe("--output onto special files writes through them (#15 item 2)", () => {
     let read = "";
     reader.stdout.on("data", (chunk: Buffer) => (read += chunk.toString()));
     const closed = new Promise((resolve) => reader.on("close", resolve));
-    const writer = spawn(process.execPath, [BIN, "export", CSV_FIXTURE, "-o", fifo]);
+    const writer = spawn(NODE[0]!, [...NODE.slice(1), BIN, "export", CSV_FIXTURE, "-o", fifo]);
     const code = await new Promise((resolve) => writer.on("close", resolve));
     await closed;
     expect(code).toBe(0);
@@ -192,7 +192,7 @@ function hasOpen(pid: number, path: string): boolean {
  */
 function interrupted(input: string, output: string, signal: NodeJS.Signals, when: (pid: number) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterSignal: number; sent: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, "export", input, "--all", "--by", "hour", "-o", output], { stdio: "ignore" });
+    const child = spawn(NODE[0]!, [...NODE.slice(1), BIN, "export", input, "--all", "--by", "hour", "-o", output], { stdio: "ignore" });
     let sentAt = 0;
     const poll = setInterval(() => {
       if (sentAt === 0 && when(child.pid!)) {
@@ -264,7 +264,7 @@ describe("no crash at scale (#15 item 5)", () => {
 
 /** Runs the CLI with a terminal as standard output (through `script`), returning what the terminal got. */
 function onTerminal(args: string[]): string {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const command = [...NODE, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const run = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", COLUMNS: "160" } });
   return run.stdout.replace(/\r\n/g, "\n");
 }

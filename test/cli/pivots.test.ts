@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
-import { expectGolden, FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
+import { CLI_SHELL, expectGolden, FIXTURES, put, runCli, scratch } from "../helpers.js";
 import { addDays, localParts, submissions } from "../naive.js";
 
 const CSV_FIXTURE = join(FIXTURES, "submissions.csv");
@@ -264,7 +264,7 @@ describe("charts and tables read well", () => {
   });
 
   it("a terminal that reports 0 columns (docker exec, ssh -t from a script) is drawn at 80, not refused", () => {
-    const run = spawnSync("script", ["-qec", `stty cols 0 rows 0; ${process.execPath} ${join(ROOT, "bin", "smtp-auth-report.js")} summary ${CSV_FIXTURE} --no-color; echo "exit $?"`, "/dev/null"], { encoding: "utf8" });
+    const run = spawnSync("script", ["-qec", `stty cols 0 rows 0; ${CLI_SHELL} summary ${CSV_FIXTURE} --no-color; echo "exit $?"`, "/dev/null"], { encoding: "utf8" });
     const lines = run.stdout.replace(/\r/g, "").trimEnd().split("\n");
     expect(lines.at(-1)).toBe("exit 0");
     expect(lines[0]).toBe("SMTP AUTH submissions, 2026-11-16 to 2026-11-22 (7 days, UTC)");
