@@ -69,7 +69,3 @@ try {
 } catch (error) {
   process.exitCode = fail(error, debug);
 }
-// Every output is written (and flushed) by now. Exit here rather than when the event loop drains: Node's
-// shutdown can deadlock waiting for V8's background tasks there (nodejs/node#54918; seen once in a test
-// run, a cron job would hang for ever), and process.exit does not wait for them.
-process.exit();

@@ -101,8 +101,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
         const mechanism = data.trim().split(/\s+/)[1] ?? "";
         session.auth = parseAuthKind(mechanism);
         if (mechanism !== "" && recognisedAuthKind(mechanism) === undefined) report.unrecognisedAuth(source, lineNumber, mechanism);
-      }
-      else if (command.startsWith("MAIL FROM:")) {
+      } else if (command.startsWith("MAIL FROM:")) {
         const address = /<([^>]*)>/.exec(data)?.[1] ?? data.slice(data.indexOf(":") + 1).trim().split(/\s/)[0] ?? "";
         session.mail = { address, timestamp, sequence: cells[columns.sequence] ?? "" };
       }
