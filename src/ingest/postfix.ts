@@ -23,8 +23,6 @@ const METHOD = Buffer.from(", sasl_method=");
 const USERNAME = Buffer.from(", sasl_username=");
 const NONE = TLS_CODE.get("none")!;
 const UNKNOWN = TLS_CODE.get("unknown")!;
-/** Not yet looked up (no id, code or hash is this). */
-const UNSET = -1e9;
 
 /** True when bytes at `at` are `needle`. */
 export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
@@ -65,15 +63,6 @@ export class PostfixSmtpd {
   private readonly senders = new BytesMemo();
   private readonly ips = new BytesMemo();
   private readonly auths = new BytesMemo();
-  // Submission lines by their tail from the client's `[`: where the user name starts (-1: another
-  // layout) and the method ends in it, and its sender, auth, address and the address's hash once known.
-  private readonly tails = new ByteInterner();
-  private readonly tailUser: number[] = [];
-  private readonly tailMethodEnd: number[] = [];
-  private readonly tailSender: number[] = [];
-  private readonly tailAuth: number[] = [];
-  private readonly tailIp: number[] = [];
-  private readonly tailIpHash: number[] = [];
   /** Lines of smtpd's read (sessions, TLS, submissions, failed logins). */
   lines = 0;
 
@@ -167,26 +156,11 @@ export class PostfixSmtpd {
     const open = byteIn(b, 91, q + CLIENT.length, end);
     const close = open < 0 ? -1 : byteIn(b, 93, open, end);
     // Postfix writes `client=host[ip], sasl_method=M, sasl_username=U`; other orders are searched for.
-    // A line of that layout is known by its tail from `[`: what it gives is looked up once per tail.
-    let tail = -1;
     let methodStart = close + 1 + METHOD.length;
-    let methodEnd = -1;
     let userStart = -1;
     if (close > 0 && bytesAt(b, close + 1, end, METHOD)) {
-      tail = this.tails.intern(b, open, end);
-      if (tail === this.tailUser.length) {
-        methodEnd = valueEnd(b, methodStart, end);
-        this.tailUser.push(bytesAt(b, methodEnd, end, USERNAME) ? methodEnd + USERNAME.length - open : -1);
-        this.tailMethodEnd.push(methodEnd - open);
-        this.tailSender.push(UNSET);
-        this.tailAuth.push(UNSET);
-        this.tailIp.push(UNSET);
-        this.tailIpHash.push(UNSET);
-      }
-      if (this.tailUser[tail]! >= 0) {
-        userStart = open + this.tailUser[tail]!;
-        methodEnd = open + this.tailMethodEnd[tail]!;
-      } else tail = -1;
+      const methodEnd = valueEnd(b, methodStart, end);
+      if (bytesAt(b, methodEnd, end, USERNAME)) userStart = methodEnd + USERNAME.length;
     }
     if (userStart < 0) {
       // Lines of mail from other servers have no sasl_username=.
@@ -195,40 +169,28 @@ export class PostfixSmtpd {
       userStart = username + 14;
       const method = this.method.in(b, p, end);
       methodStart = method < 0 ? -1 : method + 12;
-      methodEnd = method < 0 ? -1 : valueEnd(b, methodStart, end);
     }
     const timestamp = time.at();
     if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
     const userEnd = valueEnd(b, userStart, end);
-    let sender = tail < 0 ? UNSET : this.tailSender[tail]!;
-    if (sender === UNSET) sender = this.senders.get(b, userStart, userEnd, (raw) => this.normalizer.senderOf(raw, undefined));
-    if (tail >= 0) this.tailSender[tail] = sender;
+    const sender = this.senders.get(b, userStart, userEnd, (raw) => this.normalizer.senderOf(raw, undefined));
     if (sender < 0) {
       this.report.skip(this.source, lineNumber, "empty sasl_username= (no account named)");
       return;
     }
     // The host is part of the key: queue ids are unique on one server only.
     if (this.repeats.submission(b, p, q, Math.floor(key / 4_194_304), timestamp)) return;
-    let auth = tail < 0 ? UNSET : this.tailAuth[tail]!;
-    if (auth === UNSET) auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, methodEnd, (raw) => this.normalizer.authSpellingOf(raw));
-    if (tail >= 0) this.tailAuth[tail] = auth;
+    let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
     if (auth < 0) {
       // A mechanism the SPEC does not list (GSSAPI, SCRAM-SHA-256): unknown, and counted in the warning.
-      this.report.unrecognisedAuth(this.source, lineNumber, b.toString("utf8", methodStart, methodEnd));
+      this.report.unrecognisedAuth(this.source, lineNumber, b.toString("utf8", methodStart, valueEnd(b, methodStart, end)));
       auth = -1 - auth;
     }
     // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
-    let ip = tail < 0 ? UNSET : this.tailIp[tail]!;
-    if (ip === UNSET) ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
-    let ipHash = tail < 0 ? UNSET : this.tailIpHash[tail]!;
-    if (ipHash === UNSET) ipHash = close < 0 ? -1 : hashBytes(b, open + 1, close);
-    if (tail >= 0) {
-      this.tailIp[tail] = ip;
-      this.tailIpHash[tail] = ipHash;
-    }
+    const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
     const session = this.sessions.get(key);
     // A session of another client than this line's began before the input did.
-    const ours = session !== undefined && session.ip === ipHash;
+    const ours = session !== undefined && session.ip === (close < 0 ? -1 : hashBytes(b, open + 1, close));
     if (ours && session.tls < 0 && session.connected && !this.fileHasTls) {
       // Seen from its start without a TLS line: `none` if this file logs TLS at all, known at its end.
       const senderText = this.senders.text(b, userStart, userEnd).trim().toLowerCase();
