@@ -37,7 +37,7 @@ export const AUTH_CODE = new Map<AuthKind, number>(AUTH_KINDS.map((v, i) => [v, 
 /**
  * Where readers put what they read. The hot path hands over ids (interned senders and addresses)
  * and codes (TLS_CODE, AUTH_CODE) instead of objects. Server logs know some TLS versions only at
- * the end of a file (`none` if the file logs TLS at all, else `unknown`): those submissions are
+ * the end of a file (`none` if its host logs TLS at all, else `unknown`): those submissions are
  * added unsettled and given their version by `settle`.
  */
 export interface SubmissionSink {
@@ -60,8 +60,10 @@ export interface SubmissionSink {
   readonly rowFrom: number;
   readonly rowTo: number;
   add(submission: Submission): void;
-  addUnsettled(submission: Submission): void;
-  settle(tls: TlsVersion): void;
+  /** Holds a submission whose TLS version is known later, in a group (a host: each settles on its own). */
+  addUnsettled(submission: Submission, group?: number): void;
+  /** Gives the held submissions of a group (of all, without one) their TLS version. */
+  settle(tls: TlsVersion, group?: number): void;
   /** A failed SMTP AUTH login from a client address. */
   failedLogin(timestamp: number, clientIp: string): void;
   /** Says that an input could record failed logins, even if none failed. */

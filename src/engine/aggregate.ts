@@ -196,7 +196,8 @@ export class SubmissionAggregator implements SubmissionSink {
   // Groups another aggregator read (a worker's part), in this one's ids: kept as they came, and merged
   // with the table's by the sort in finish (a key in both lands beside its twin), not through the table.
   private readonly parts: GroupRows[] = [];
-  private unsettled = new GroupTable();
+  // Submissions whose TLS version is settled later, by group (a server log's host).
+  private readonly unsettled = new Map<number, GroupTable>();
   private readonly senderIds = new Map<string, number>();
   private readonly senders: string[] = [];
   private readonly domains: string[] = [];
@@ -319,23 +320,25 @@ export class SubmissionAggregator implements SubmissionSink {
     this.addIds(s.timestamp, this.senderId(s.sender, s.domain), this.clientIpId(s.clientIp), TLS_CODE.get(s.tls)!, AUTH_CODE.get(s.auth)!, s.messages);
   }
 
-  /** Holds a submission whose TLS version is settled at the end of its file. */
-  addUnsettled(s: Submission): void {
+  /** Holds a submission whose TLS version is settled later (at the end of its file), in a group (e.g. its host). */
+  addUnsettled(s: Submission, group = 0): void {
     const sender = this.senderId(s.sender, s.domain);
     const ip = this.clientIpId(s.clientIp);
     const auth = AUTH_CODE.get(s.auth)!;
     if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip] || !this.authKept[auth]) return;
-    this.unsettled.add(this.key(s.timestamp, sender, ip, 0, auth), s.messages, s.timestamp, s.timestamp);
+    let table = this.unsettled.get(group);
+    if (table === undefined) this.unsettled.set(group, (table = new GroupTable()));
+    table.add(this.key(s.timestamp, sender, ip, 0, auth), s.messages, s.timestamp, s.timestamp);
   }
 
-  /** Gives the unsettled submissions their TLS version, and applies the TLS filter to them now. */
-  settle(tls: TlsVersion): void {
+  /** Gives the unsettled submissions of a group (of every group when none is given) their TLS version, and applies the TLS filter to them now. */
+  settle(tls: TlsVersion, group?: number): void {
     const code = TLS_CODE.get(tls)!;
-    if (this.tlsKept[code]) {
-      const u = this.unsettled;
-      for (let i = 0; i < u.size; i++) this.groups.add(u.keys[i]! + code * 4, u.messages[i]!, u.first[i]!, u.last[i]!);
+    for (const [g, u] of this.unsettled) {
+      if (group !== undefined && g !== group) continue;
+      if (this.tlsKept[code]) for (let i = 0; i < u.size; i++) this.groups.add(u.keys[i]! + code * 4, u.messages[i]!, u.first[i]!, u.last[i]!);
+      this.unsettled.delete(g);
     }
-    this.unsettled = new GroupTable();
   }
 
   /** Counts a failed login, when it is inside the given bounds and its client is selected. */

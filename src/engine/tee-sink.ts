@@ -80,14 +80,14 @@ export class TeeSink implements SubmissionSink {
     this.b.add(submission);
   }
 
-  addUnsettled(submission: Submission): void {
-    this.a.addUnsettled(submission);
-    this.b.addUnsettled(submission);
+  addUnsettled(submission: Submission, group?: number): void {
+    this.a.addUnsettled(submission, group);
+    this.b.addUnsettled(submission, group);
   }
 
-  settle(tls: TlsVersion): void {
-    this.a.settle(tls);
-    this.b.settle(tls);
+  settle(tls: TlsVersion, group?: number): void {
+    this.a.settle(tls, group);
+    this.b.settle(tls, group);
   }
 
   failedLogin(timestamp: number, clientIp: string): void {

@@ -53,7 +53,10 @@ export class PostfixSmtpd {
   private readonly hosts: ByteInterner;
   private readonly tlsSpellings = new ByteInterner();
   private readonly tlsCodes: number[] = [];
-  private fileHasTls = false;
+  // By host id: whether the host's smtpd logs TLS in this file (one that never does cannot tell `none`).
+  private readonly hostHasTls: boolean[] = [];
+  // Hosts with submissions held unsettled in the sink (their group is the host id).
+  private readonly unsettledHosts = new Set<number>();
   private readonly lastHost = new Uint8Array(255);
   private lastHostLength = -1;
   private lastHostId = 0;
@@ -146,9 +149,10 @@ export class PostfixSmtpd {
     // A TLS line of another client than the session's is a session whose connect line is not in the input.
     if (session !== undefined && session.ip === ip) session.tls = tls;
     else this.sessions.set(key, { tls, ip, connected: false });
-    if (!this.fileHasTls) {
-      this.fileHasTls = true;
-      this.sink.settle("none");
+    const host = Math.floor(key / 4_194_304);
+    if (this.hostHasTls[host] !== true) {
+      this.hostHasTls[host] = true;
+      if (this.unsettledHosts.delete(host)) this.sink.settle("none", host);
     }
   }
 
@@ -179,7 +183,8 @@ export class PostfixSmtpd {
       return;
     }
     // The host is part of the key: queue ids are unique on one server only.
-    if (this.repeats.submission(b, p, q, Math.floor(key / 4_194_304), timestamp)) return;
+    const host = Math.floor(key / 4_194_304);
+    if (this.repeats.submission(b, p, q, host, timestamp)) return;
     let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
     if (auth < 0) {
       // A mechanism the SPEC does not list (GSSAPI, SCRAM-SHA-256): unknown, and counted in the warning.
@@ -191,12 +196,13 @@ export class PostfixSmtpd {
     const session = this.sessions.get(key);
     // A session of another client than this line's began before the input did.
     const ours = session !== undefined && session.ip === (close < 0 ? -1 : hashBytes(b, open + 1, close));
-    if (ours && session.tls < 0 && session.connected && !this.fileHasTls) {
-      // Seen from its start without a TLS line: `none` if this file logs TLS at all, known at its end.
+    if (ours && session.tls < 0 && session.connected && this.hostHasTls[host] !== true) {
+      // Seen from its start without a TLS line: `none` if its host logs TLS at all in this file, known at its end.
       const senderText = this.senders.text(b, userStart, userEnd).trim().toLowerCase();
       const clientIp = close < 0 ? "" : b.toString("utf8", open + 1, close).trim();
       this.report.records++;
-      this.sink.addUnsettled({ timestamp, sender: senderText, domain: domainOf(senderText), tls: "unknown", auth: AUTH_KINDS[auth]!, clientIp, messages: 1 });
+      this.sink.addUnsettled({ timestamp, sender: senderText, domain: domainOf(senderText), tls: "unknown", auth: AUTH_KINDS[auth]!, clientIp, messages: 1 }, host);
+      this.unsettledHosts.add(host);
       return;
     }
     const tls = !ours ? UNKNOWN : session.tls >= 0 ? session.tls : session.connected ? NONE : UNKNOWN;
@@ -204,9 +210,13 @@ export class PostfixSmtpd {
     this.sink.addIds(timestamp, sender, ip, tls, auth, 1);
   }
 
-  /** Settles what the file's end decides: sessions without a TLS line are `none` if it logs TLS, else `unknown`. */
+  /**
+   * Settles what the file's end decides: sessions without a TLS line are `none` where their host logs
+   * TLS (settled at its first TLS line), else `unknown` (an smtpd that never logs TLS cannot tell).
+   */
   finish(): void {
-    this.sink.settle(this.fileHasTls ? "none" : "unknown");
+    for (const host of this.unsettledHosts) this.sink.settle("unknown", host);
+    this.unsettledHosts.clear();
     this.repeats.finish(this.source);
   }
 

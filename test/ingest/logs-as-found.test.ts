@@ -4,7 +4,7 @@
 // holds (fixtures/mail-logs.ts) and the CLI's export is compared with that truth.
 import { describe, expect, it } from "vitest";
 import {
-  eximLog, exchangeLog, grepFiltered, passwordGuessing, postfixEvents, postfixLog, throughSpreadsheet, writeEvents, writtenTwice,
+  eximLog, exchangeLog, grepFiltered, passwordGuessing, postfixEvents, postfixLog, throughSpreadsheet, twoHosts, writeEvents, writtenTwice,
   type GeneratedLog, type LogForm,
 } from "../../fixtures/mail-logs.js";
 import { runCli } from "../helpers.js";
@@ -128,6 +128,21 @@ describe("Postfix logs as they really look", () => {
     expect(run.stdout).toBe(expected(log));
     const legacy = runCli(["summary", logFile("grep/maillog", log.text), "--all", "--format", "json"]);
     expect(JSON.parse(legacy.stdout).legacy_tls_senders).toBeGreaterThan(0);
+  });
+
+  it("one log of two hosts, one whose smtpd logs TLS and one whose never does: each host settled on its own", () => {
+    const log = twoHosts({ seed: 56, sessions: 1200, start: NOV(20), span: 86_400, classic: true, devices: 30 });
+    // mx1's sessions without TLS are `none`; every one of mx2's is `unknown`, TLS lines of mx1 before and after them.
+    const none = log.submissions.filter((s) => s.tls === "none").length;
+    const unknown = log.submissions.filter((s) => s.tls === "unknown").length;
+    expect({ none: none > 50, unknown: unknown > 500 }).toEqual({ none: true, unknown: true });
+    for (const form of ["classic", "json", "short-iso"] as const) {
+      const run = runCli(["export", logFile(`hosts/mail.${form}`, writeEvents(log.events, form)), "--all"]);
+      expect({ form, code: run.code, stderr: run.stderr }).toEqual({ form, code: 0, stderr: "" });
+      expect(run.stdout, form).toBe(expected(log));
+    }
+    const summary = JSON.parse(runCli(["summary", logFile("hosts/again.log", writeEvents(log.events, "classic")), "--all", "--format", "json"]).stdout);
+    expect(summary.failed_logins).toBe(failedTotal(log));
   });
 
   it("the same log written twice: each message counted once, and said so", () => {
