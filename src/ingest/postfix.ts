@@ -240,10 +240,13 @@ export function bracketed(text: string, from: number): string {
   return open < 0 || close < 0 ? "" : text.slice(open + 1, close);
 }
 
-/** The end of a `name=value` value in a Postfix line: the next `, `, or the line's end (spaces trimmed). */
+/**
+ * The end of a `name=value` value in a Postfix line: the next `, ` (or `; `, where a spreadsheet of a
+ * semicolon locale rewrote the separators), or the line's end (spaces trimmed).
+ */
 function valueEnd(b: Uint8Array, from: number, end: number): number {
   let i = from;
-  while (i < end && !(b[i] === 44 && b[i + 1] === 32)) i++;
+  while (i < end && !((b[i] === 44 || b[i] === 59) && b[i + 1] === 32)) i++;
   while (i > from && b[i - 1] === 32) i--;
   return i;
 }

@@ -32,8 +32,9 @@ const SMTPD = Buffer.from("/smtpd");
 const SMTPD_TAG = Buffer.from("smtpd[");
 const EXIM = Buffer.from("exim");
 const MONTHS = new Map(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((name, i) => [monthCode(Buffer.from(name), 0), i + 1]));
-// Lines are dated at most this far past the reference (log clocks and zones are not exact).
-const SLACK = 26 * 3_600_000;
+// Lines are dated at most this far past the reference: classic times are read in --tz while the server
+// wrote its own local time, up to 14 hours ahead of UTC (the largest offset); later is the year before.
+const SLACK = 14 * 3_600_000;
 
 function monthCode(b: Uint8Array, at: number): number {
   return (b[at]! << 16) | (b[at + 1]! << 8) | b[at + 2]!;
@@ -202,8 +203,9 @@ function syslogPrefix(b: Uint8Array, s: number, e: number, out: SyslogPrefix): b
 
 /**
  * Reads `Mmm d HH:MM:SS[.f]` at bytes [s, timeEnd) as an instant in the zone. The year is the latest
- * that does not put the line after the reference, or with `year`, the first line's year, turning over
- * when the months go back (December → January). Each day's year is worked out once.
+ * that does not put the line more than SLACK after the reference, or with `year`, the first line's year,
+ * turning over when the months go back (December → January). Each day's year is worked out once; on the day that
+ * the limit falls in, each line's own time decides.
  */
 function classicClock(zone: Zone, dating: SyslogYear): (b: Uint8Array, s: number, timeEnd: number) => number {
   const years = new Map<number, number>();
@@ -235,6 +237,8 @@ function classicClock(zone: Zone, dating: SyslogYear): (b: Uint8Array, s: number
       if (year === undefined && zone.instantOf(y, m, d, 0, 0, 0, 0) > dating.reference + SLACK) y -= 1;
       years.set(dayKey, y);
     }
-    return zone.instantOf(y, m, d, hour, minute, Math.min(second, 59), millisecond);
+    const instant = zone.instantOf(y, m, d, hour, minute, Math.min(second, 59), millisecond);
+    // The day that holds the reference's limit: each line's own time decides.
+    return year === undefined && instant > dating.reference + SLACK ? zone.instantOf(y - 1, m, d, hour, minute, Math.min(second, 59), millisecond) : instant;
   };
 }

@@ -1,0 +1,72 @@
+// Server logs as administrators keep them, from a reviewer's third round on #11: a Postfix log saved
+// through a semicolon-locale spreadsheet, classic syslog years near the file's date, Exim's quoted
+// user ids, Exchange rollover files numbered past 9, the same log in local time and in UTC. Each log
+// is written by fixtures/mail-logs.ts with the truth it holds, and the CLI's output is compared with it.
+import { utimesSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { postfixLog, submissionsAt, throughSemicolonSpreadsheet, type GeneratedLog } from "../../fixtures/mail-logs.js";
+import { put, runCli, scratch } from "../helpers.js";
+import { NOV, expected, failedTotal, logFile } from "./generated-logs.js";
+
+const HOUR = 3_600_000;
+const folder = scratch();
+
+/** A file of a log, modified at `mtime`. */
+function fileAt(name: string, text: string, mtime: number): string {
+  const file = put(folder, name, text);
+  utimesSync(file, new Date(mtime), new Date(mtime));
+  return file;
+}
+
+describe("a Postfix log saved through a semicolon-locale spreadsheet", () => {
+  it("ends sasl_method= and sasl_username= at '; ' as at ', ': Basic auth is told, and --fail-on basic-auth finds it", () => {
+    const log = postfixLog({ seed: 91, sessions: 600, start: NOV(20), span: 86_400, classic: true });
+    const mangled = throughSemicolonSpreadsheet(log.text);
+    expect(mangled).toMatch(/\]; sasl_method=LOGIN; sasl_username=[^;\s]+;;;\r\n/);
+    const file = logFile("semicolons/maillog.csv", mangled);
+    const run = runCli(["export", file, "--all"]);
+    expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: "", code: 0 });
+    expect(run.stdout).toBe(expected(log));
+    expect(log.submissions.some((s) => s.auth === "basic")).toBe(true);
+    const failOn = runCli(["summary", file, "--all", "--format", "json", "--fail-on", "basic-auth"]);
+    expect(failOn.code).toBe(3);
+    const doc = JSON.parse(failOn.stdout);
+    expect(doc.basic_auth_senders).toBe(new Set(log.submissions.filter((s) => s.auth === "basic").map((s) => s.sender)).size);
+    expect(doc.failed_logins).toBe(failedTotal(log));
+  });
+});
+
+describe("classic syslog times take the latest year that does not put them more than 14 hours after the file's date", () => {
+  // The file was last written at 06:00 UTC on 27 November 2026 (logrotate's hour).
+  const mtime = Date.UTC(2026, 10, 27, 6);
+  const lastYear = (t: number): number => Date.UTC(new Date(t).getUTCFullYear() - 1, new Date(t).getUTCMonth(), new Date(t).getUTCDate(), new Date(t).getUTCHours());
+  const exported = (name: string, log: GeneratedLog): string => {
+    const run = runCli(["export", fileAt(name, log.text, mtime), "--all"]);
+    expect(run.stderr).toBe("");
+    return run.stdout;
+  };
+
+  it("a line 13 hours after the file's date keeps its year (a server 13 hours ahead of UTC wrote it)", () => {
+    const log = submissionsAt([mtime + 13 * HOUR], "classic");
+    expect(log.text).toMatch(/^Nov 27 18:59:59 /);
+    expect(exported("year/13h.log", log)).toBe(expected(log));
+  });
+
+  it("lines 15 and 24 hours after the file's date are of the year before (no zone is that far ahead)", () => {
+    for (const hours of [15, 24]) {
+      const written = submissionsAt([mtime + hours * HOUR], "classic");
+      const truth = submissionsAt([lastYear(mtime + hours * HOUR)], "classic");
+      expect(truth.text).toBe(written.text);
+      expect(exported(`year/${hours}h.log`, written), `${hours} h`).toBe(expected(truth));
+    }
+  });
+
+  it("an ordered file's 28 and 29 November lines, of a file dated 27 November, are both of the year before", () => {
+    const written = submissionsAt([Date.UTC(2026, 10, 28, 8), Date.UTC(2026, 10, 29, 8)], "classic");
+    const truth = submissionsAt([Date.UTC(2025, 10, 28, 8), Date.UTC(2025, 10, 29, 8)], "classic");
+    expect(truth.text).toBe(written.text);
+    const out = exported("year/ordered.log", written);
+    expect(out).toBe(expected(truth));
+    expect(out).toMatch(/\n2025-11-28,.*\n2025-11-29,/);
+  });
+});
