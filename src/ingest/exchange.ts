@@ -30,6 +30,7 @@ const AUTHENTICATED_AS = /(?:User Name: ?|authenticated as |successful (?:as|for
  * submission. `535` replies count as failed logins. A new `#Fields:` line (log rollover) is honoured.
  * Sessions are the run's: one cut by the log's rollover goes on in the next file. A submission (session
  * id and sequence number) or a failed-login line read before in the run (a copy of a log) is counted once.
+ * Accepted `MAIL FROM` lines of sessions that began before the run's inputs are counted in a note.
  * Returns the number of log lines read (not `#` lines).
  */
 export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>, report: ReadReport, sink: SubmissionSink, run: ServerLogRun): Promise<number> {
@@ -40,6 +41,8 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   let columns: Columns | undefined;
   let sawFields = false;
   let fileHasTls = false;
+  // Accepted MAIL FROM lines of sessions whose start and login came before the input.
+  let beganBefore = 0;
   await eachLine(bytes, (buffer, start, end, lineNumber) => {
     const rawLine = buffer.toString("utf8", start, end);
     const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
@@ -123,7 +126,12 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     const mail = session.mail;
     if (mail === undefined) return;
     session.mail = undefined;
-    if (!data.startsWith("2") || !session.authenticated) return;
+    if (!data.startsWith("2")) return;
+    if (!session.authenticated) {
+      // A session whose start is not in the run's inputs (the log begins mid-session): whether it logged in cannot be told.
+      if (!session.observed) beganBefore++;
+      return;
+    }
     if (Number.isNaN(mail.timestamp)) {
       report.skip(source, lineNumber, `date-time ${quote(cells[columns.time] ?? "")} not understood (ISO 8601 instants of 2000-2099)`);
       return;
@@ -142,6 +150,12 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     else sink.add(submission);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   repeats.finish(source);
+  if (beganBefore > 0) {
+    const lines = beganBefore === 1 ? "line was" : "lines were";
+    // The day's files by Exchange's name (`RECV2026102009-2.LOG` → `RECV20261020*.LOG`).
+    const day = /([^/\\]*?\d{8})\d{0,2}-\d+\.log$/i.exec(source)?.[1];
+    report.note(`${source}: ${beganBefore} accepted MAIL FROM ${lines} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted; give the log's earlier files too (the files of a day together, e.g. '${day ?? "RECV20261120"}*.LOG')`);
+  }
   sink.settle(fileHasTls ? "none" : "unknown");
   return lines;
 }

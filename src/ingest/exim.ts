@@ -91,16 +91,16 @@ export class EximMessages {
     }
     let aEnd = nextSpace(b, a, end);
     const colon = byteIn(b, 58, a, aEnd);
-    // A user id with a space is quoted (`A=plain:"John Doe"`): it ends at its closing quote.
+    // A user id with a space, a quote or a backslash is quoted (`A=plain:"John Doe"`, `\"` and `\\` inside): it ends at its closing quote.
     if (colon >= 0 && b[colon + 1] === 34) {
       let close = colon + 2;
-      while (close < end && (b[close] !== 34 || b[close - 1] === 92)) close++;
+      while (close < end && b[close] !== 34) close += b[close] === 92 ? 2 : 1;
       aEnd = Math.min(end, close + 1);
     }
     // Without server_set_id Exim logs the authenticator alone: the envelope sender is all there is.
     const sender = colon < 0
       ? this.senders.get(b, from, envelopeEnd, (raw) => this.normalizer.senderOf(raw.replace(/^<|>$/g, ""), undefined))
-      : this.senders.get(b, colon + 1, aEnd, (raw) => this.normalizer.senderOf(raw.replace(/^"|"$/g, ""), undefined));
+      : this.senders.get(b, colon + 1, aEnd, (raw) => this.normalizer.senderOf(eximUserId(raw), undefined));
     if (sender < 0) {
       this.report.skip(this.source, lineNumber, "authenticated arrival without a user or sender");
       return;
@@ -134,6 +134,14 @@ export class EximMessages {
     const ip = found ? b.toString("utf8", this.address.start, this.address.end) : "";
     this.repeats.failedLogin(b, from, end, 0, timestamp, ip);
   }
+}
+
+/** A user id as Exim logs it after `A=NAME:`: a quoted string (`"dev\"q@corp.example"`) without its quotes and escapes (`\"`, `\\`); else as it is. */
+export function eximUserId(raw: string): string {
+  if (!raw.startsWith('"')) return raw;
+  let id = "";
+  for (let i = 1; i < raw.length && raw[i] !== '"'; i++) id += raw[i] === "\\" && i + 1 < raw.length ? raw[++i] : raw[i];
+  return id;
 }
 
 function nextSpace(b: Uint8Array, from: number, end: number): number {

@@ -57,8 +57,14 @@ export async function expandInputs(args: string[], stdinIsTerminal: boolean, onR
 // A logrotate rotation: NAME.N or NAME-YYYYMMDD[HH] (dateext), either maybe .gz; NAME alone is the live log.
 const ROTATION = /^(.+?)(?:\.(\d{1,6})|-(\d{8}(?:\d{2})?))?(?:\.gz)?$/;
 
-/** A name's log and how old its rotation is: a number (higher is older), a date, or the live log. */
+// An Exchange protocol log's files: PREFIXyyyymmdd[hh]-N.LOG, numbered from 1 without zero padding (RECV2026102009-10.LOG).
+const EXCHANGE_FILE = /^(.*?)(\d{10}|\d{8})-(\d{1,6})\.log(?:\.gz)?$/i;
+
+/** A name's log and how old its rotation is: a number (higher is older), a date, or the live log; Exchange's files by date, hour and number. */
 function rotationOf(name: string): { log: string; rank: number } {
+  const exchange = EXCHANGE_FILE.exec(name);
+  // Its own group (a NUL cannot be in a name), oldest first: the date and hour, then the number as a number.
+  if (exchange !== null) return { log: `${exchange[1]!.toLowerCase()}\0exchange`, rank: Number(exchange[2]!.padEnd(10, "0")) * 1e6 + Number(exchange[3]) };
   const match = ROTATION.exec(name);
   if (match === null) return { log: name, rank: 0 };
   const [, log, number, date] = match;
@@ -73,7 +79,9 @@ function rotationOf(name: string): { log: string; rank: number } {
  * (a glob of `mail.log*` gives mail.log, mail.log.1, mail.log.2.gz, newest first): names that are one
  * name with logrotate's suffixes (`mail.log.2.gz`, `mail.log.1`, `mail.log`; `exim_mainlog-20261120.gz`,
  * `exim_mainlog`) are read the highest number first, then the earliest date, the log without a suffix
- * last, in the places the group's inputs had. Other inputs keep their order.
+ * last, in the places the group's inputs had. Exchange's protocol log files of one folder and prefix
+ * (`RECV2026102009-9.LOG`, `RECV2026102009-10.LOG`, `RECV2026102010-1.LOG`) are read by their date and
+ * hour, then their number as a number (a glob gives -10 before -9). Other inputs keep their order.
  */
 export function oldestFirst(sources: readonly InputSource[]): InputSource[] {
   const rotations = sources.map((source) => rotationOf(source.name));

@@ -104,7 +104,7 @@ describe("Exim's main log", () => {
     expect(JSON.parse(runCli(["summary", file, "--all", "--format", "json"]).stdout).failed_logins).toBe(1);
   });
 
-  it("a quoted user id (a name with a space) is read whole", () => {
+  it("a quoted user id (a name with a space) is read whole, without its quotes and escapes", () => {
     const file = logFile("exim/quoted", [
       '2026-11-20 08:00:00 1tA001-000011-AB <= env@x.example H=(pc) [10.1.1.1]:5000 P=esmtpsa X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no A=plain:"John Doe" S=100',
       '2026-11-20 08:00:01 1tA001-000012-AB <= env@x.example H=(pc) [10.1.1.2]:5001 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 A=login:"ops \\"night\\" desk" S=200',
@@ -113,7 +113,7 @@ describe("Exim's main log", () => {
     expect(runCli(["export", file, "--all"]).stdout).toBe([
       HEADER,
       "2026-11-20,john doe,,TLS1.2,basic,10.1.1.1,1,2026-11-20T08:00:00Z,2026-11-20T08:00:00Z",
-      '2026-11-20,"ops \\""night\\"" desk",,TLS1.3,basic,10.1.1.2,1,2026-11-20T08:00:01Z,2026-11-20T08:00:01Z',
+      '2026-11-20,"ops ""night"" desk",,TLS1.3,basic,10.1.1.2,1,2026-11-20T08:00:01Z,2026-11-20T08:00:01Z',
       "",
     ].join("\n"));
   });

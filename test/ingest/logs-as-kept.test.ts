@@ -3,8 +3,9 @@
 // user ids, Exchange rollover files numbered past 9, the same log in local time and in UTC. Each log
 // is written by fixtures/mail-logs.ts with the truth it holds, and the CLI's output is compared with it.
 import { utimesSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { postfixLog, submissionsAt, throughSemicolonSpreadsheet, type GeneratedLog } from "../../fixtures/mail-logs.js";
+import { exchangeLog, exchangeRollover, eximQuotedIds, postfixLog, submissionsAt, throughSemicolonSpreadsheet, type GeneratedLog } from "../../fixtures/mail-logs.js";
 import { put, runCli, scratch } from "../helpers.js";
 import { NOV, expected, failedTotal, logFile } from "./generated-logs.js";
 
@@ -68,5 +69,55 @@ describe("classic syslog times take the latest year that does not put them more 
     const out = exported("year/ordered.log", written);
     expect(out).toBe(expected(truth));
     expect(out).toMatch(/\n2025-11-28,.*\n2025-11-29,/);
+  });
+});
+
+describe("Exim's quoted user ids", () => {
+  it("are read without their quotes and escapes: A=cram_md5:\"dev\\\"q@corp.example\" is the account dev\"q@corp.example", () => {
+    const log = eximQuotedIds(NOV(20, 9));
+    expect(log.text).toContain(String.raw`A=cram_md5:"dev\"q@corp.example" S=`);
+    expect(log.text).toContain(String.raw`A=cram_md5:"back\\slash@corp.example" S=`);
+    const file = logFile("exim-quoted/mainlog", log.text);
+    for (const env of [{}, { SMTP_AUTH_REPORT_PLAIN: "1" }]) {
+      const run = runCli(["export", file, "--all"], { env });
+      expect({ stderr: run.stderr, code: run.code }).toEqual({ stderr: "", code: 0 });
+      expect(run.stdout).toBe(expected(log));
+    }
+    expect(expected(log)).toContain('"dev""q@corp.example"');
+  });
+});
+
+describe("Exchange rollover files numbered past 9", () => {
+  const log = exchangeLog({ seed: 93, sessions: 600, start: NOV(20, 9), span: 2 * 3600 });
+  // Hour 09's files -1 to -10, then hour 10's -1 and -2: a glob gives -1, -10, -2, ... by name.
+  const names = [...Array.from({ length: 10 }, (_, i) => `RECV2026112009-${i + 1}.LOG`), "RECV2026112010-1.LOG", "RECV2026112010-2.LOG"];
+  const parts = exchangeRollover(log, names);
+  const files = parts.map((part) => logFile(`rollover/${part.name}`, part.text));
+  const glob = join(dirname(files[0]!), "RECV*.LOG");
+
+  it("are read by hour and then number as a number, however globbed or named: a session cut by each rollover is read whole", () => {
+    // Every cut falls between a login and its MAIL FROM lines.
+    expect(parts.slice(1).every((part) => part.beganBefore > 0)).toBe(true);
+    const truth = expected(log);
+    const globbed = runCli(["export", glob, "--all"]);
+    expect({ stderr: globbed.stderr, code: globbed.code }).toEqual({ stderr: "", code: 0 });
+    expect(globbed.stdout).toBe(truth);
+    expect(runCli(["export", ...[...files].reverse(), "--all"]).stdout).toBe(truth);
+    expect(runCli(["export", files[1]!, files[0]!, ...files.slice(2), "--all"]).stdout).toBe(truth);
+    const failOn = runCli(["summary", glob, "--all", "--format", "json", "--fail-on", "legacy-tls"]);
+    expect(failOn.code).toBe(3);
+    expect(JSON.parse(failOn.stdout).messages).toBe(log.submissions.length);
+  });
+
+  it("a file read without the one before says how many accepted MAIL FROM lines were in sessions that began before it", () => {
+    for (const k of [1, 9, 10]) {
+      const run = runCli(["summary", files[k]!, "--all", "--format", "json"]);
+      const count = parts[k]!.beganBefore;
+      expect(run.stderr, names[k]).toContain(`${files[k]}: ${count} accepted MAIL FROM ${count === 1 ? "line was" : "lines were"} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted`);
+    }
+    // Read after the file before it, -10 has no such line; -9 (read first) has.
+    const pair = runCli(["export", files[9]!, files[8]!, "--all"]);
+    expect(pair.stderr).toContain(`${files[8]}: ${parts[8]!.beganBefore} accepted MAIL FROM`);
+    expect(pair.stderr).not.toContain(`${files[9]}:`);
   });
 });
