@@ -18,7 +18,7 @@ import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partial
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
 import { progressFor } from "./progress.js";
-import { threadPartReader } from "./read-parts.js";
+import { threadPartReader, threadSyslogPartReader } from "./read-parts.js";
 
 /** The instant the tool treats as now (SMTP_AUTH_REPORT_NOW pins it for reproducible runs). */
 export function currentTime(): number {
@@ -168,7 +168,8 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
     sources,
     { zone, dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
-      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain }, maps), onBytes: (n) => {
+      readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain }, maps),
+      readSyslogPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadSyslogPartReader(spec), onBytes: (n) => {
         progress.advance(n);
         checkMemory();
       },

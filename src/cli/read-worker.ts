@@ -6,8 +6,8 @@ import { createAggregator } from "../engine/aggregate.js";
 import { TeeSink } from "../engine/tee-sink.js";
 import { readCsv } from "../ingest/csv.js";
 import { readJsonl } from "../ingest/jsonl.js";
-import { fileBytes } from "../ingest/open.js";
 import { ReadReport } from "../ingest/read-report.js";
+import { postedBytes } from "./worker-bytes.js";
 import type { DateOrder } from "../core/timestamp.js";
 import type { AggregatorSpec, GroupSnapshot } from "../engine/aggregate.js";
 import type { Field } from "../ingest/columns.js";
@@ -38,19 +38,11 @@ async function run(): Promise<PartResult> {
   const aggregator = aggregators.length === 2 ? new TeeSink(aggregators[0]!, aggregators[1]!) : aggregators[0]!;
   const report = new ReadReport(false);
   const settings = { zone: Zone.named(job.specs[0]!.timeZone), dateOrder: job.dateOrder, dateOrderAssumed: job.dateOrderAssumed, plain: job.plain };
-  // Progress is posted every 16 MB or so.
-  let unreported = 0;
-  const bytes = fileBytes(job.path, job.start, job.end, undefined, (n) => {
-    unreported += n;
-    if (unreported >= 1 << 24) {
-      parentPort!.postMessage({ bytes: unreported });
-      unreported = 0;
-    }
-  });
+  const { bytes, flush } = postedBytes(job.path, job.start, job.end);
   const maps = new Map(job.maps);
   if (job.csv === undefined) await readJsonl(job.source, bytes, maps, settings, report, aggregator, true);
   else await readCsv(job.source, Buffer.alloc(0), bytes, maps, settings, report, aggregator, job.csv);
-  if (unreported > 0) parentPort!.postMessage({ bytes: unreported });
+  flush();
   return { snapshots: aggregators.map((a) => a.snapshot()), counts: report.counts() };
 }
 

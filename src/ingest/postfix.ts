@@ -1,5 +1,6 @@
 import { ByteInterner } from "./byte-interner.js";
-import { Repeats, hashBytes, type ServerLogRun, type Session } from "./server-log-run.js";
+import { Repeats, hashBytes, hashBytes2, seeded, type ServerLogRun, type Session } from "./server-log-run.js";
+import { ENDED, FAILED_LOGIN, HELD, PART_WIDTH, PENDING_SESSION, type PartLog, type SyslogPartFindings } from "./syslog-part.js";
 import type { RecordNormalizer } from "./normalize.js";
 import type { ReadReport } from "./read-report.js";
 import { AUTH_KINDS, TLS_CODE, domainOf, type SubmissionSink } from "../core/record.js";
@@ -23,6 +24,10 @@ const METHOD = Buffer.from(", sasl_method=");
 const USERNAME = Buffer.from(", sasl_username=");
 const NONE = TLS_CODE.get("none")!;
 const UNKNOWN = TLS_CODE.get("unknown")!;
+// A session key is host id * HOST_KEY + process id.
+const HOST_KEY = 4_194_304;
+// What a session the later part of a file saw end stands for (see absorbPart).
+const ENDED_SESSION: Session = Object.freeze({ tls: -1, ip: ENDED, connected: false });
 
 /** True when bytes at `at` are `needle`. */
 export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
@@ -75,6 +80,8 @@ export class PostfixSmtpd {
     private readonly report: ReadReport,
     private readonly normalizer: RecordNormalizer,
     run: ServerLogRun,
+    /** With it, this reads the later part of a file for another reader, and writes what it found here. */
+    private readonly part?: PartLog,
   ) {
     sink.expectFailedLogins();
     this.sessions = run.sessions;
@@ -94,8 +101,8 @@ export class PostfixSmtpd {
       this.lastHostId = this.hosts.intern(b, hostStart, hostEnd);
       this.lastHostLength = length;
       this.lastHost.set(b.subarray(hostStart, hostEnd));
-    } else if (!same) return this.hosts.intern(b, hostStart, hostEnd) * 4_194_304 + pid;
-    return this.lastHostId * 4_194_304 + pid;
+    } else if (!same) return this.hosts.intern(b, hostStart, hostEnd) * HOST_KEY + pid;
+    return this.lastHostId * HOST_KEY + pid;
   }
 
   /** Reads one smtpd message, bytes [p, end), of the session `key`. */
@@ -107,7 +114,8 @@ export class PostfixSmtpd {
       return;
     }
     if (first === 100 && bytesAt(b, p, end, DISCONNECT)) {
-      this.sessions.delete(key);
+      // A later part remembers the end of a session it did not see begin: it ends the first part's.
+      if (!this.sessions.delete(key) && this.part !== undefined) this.sessions.set(key, ENDED_SESSION);
       return;
     }
     if (first === 119 && bytesAt(b, p, end, WARNING)) {
@@ -115,7 +123,12 @@ export class PostfixSmtpd {
       if (!text.includes(" authentication failed")) return;
       const timestamp = time.at();
       if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
-      this.repeats.failedLogin(b, p, end, key | 0, timestamp, bracketed(text, WARNING.length));
+      const ip = bracketed(text, WARNING.length);
+      if (this.part === undefined) this.repeats.failedLogin(b, p, end, key | 0, timestamp, ip);
+      else {
+        const host = Math.floor(key / HOST_KEY);
+        this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, end), hashBytes2(b, p, end), host, key - host * HOST_KEY, ip);
+      }
       return;
     }
     // `Anonymous TLS connection established from host[ip]: TLSv1.2 with cipher ...`
@@ -149,11 +162,29 @@ export class PostfixSmtpd {
     // A TLS line of another client than the session's is a session whose connect line is not in the input.
     if (session !== undefined && session.ip === ip) session.tls = tls;
     else this.sessions.set(key, { tls, ip, connected: false });
-    const host = Math.floor(key / 4_194_304);
-    if (this.hostHasTls[host] !== true) {
-      this.hostHasTls[host] = true;
-      if (this.unsettledHosts.delete(host)) this.sink.settle("none", host);
-    }
+    this.hostLogsTls(Math.floor(key / HOST_KEY));
+  }
+
+  /** A host's smtpd logs TLS in this file: its sessions seen from their start without a TLS line are `none`. */
+  private hostLogsTls(host: number): void {
+    if (this.hostHasTls[host] === true) return;
+    this.hostHasTls[host] = true;
+    if (this.unsettledHosts.delete(host)) this.sink.settle("none", host);
+  }
+
+  /** The TLS code of a submission from the address `ipHash` in a session, or HELD while that waits for its host's TLS lines. */
+  private tlsIn(session: Session | undefined, ipHash: number, host: number): number {
+    // A session of another client than the line's began before the input did.
+    if (session === undefined || session.ip !== ipHash) return UNKNOWN;
+    if (session.tls >= 0) return session.tls;
+    if (!session.connected) return UNKNOWN;
+    return this.hostHasTls[host] === true ? NONE : HELD;
+  }
+
+  /** Holds a submission seen from its session's start without a TLS line until its host's TLS lines are known. */
+  private hold(timestamp: number, sender: string, auth: number, clientIp: string, host: number): void {
+    this.sink.addUnsettled({ timestamp, sender, domain: domainOf(sender), tls: "unknown", auth: AUTH_KINDS[auth]!, clientIp, messages: 1 }, host);
+    this.unsettledHosts.add(host);
   }
 
   private submission(b: Buffer, p: number, q: number, end: number, key: number, lineNumber: number, time: LineTime): void {
@@ -177,37 +208,98 @@ export class PostfixSmtpd {
     const timestamp = time.at();
     if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
     const userEnd = valueEnd(b, userStart, end);
-    const sender = this.senders.get(b, userStart, userEnd, (raw) => this.normalizer.senderOf(raw, undefined));
+    const part = this.part;
+    const sender = this.senders.get(b, userStart, userEnd, (raw) => (part === undefined ? this.normalizer.senderOf(raw, undefined) : part.senderOf(raw)));
     if (sender < 0) {
       this.report.skip(this.source, lineNumber, "empty sasl_username= (no account named)");
       return;
     }
     // The host is part of the key: queue ids are unique on one server only.
-    const host = Math.floor(key / 4_194_304);
-    if (this.repeats.submission(b, p, q, host, timestamp)) return;
+    const host = Math.floor(key / HOST_KEY);
+    if (part === undefined && this.repeats.submission(b, p, q, host, timestamp)) return;
     let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
+    let spelling: string | undefined;
     if (auth < 0) {
       // A mechanism the SPEC does not list (GSSAPI, SCRAM-SHA-256): unknown, and counted in the warning.
-      this.report.unrecognisedAuth(this.source, lineNumber, b.toString("utf8", methodStart, valueEnd(b, methodStart, end)));
+      spelling = b.toString("utf8", methodStart, valueEnd(b, methodStart, end));
+      if (part === undefined) this.report.unrecognisedAuth(this.source, lineNumber, spelling);
       auth = -1 - auth;
     }
     // Each address's bytes are looked up once here, so the normaliser's own cache is passed by.
-    const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => this.sink.clientIpId(raw.trim()));
+    const ip = this.ips.get(b, close < 0 ? 0 : open + 1, close < 0 ? 0 : close, (raw) => (part === undefined ? this.sink.clientIpId(raw.trim()) : part.ipOf(raw)));
+    const ipHash = close < 0 ? -1 : hashBytes(b, open + 1, close);
     const session = this.sessions.get(key);
-    // A session of another client than this line's began before the input did.
-    const ours = session !== undefined && session.ip === (close < 0 ? -1 : hashBytes(b, open + 1, close));
-    if (ours && session.tls < 0 && session.connected && this.hostHasTls[host] !== true) {
-      // Seen from its start without a TLS line: `none` if its host logs TLS at all in this file, known at its end.
-      const senderText = this.senders.text(b, userStart, userEnd).trim().toLowerCase();
-      const clientIp = close < 0 ? "" : b.toString("utf8", open + 1, close).trim();
-      this.report.records++;
-      this.sink.addUnsettled({ timestamp, sender: senderText, domain: domainOf(senderText), tls: "unknown", auth: AUTH_KINDS[auth]!, clientIp, messages: 1 }, host);
-      this.unsettledHosts.add(host);
+    if (part !== undefined) {
+      // What the part cannot know is left to the first reader: a session it did not see begin, its host's TLS lines before it, repeats.
+      const tls = session === undefined ? PENDING_SESSION : this.tlsIn(session, ipHash, host);
+      part.submission(lineNumber, timestamp, hashBytes(b, p, q), hashBytes2(b, p, q), host, key - host * HOST_KEY, sender, ip, auth, tls, ipHash, spelling);
       return;
     }
-    const tls = !ours ? UNKNOWN : session.tls >= 0 ? session.tls : session.connected ? NONE : UNKNOWN;
+    const tls = this.tlsIn(session, ipHash, host);
     this.report.records++;
-    this.sink.addIds(timestamp, sender, ip, tls, auth, 1);
+    // Seen from its start without a TLS line: `none` if its host logs TLS at all in this file, known at its end.
+    if (tls === HELD) this.hold(timestamp, this.senders.text(b, userStart, userEnd).trim().toLowerCase(), auth, close < 0 ? "" : b.toString("utf8", open + 1, close).trim(), host);
+    else this.sink.addIds(timestamp, sender, ip, tls, auth, 1);
+  }
+
+  /**
+   * Counts what the later part of this file found (read by another reader: PartLog), as if its lines
+   * had been read here after this part's: its submissions and failed logins in order, each repeat
+   * told as here; a submission of a session the part did not see begin takes its TLS from this part's
+   * open session; the part's hosts' TLS lines settle the held submissions of the whole file; its
+   * sessions at its end carry on to the next input. `lineOffset` is the number of lines before the part.
+   */
+  absorbPart(f: SyslogPartFindings, lineOffset: number): void {
+    const hosts = f.hosts.map((name) => {
+      const bytes = Buffer.from(name);
+      return this.hosts.intern(bytes, 0, bytes.length);
+    });
+    for (const host of f.hostsWithTls) this.hostLogsTls(hosts[host]!);
+    const senders = f.senders.map((sender, i) => this.sink.senderId(sender, f.domains[i]!));
+    const ips = f.ips.map((ip) => this.sink.clientIpId(ip));
+    const e = f.events;
+    for (let at = 0; at < f.count * PART_WIDTH; at += PART_WIDTH) {
+      const timestamp = e[at + 2]!;
+      const host = hosts[e[at + 5]!]!;
+      const pid = e[at + 6]!;
+      if (e[at] === FAILED_LOGIN) {
+        this.repeats.failedLoginKey(seeded(e[at + 3]!, (host * HOST_KEY + pid) | 0), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
+        continue;
+      }
+      if (this.repeats.submissionKey(seeded(e[at + 3]!, host), e[at + 4]!, timestamp)) continue;
+      const auth = e[at + 9]!;
+      if (e[at + 12]! >= 0) this.report.unrecognisedAuth(this.source, e[at + 1]! + lineOffset, f.authSpellings[e[at + 12]!]!);
+      let tls = e[at + 10]!;
+      if (tls === PENDING_SESSION) tls = this.tlsIn(this.sessions.get(host * HOST_KEY + pid), e[at + 11]!, host);
+      else if (tls === HELD && this.hostHasTls[host] === true) tls = NONE;
+      const sender = e[at + 7]!;
+      const ip = e[at + 8]!;
+      this.report.records++;
+      if (tls === HELD) this.hold(timestamp, f.senders[sender]!, auth, f.ips[ip]!, host);
+      else this.sink.addIds(timestamp, senders[sender]!, ips[ip]!, tls, auth, 1);
+    }
+    const s = f.sessions;
+    for (let at = 0; at < s.length; at += 5) {
+      const key = hosts[s[at]!]! * HOST_KEY + s[at + 1]!;
+      if (s[at + 3] === ENDED) this.sessions.delete(key);
+      else this.sessions.set(key, { tls: s[at + 2]!, ip: s[at + 3]!, connected: s[at + 4] === 1 });
+    }
+    this.lines += f.smtpdLines;
+  }
+
+  /** What a part reader found, as SyslogPartFindings (without the report's counts and the decision to decline). */
+  partFindings(): Omit<SyslogPartFindings, "counts" | "declined"> {
+    const part = this.part!;
+    const hosts = Array.from({ length: this.hosts.size }, (_, id) => this.hosts.text(id));
+    const sessions = new Float64Array(this.sessions.size * 5);
+    let at = 0;
+    for (const [key, session] of this.sessions) {
+      const host = Math.floor(key / HOST_KEY);
+      sessions.set([host, key - host * HOST_KEY, session.tls, session.ip, session.connected ? 1 : 0], at);
+      at += 5;
+    }
+    const hostsWithTls = this.hostHasTls.flatMap((has, host) => (has ? [host] : []));
+    return { events: part.written(), count: part.count, authSpellings: part.authSpellings, failedIps: part.failedIps, hosts, hostsWithTls, sessions, senders: part.senders, domains: part.domains, ips: part.ips, smtpdLines: this.lines };
   }
 
   /**

@@ -12,6 +12,7 @@ import { detectFormat, fileBytes, inputBytes, isGzip, isPlainUtf8File, oldestFir
 import { splitPoint, type PartReader } from "./parallel.js";
 import { DAY_FIRST_HINT, ReadReport } from "./read-report.js";
 import { serverLogRun } from "./server-log-run.js";
+import type { SyslogPartFindings, SyslogPartReader } from "./syslog-part.js";
 import type { SubmissionSink } from "../core/record.js";
 
 /** Everything reading needs besides the inputs. */
@@ -26,6 +27,8 @@ export interface ReadOptions extends ReadSettings {
   now: number;
   /** With it, the later half of a large plain CSV or JSONL file is read by this second reader. */
   readPart?: PartReader;
+  /** With it, the later half of a large plain syslog file (Postfix, without --year) is read by this second reader. */
+  readSyslogPart?: SyslogPartReader;
   /** The size from which a file is read in two parts (SPLIT_MIN_BYTES unless a test asks for less). */
   splitBytes?: number;
   /** Hears how many bytes were read, for a progress bar. */
@@ -101,7 +104,31 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       }
       case "postfix": {
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
-        serverLines = await readSyslog(source.name, plainFile(), options.zone, { year: options.year, reference }, report, sink, run, options.plain);
+        // A large plain file is read in two parts (not with --year: a part would not know its first line's year).
+        const split = options.readSyslogPart !== undefined && !options.strict && !options.plain && options.year === undefined && source.path !== undefined && isPlainUtf8File(source.path)
+          ? await splitPoint(source, options.splitBytes)
+          : undefined;
+        if (split === undefined) {
+          serverLines = await readSyslog(source.name, plainFile(), options.zone, { year: options.year, reference }, report, sink, run, options.plain);
+          break;
+        }
+        const path = source.path!;
+        const size = (await stat(path)).size;
+        const part = options.readSyslogPart!({ source: source.name, path, start: split, end: size, reference }, options.onBytes);
+        // The part's failure is read below; if the first part fails first, it must not go unhandled.
+        part.result.catch(() => undefined);
+        let found: SyslogPartFindings | undefined;
+        const bytes = (async function* () {
+          yield* fileBytes(path, 0, split, close, options.onBytes);
+          const result = await part.result;
+          if (result.declined) yield* fileBytes(path, split, size, undefined, options.onBytes);
+          else found = result;
+        })();
+        try {
+          serverLines = await readSyslog(source.name, bytes, options.zone, { reference }, report, sink, run, false, () => found);
+        } finally {
+          part.stop();
+        }
         break;
       }
       case "journal":

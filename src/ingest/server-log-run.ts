@@ -91,6 +91,11 @@ export function hashBytes(b: Uint8Array, start: number, end: number, seed = 0): 
   return h >>> 0;
 }
 
+/** A hash of bytes (hashBytes, unseeded) made particular to a seed (a host, a host and process): the same bytes under two seeds differ. */
+export function seeded(hash: number, seed: number): number {
+  return (hash ^ Math.imul(seed + 1, 0x9e3779b1)) >>> 0;
+}
+
 /** A second hash of the same bytes (djb2), to make a 64-bit key with hashBytes. */
 export function hashBytes2(b: Uint8Array, start: number, end: number): number {
   let h = 5381;
@@ -162,7 +167,12 @@ export class Repeats {
 
   /** True when the submission of `key` (its id's bytes [start, end) and a seed, e.g. the host) was read before in the run (then it is not counted again). */
   submission(b: Uint8Array, start: number, end: number, seed: number, timestamp: number): boolean {
-    if (!this.run.submissions.repeated(hashBytes(b, start, end, seed), hashBytes2(b, start, end), timestamp)) return false;
+    return this.submissionKey(seeded(hashBytes(b, start, end), seed), hashBytes2(b, start, end), timestamp);
+  }
+
+  /** As submission, for the id's hashes (seeded with `seeded`, and hashBytes2) worked out elsewhere. */
+  submissionKey(high: number, low: number, timestamp: number): boolean {
+    if (!this.run.submissions.repeated(high, low, timestamp)) return false;
     this.submissions++;
     if (!this.run.doubled) {
       this.run.doubled = true;
@@ -174,9 +184,13 @@ export class Repeats {
 
   /** Counts a failed login (its line's bytes [start, end) and a seed, e.g. host and process) unless it is a repeated line of a repeated log. */
   failedLogin(b: Uint8Array, start: number, end: number, seed: number, timestamp: number, ip: string): void {
+    this.failedLoginKey(seeded(hashBytes(b, start, end), seed), hashBytes2(b, start, end), timestamp, ip);
+  }
+
+  /** As failedLogin, for the line's hashes (seeded with `seeded`, and hashBytes2) worked out elsewhere. */
+  failedLoginKey(high: number, lineLow: number, timestamp: number, ip: string): void {
     // The line's second is part of the key: the same text at another time is another attempt.
-    const high = hashBytes(b, start, end, seed);
-    const low = hashBytes2(b, start, end) ^ Math.floor(timestamp / 1000);
+    const low = lineLow ^ Math.floor(timestamp / 1000);
     const inThisInput = this.own.repeated(high, low, timestamp);
     if (this.run.failures.repeated(high, low, timestamp)) {
       // Read in an earlier input and not yet in this one: this input repeats that one (a copy, the journal's export).

@@ -5,8 +5,10 @@ import { EximMessages, eximPrefix, trimDelimiters, type EximPrefix } from "./exi
 import { eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
 import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
-import { quote, type ReadReport } from "./read-report.js";
-import type { ServerLogRun } from "./server-log-run.js";
+import { quote } from "./read-report.js";
+import { serverLogRun, type ServerLogRun } from "./server-log-run.js";
+import { PartLog, type SyslogPartFindings } from "./syslog-part.js";
+import { ReadReport } from "./read-report.js";
 
 /** How to date classic syslog lines (`Nov 20 10:00:01`), which carry no year. */
 export interface SyslogYear {
@@ -56,9 +58,46 @@ function isDigit(code: number | undefined): boolean {
  */
 export async function readSyslog(
   source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink, run: ServerLogRun, plain = false,
+  later?: () => SyslogPartFindings | undefined,
 ): Promise<number> {
+  const { postfix, exim, lines } = await syslogLines(source, bytes, zone, dating, report, sink, run, plain);
+  // The file's later part, read by another reader (unless it declined: then its bytes came on here).
+  const part = later?.();
+  if (part !== undefined) {
+    postfix.absorbPart(part, lines);
+    report.absorb(part.counts, lines);
+  }
+  postfix.finish();
+  exim?.finish();
+  return postfix.lines + (exim?.lines ?? 0);
+}
+
+/**
+ * Reads the later part of a syslog file for another reader (a worker thread), from its first line on:
+ * what it finds is left for PostfixSmtpd.absorbPart. A part with an Exim line is declined (its lines
+ * are then read by the first reader). `sink` only names ids here: nothing is counted into it.
+ */
+export async function readSyslogPart(source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, reference: number, sink: SubmissionSink): Promise<SyslogPartFindings> {
+  const report = new ReadReport(false);
+  const log = new PartLog();
+  try {
+    const { postfix } = await syslogLines(source, bytes, zone, { reference }, report, sink, serverLogRun(), false, log);
+    return { ...postfix.partFindings(), declined: false, counts: report.counts() };
+  } catch (error) {
+    if (error !== DECLINED) throw error;
+    return { declined: true, events: new Float64Array(0), count: 0, authSpellings: [], failedIps: [], hosts: [], hostsWithTls: [], sessions: new Float64Array(0), senders: [], domains: [], ips: [], smtpdLines: 0, counts: new ReadReport(false).counts() };
+  }
+}
+
+// Thrown by a part reader at an Exim line.
+const DECLINED = new Error("an Exim line in a later part: read by the first reader");
+
+/** The lines of a syslog input, read into Postfix's and Exim's readers (or a part's log), not yet finished. */
+async function syslogLines(
+  source: string, bytes: AsyncGenerator<Buffer>, zone: Zone, dating: SyslogYear, report: ReadReport, sink: SubmissionSink, run: ServerLogRun, plain: boolean, part?: PartLog,
+): Promise<{ postfix: PostfixSmtpd; exim: EximMessages | undefined; lines: number }> {
   const normalizer = new RecordNormalizer(sink, report, { zone, dateOrder: "mdy" }, source);
-  const postfix = new PostfixSmtpd(source, sink, report, normalizer, run);
+  const postfix = new PostfixSmtpd(source, sink, report, normalizer, run, part);
   let exim: EximMessages | undefined;
   const prefix: SyslogPrefix = { classic: false, timeEnd: 0, hostStart: 0, hostEnd: 0, program: 0 };
   const eximOwn: EximPrefix = { timeEnd: 0, offset: NaN, message: 0 };
@@ -80,7 +119,7 @@ export async function readSyslog(
   };
   const tag: ProgramTag = { kind: NOT_OURS, pid: 0, message: 0 };
   const readTag = plain ? plainTag : programTag;
-  await eachLine(bytes, (b, start, end, lineNumber) => {
+  const lines = await eachLine(bytes, (b, start, end, lineNumber) => {
     if (!readTag(b, start, end, prefix, tag)) {
       if (b.subarray(start, end).indexOf(SMTPD_TAG) < 0 && b.subarray(start, end).indexOf(EXIM) < 0) return;
       if (/sasl_username=|authentication failed| <= /.test(b.toString("latin1", start, trimDelimiters(b, start, end)))) report.skip(source, lineNumber, "syslog timestamp not understood (expected Mmm dd HH:MM:SS or an ISO 8601 date-time, then the host)");
@@ -94,14 +133,13 @@ export async function readSyslog(
       postfix.message(b, tag.message, e, postfix.key(b, prefix.hostStart, prefix.hostEnd, tag.pid), lineNumber, time);
       return;
     }
+    if (part !== undefined) throw DECLINED;
     // Exim's message, with or without its own timestamp.
     exim ??= new EximMessages(source, sink, report, normalizer, run);
     const message = eximPrefix(b, tag.message, e, eximOwn) ? eximOwn.message : tag.message;
     exim.message(b, message, e, lineNumber, time);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
-  postfix.finish();
-  exim?.finish();
-  return postfix.lines + (exim?.lines ?? 0);
+  return { postfix, exim, lines };
 }
 
 const NOT_OURS = 0;

@@ -8,13 +8,10 @@
 // same failed logins and the same skipped lines and notes.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Zone } from "../../src/core/zone.js";
-import { createAggregator, type AggregatorSpec } from "../../src/engine/aggregate.js";
-import { readInputs } from "../../src/ingest/read.js";
-import { exportCsv } from "../../src/render/rows.js";
+import type { AggregatorSpec } from "../../src/engine/aggregate.js";
 import { eximLog, grepFiltered, postfixEvents, prng, throughSpreadsheet, writeEvents, type LogEvent, type LogForm } from "../../fixtures/mail-logs.js";
 import { runCli } from "../helpers.js";
-import { NOV, expected, logFile } from "./generated-logs.js";
+import { NOV, expected, logFile, readLogs } from "./generated-logs.js";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
 const FORMS: LogForm[] = ["classic", "unpadded", "rfc3339", "short-iso", "short-iso-precise", "short-precise", "json"];
@@ -80,23 +77,8 @@ function withStrays(text: string, c: Case): string {
   return lines.join("\n");
 }
 
-let files = 0;
-
 /** The export, failed logins and read report of files read plain or fast, in one run. */
-async function read(texts: string[], c: Case, plain: boolean): Promise<string> {
-  const sources = texts.map((text) => {
-    const path = logFile(`fast-paths/${files++}.log`, text);
-    return { name: path.replace(/^.*\//, ""), path };
-  });
-  const aggregator = createAggregator({ timeZone: c.zone, by: c.by, filters: { domains: [], senders: [], tls: [], auth: [], clientIps: [] }, all: true });
-  const report = await readInputs(sources, { zone: Zone.named(c.zone), dateOrder: "mdy", plain, maps: new Map(), strict: false, now: NOV(28) }, aggregator).catch((error: Error) => error.message);
-  if (typeof report === "string") return `error: ${report.replace(/\d+\.log/g, "F")}`;
-  const summary = aggregator.finish();
-  const out = Buffer.concat([...exportCsv(summary, false)]).toString();
-  const names = (s: string): string => s.replace(/\d+\.log/g, "F");
-  const found = { ...report.counts(), failedLogins: report.failedLogins, notes: report.notes.map(names), empty: report.empty.map(names), failed: [...(summary.failedLogins ?? new Map())] };
-  return names(`${JSON.stringify(found)}\n${out}`);
-}
+const read = (texts: string[], c: Case, plain: boolean): Promise<string> => readLogs(texts, c, () => ({ plain }));
 
 const cases = fc.record({
   seed: fc.nat({ max: 100_000 }),

@@ -1,0 +1,175 @@
+// A large syslog file read in two parts (the later one by another reader, replayed after the first:
+// PostfixSmtpd.absorbPart) must give what one reader gives: on random generated Postfix logs cut at any
+// place (mid-session, between a session's TLS line and its client= line, inside a doubled log's pair,
+// between a failed login and its repeat), grep-filtered, doubled, started mid-session, mangled by a
+// spreadsheet, of two hosts (one logging TLS, one not), with connect lines lost, with stray lines (an Exim line makes the part
+// reader decline: the first reader then reads on), alone and as a run of two inputs; any zone and period.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Zone } from "../../src/core/zone.js";
+import { createAggregator, type AggregatorSpec } from "../../src/engine/aggregate.js";
+import { fileBytes } from "../../src/ingest/open.js";
+import { readSyslogPart } from "../../src/ingest/syslog.js";
+import { grepFiltered, postfixEvents, prng, throughSpreadsheet, twoHosts, writeEvents, type LogEvent, type LogForm } from "../../fixtures/mail-logs.js";
+import { runCli } from "../helpers.js";
+import { NOV, expected, failedTotal, logFile, readLogs } from "./generated-logs.js";
+
+const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
+const FORMS: LogForm[] = ["classic", "unpadded", "rfc3339", "short-iso", "short-iso-precise", "short-precise"];
+
+// Lines of other programs, and some near Postfix's; the Exim ones make a part reader decline.
+const STRAY = [
+  "Nov 20 10:00:01 mx1 dovecot[900]: imap-login: Login: user=<a@b.example>, method=PLAIN, rip=10.0.0.9",
+  "Nov 20 10:00:02 mx1 postfix/cleanup[4000]: ABC: client=a[10.0.0.1], sasl_username=notsmtpd@x.example",
+  "Not a time mx1 postfix/smtpd[1]: ABC: client=a[10.0.0.1], sasl_method=LOGIN, sasl_username=bad@x.example",
+  "2026-11-20T10:00:05.000000+00:00  postfix/smtpd[5]: ABC5: client=q[10.0.0.5], sasl_method=PLAIN, sasl_username=nohost@x.example",
+  "2026-11-20T10:00:06.000000+00:00 mx1 postfix/smtpd[6]: ABC6: client=q[10.0.0.6], sasl_method=GSSAPI, sasl_username=kerberos@x.example",
+  "2026-11-20T10:00:07+00:00 mx1 exim4[100]: 1abcde-000000-AB <= u@x.example H=(h) [10.0.0.6]:1 P=esmtpsa A=dovecot_login:u@x.example S=1",
+  "",
+];
+
+interface Case {
+  seed: number;
+  form: LogForm;
+  /** 0 as written, 1 grep-filtered, 2 written twice, 3 from mid-session, 4 through a spreadsheet, 5 two hosts, 6 lossy (some connect lines lost). */
+  variant: number;
+  zone: string;
+  by: AggregatorSpec["by"];
+  strays: number;
+  /** Lines of another program put first, moving the middle (where the file is cut) by a line or more. */
+  shift: number;
+}
+
+function postfixText(c: Case): string {
+  const options = { seed: c.seed, sessions: 20 + (c.seed % 150), start: NOV(20) + (c.seed % 7) * 3_600_000, span: 2 * 86_400, classic: false, devices: 12 };
+  const sessions = c.variant === 5 ? twoHosts(options) : postfixEvents(options);
+  let events: LogEvent[] = sessions.events;
+  if (c.variant === 3) events = events.slice(Math.floor(events.length / 3));
+  if (c.variant === 2) events = events.flatMap((e) => [e, e]);
+  // Lost connect lines (syslog over UDP): a session may then follow another's end on the same process without one.
+  const random = prng(c.seed + 1);
+  if (c.variant === 6) events = events.filter((e) => !e.message.startsWith("connect from") || random() < 0.5);
+  const shift = Array.from({ length: c.shift }, (_, k): LogEvent => ({ t: options.start, seq: k, program: "postfix/anvil", pid: 9, message: `statistics: max connection rate ${k}/60s` }));
+  events = [...shift, ...events];
+  let text = c.variant === 1 ? grepFiltered({ events, submissions: sessions.submissions }, c.form).text : writeEvents(events, c.form);
+  if (c.variant === 4) text = throughSpreadsheet(text);
+  if (c.strays === 0) return text;
+  const lines = text.split("\n");
+  for (let k = 0; k < c.strays; k++) lines.splice(Math.floor(random() * lines.length), 0, STRAY[Math.floor(random() * STRAY.length)]!);
+  return lines.join("\n");
+}
+
+/** Lines as a file whose middle falls between `before` and `after` (a line of another program pads the shorter side). */
+function cutBetween(before: string[], after: string[]): string {
+  const bytes = (lines: string[]): number => Buffer.byteLength(lines.map((l) => `${l}\n`).join(""));
+  const pad = (n: number): string => `Nov 20 10:00:00 mx1 postfix/anvil[9]: statistics: ${"x".repeat(Math.max(0, n))}`;
+  // The first part 20 bytes longer than the rest, ending in a padding line: the middle falls in that line.
+  let rest = after;
+  const short = bytes(rest) + 20 - bytes(before) - pad(0).length - 1;
+  if (short < 0) rest = [...rest, pad(-short)];
+  const first = [...before, pad(bytes(rest) + 20 - bytes(before) - pad(0).length - 1)];
+  const text = [...first, ...rest].map((l) => `${l}\n`).join("");
+  const middle = Math.floor(Buffer.byteLength(text) / 2);
+  expect(text.indexOf("\n", middle) + 1).toBe(bytes(first));
+  return text;
+}
+
+/** The export, failed logins and read report of files read by one reader, or in two parts (every file split at its middle, the part read in this thread as the CLI's worker reads it). */
+function read(texts: string[], c: Case, parts?: { read: number; declined: number }): Promise<string> {
+  if (parts === undefined) return readLogs(texts, c);
+  return readLogs(texts, c, (spec) => ({
+    splitBytes: 1,
+    readSyslogPart: (part) => ({
+      result: readSyslogPart(part.source, fileBytes(part.path, part.start, part.end, undefined), Zone.named(c.zone), part.reference, createAggregator(spec)).then((found) => {
+        parts.read++;
+        if (found.declined) parts.declined++;
+        return found;
+      }),
+      stop: () => undefined,
+    }),
+  }));
+}
+
+const cases = fc.record({
+  seed: fc.nat({ max: 100_000 }),
+  form: fc.constantFrom(...FORMS),
+  variant: fc.nat({ max: 6 }),
+  zone: fc.constantFrom(...ZONES),
+  by: fc.constantFrom<AggregatorSpec["by"]>("day", "week", "month"),
+  strays: fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 8 })),
+  shift: fc.nat({ max: 40 }),
+});
+
+describe("a syslog file read in two parts gives what one reader gives", () => {
+  it("Postfix in every syslog form: filtered, doubled, mid-session, mangled, two hosts, with stray lines; cut at any place", async () => {
+    const parts = { read: 0, declined: 0 };
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const text = postfixText(c);
+        expect(await read([text], c, parts)).toBe(await read([text], c));
+      }),
+      { numRuns: 200 },
+    );
+    // Most parts were read by the part reader; some (with an Exim line) were declined and read on by the first.
+    expect(parts.declined).toBeGreaterThan(0);
+    expect(parts.read - parts.declined).toBeGreaterThan(parts.read / 2);
+  });
+
+  it("a run of two inputs, each cut (sessions and ids carry from one input to the next, across both cuts)", async () => {
+    await fc.assert(
+      fc.asyncProperty(cases, cases, async (a, b) => {
+        const texts = [postfixText(a), postfixText({ ...b, seed: a.seed + 1 })];
+        expect(await read(texts, a, { read: 0, declined: 0 })).toBe(await read(texts, a));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("cut exactly where a part cannot know: a session's end, its TLS line, its connect line, a doubled pair, a repeated failed login", async () => {
+    const line = (s: number, pid: number, message: string): string => `Nov 20 10:00:${String(s).padStart(2, "0")} mx1 postfix/submission/smtpd[${pid}]: ${message}`;
+    const client = (s: number, pid: number, id: string, ip: string, user: string): string => line(s, pid, `${id}: client=d[${ip}], sasl_method=PLAIN, sasl_username=${user}`);
+    const tls = (s: number, pid: number, ip: string): string => line(s, pid, `Anonymous TLS connection established from d[${ip}]: TLSv1 with cipher X`);
+    const failed = (s: number, pid: number): string => line(s, pid, "warning: unknown[203.0.113.9]: SASL LOGIN authentication failed: UGFzc3dvcmQ6");
+    const cuts: [string[], string[]][] = [
+      // The part sees the session end, then one of the same process without a connect line: not the first part's session.
+      [[line(1, 7, "connect from d[10.0.0.1]"), tls(1, 8, "10.0.0.2")], [line(2, 7, "disconnect from d[10.0.0.1]"), client(3, 7, "A1", "10.0.0.1", "after-end@x.example")]],
+      // TLS line before the cut, client= after it; a connect line before, no TLS line, the host's TLS lines after (none) or nowhere (unknown).
+      [[line(1, 7, "connect from d[10.0.0.1]"), tls(1, 7, "10.0.0.1")], [client(2, 7, "A2", "10.0.0.1", "tls10@x.example")]],
+      [[line(1, 7, "connect from d[10.0.0.1]")], [client(2, 7, "A3", "10.0.0.1", "plain@x.example"), tls(3, 8, "10.0.0.2")]],
+      [[line(1, 7, "connect from d[10.0.0.1]")], [client(2, 7, "A4", "10.0.0.1", "plain@x.example")]],
+      // A session ended before the cut: a client= line after it without a connect line is of a session begun before the input.
+      [[line(1, 7, "connect from d[10.0.0.1]"), line(2, 7, "disconnect from d[10.0.0.1]"), tls(2, 8, "10.0.0.2")], [client(3, 7, "A5", "10.0.0.1", "unknown@x.example")]],
+      // A doubled log cut inside a pair, and a failed login and its repeat.
+      [[line(1, 7, "connect from d[10.0.0.1]"), client(2, 7, "A6", "10.0.0.1", "twice@x.example")], [client(2, 7, "A6", "10.0.0.1", "twice@x.example"), failed(4, 9)]],
+      [[failed(4, 9)], [failed(4, 9), failed(5, 9)]],
+    ];
+    const c: Case = { seed: 0, form: "classic", variant: 0, zone: "UTC", by: "day", strays: 0, shift: 0 };
+    for (const [before, after] of cuts) {
+      const text = cutBetween(before, after);
+      const parts = { read: 0, declined: 0 };
+      const two = await read([text], c, parts);
+      expect({ before, two }).toEqual({ before, two: await read([text], c) });
+      expect(parts).toEqual({ read: 1, declined: 0 });
+    }
+  });
+
+  it("in the command, with a second thread: the truth, and the same output and messages as one thread", () => {
+    const log = twoHosts({ seed: 8, sessions: 5000, start: NOV(18), span: 4 * 86_400, classic: false, devices: 300 });
+    const text = writeEvents(log.events, "short-iso").replace(/\n/, "\nNov 18 00:00:00 mx1 postfix/smtpd[1]: ABC: client=a[10.0.0.1], sasl_method=GSSAPI, sasl_username=kerberos@x.example\n")
+      // A bad line in the later part: its number is counted from the file's start.
+      + "Not a time mx1 postfix/smtpd[1]: ABD: client=a[10.0.0.1], sasl_method=LOGIN, sasl_username=bad@x.example\n";
+    const file = logFile("syslog-parts/big.log", text);
+    const args = ["summary", file, "--all", "--format", "json"];
+    const two = runCli(args, { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1" } });
+    const one = runCli(args, { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    expect(two.code).toBe(0);
+    expect(two.stderr).toMatch(new RegExp(`big.log:${text.split("\n").length - 1}: syslog timestamp not understood`));
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).failed_logins).toBe(failedTotal(log));
+    const clean = logFile("syslog-parts/clean.log", writeEvents(log.events, "rfc3339"));
+    const exported = runCli(["export", clean, "--all"], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1" } });
+    expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(exported.stdout).toBe(expected(log));
+  });
+});
