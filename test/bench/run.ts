@@ -73,7 +73,7 @@ function inputs(): Input[] {
     csv("CSV 2M", 2_000_000, SENDERS),
     { name: "JSONL 1M", duckdb: "jsonl", rows: 1_000_000, unit: "rows", path: () => jsonlInput(cache(`submissions-1000000-${SENDERS}.jsonl`), 1_000_000, SENDERS) },
     { name: "quoted ; CSV 2M", duckdb: "csv", rows: 2_000_000, unit: "rows", path: () => csvInput(cache(`excel-2000000-${SENDERS}.csv`), 2_000_000, SENDERS, "excel") },
-    { name: "Postfix 1M", rows: 0, unit: "lines", path: () => postfixInput(cache("maillog-1m"), 1_000_000) },
+    { name: "Postfix 1M", rows: 0, unit: "lines", path: () => postfixInput(cache("maillog-1m-deliveries"), 1_000_000) },
     { name: "Exim 1M", rows: 0, unit: "lines", path: () => eximInput(cache("exim-mainlog-1m"), 1_000_000) },
     { name: "journal JSON 1M", rows: 0, unit: "lines", path: () => journalInput(cache("journal-1m.json"), 1_000_000) },
   ];
