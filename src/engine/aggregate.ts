@@ -543,25 +543,25 @@ export class SubmissionAggregator implements SubmissionSink {
       primary[r] = periodRank[Math.floor(key / 32) % BUCKETS]! * senderCount + senderRank[this.pairSender[pair]!]!;
       secondary[r] = (tlsRank[Math.floor(key / 4) % 8]! * 4 + authRank[key % 4]!) * ipCount + ipRank[this.pairIp[pair]!]!;
     }
-    const order = radixOrder(primary, secondary);
-    const rowOf = (r: number): number => (rows === undefined ? order[r]! : rows[order[r]!]!);
-    let distinct = 0;
-    for (let r = 0; r < size; r++) if (r === 0 || rolled.keys[rowOf(r)] !== rolled.keys[rowOf(r - 1)]) distinct++;
-    const columns: GroupColumns = {
-      size: distinct, period: new Int32Array(distinct), sender: new Int32Array(distinct), clientIp: new Int32Array(distinct), tls: new Uint8Array(distinct), auth: new Uint8Array(distinct),
-      messages: new Float64Array(distinct), firstSeen: new Float64Array(distinct), lastSeen: new Float64Array(distinct),
-      senders: this.senders, domains: this.domains, clientIps: this.ips,
+    const order = groupOrder(primary, secondary, periods.length * senderCount);
+    // Rows of one key lie side by side now and become one: the columns are made for every row and
+    // cut to the distinct ones (a few more than needed, not a second pass over the rows).
+    const columns = {
+      period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
+      messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size),
     };
     let row = -1;
+    let previous = NaN;
     for (let r = 0; r < size; r++) {
-      const i = rowOf(r);
+      const i = rows === undefined ? order[r]! : rows[order[r]!]!;
       const key = rolled.keys[i]!;
-      if (r > 0 && key === rolled.keys[rowOf(r - 1)]) {
+      if (key === previous) {
         columns.messages[row]! += rolled.messages[i]!;
         if (rolled.first[i]! < columns.firstSeen[row]!) columns.firstSeen[row] = rolled.first[i]!;
         if (rolled.last[i]! > columns.lastSeen[row]!) columns.lastSeen[row] = rolled.last[i]!;
         continue;
       }
+      previous = key;
       row++;
       const pair = Math.floor(key / (32 * BUCKETS));
       columns.period[row] = Math.floor(key / 32) % BUCKETS;
@@ -573,7 +573,13 @@ export class SubmissionAggregator implements SubmissionSink {
       columns.firstSeen[row] = rolled.first[i]!;
       columns.lastSeen[row] = rolled.last[i]!;
     }
-    return columns;
+    const distinct = row + 1;
+    return {
+      size: distinct, period: columns.period.subarray(0, distinct), sender: columns.sender.subarray(0, distinct), clientIp: columns.clientIp.subarray(0, distinct),
+      tls: columns.tls.subarray(0, distinct), auth: columns.auth.subarray(0, distinct), messages: columns.messages.subarray(0, distinct),
+      firstSeen: columns.firstSeen.subarray(0, distinct), lastSeen: columns.lastSeen.subarray(0, distinct),
+      senders: this.senders, domains: this.domains, clientIps: this.ips,
+    };
   }
 }
 
@@ -595,6 +601,44 @@ function joinRows(tables: GroupRows[]): GroupRows {
 }
 
 const DIGIT = 65_536;
+
+/**
+ * The order of rows by (primary, secondary), both non-negative integers, primary below `primaryCount`:
+ * a counting sort on primary when a table of that many counts is not much larger than the rows (one
+ * pass to count, one to place), then the rows of each primary value in order of secondary (most
+ * values have one row: a period's sender seldom has two devices); else radixOrder. Rows with equal
+ * keys may come in any order (they are merged).
+ */
+export function groupOrder(primary: Float64Array, secondary: Float64Array, primaryCount: number): Int32Array {
+  const n = primary.length;
+  if (primaryCount > 2 * n + DIGIT) return radixOrder(primary, secondary);
+  // ends[p] is first the end of value p's rows, then (rows placed from the last) their start.
+  const ends = new Int32Array(primaryCount + 1);
+  for (let i = 0; i < n; i++) ends[primary[i]!]!++;
+  for (let p = 1; p <= primaryCount; p++) ends[p]! += ends[p - 1]!;
+  const order = new Int32Array(n);
+  for (let i = n - 1; i >= 0; i--) order[--ends[primary[i]!]!] = i;
+  for (let p = 0; p < primaryCount; p++) {
+    const from = ends[p]!;
+    const to = ends[p + 1]!;
+    if (to - from < 2) continue;
+    if (to - from > 16) {
+      order.subarray(from, to).sort((a, b) => secondary[a]! - secondary[b]!);
+      continue;
+    }
+    for (let i = from + 1; i < to; i++) {
+      const row = order[i]!;
+      const key = secondary[row]!;
+      let j = i - 1;
+      while (j >= from && secondary[order[j]!]! > key) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = row;
+    }
+  }
+  return order;
+}
 
 /**
  * The order of rows by (primary, secondary), both non-negative integers: a stable least-significant-

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SubmissionAggregator } from "../../src/engine/aggregate.js";
+import { SubmissionAggregator, groupOrder, radixOrder } from "../../src/engine/aggregate.js";
 import { compileSelection } from "../../src/engine/filter.js";
 import { Calendar, type PeriodUnit } from "../../src/core/period.js";
 import { resolveBound } from "../../src/engine/range.js";
@@ -90,5 +90,35 @@ describe("the aggregate behind the export", () => {
       "2026-10-25T02:00+01:00",
       "2026-10-25T02:00+02:00",
     ]);
+  });
+});
+
+describe("the order of the export's rows (the sort in finish)", () => {
+  // Few primary values (many rows each: insertion sort, or a sort of the run), many (most alone), or
+  // more than a table of counts is made for (the radix sort).
+  const rows = fc.oneof(
+    fc.array(fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 40 })), { maxLength: 400 }),
+    fc.array(fc.tuple(fc.nat({ max: 5_000 }), fc.nat({ max: 2 ** 40 })), { maxLength: 400 }),
+    fc.array(fc.tuple(fc.nat({ max: 2 ** 33 }), fc.nat({ max: 2 ** 20 })), { maxLength: 400 }),
+  );
+
+  it("is by primary, then secondary, every row once, whichever sort is taken", () => {
+    fc.assert(
+      fc.property(rows, fc.nat({ max: 10 }), (list, spare) => {
+        const primary = Float64Array.from(list, ([p]) => p);
+        const secondary = Float64Array.from(list, ([, s]) => s);
+        const count = list.reduce((max, [p]) => Math.max(max, p + 1), 0) + spare;
+        const expected = list.map(([p, s]) => `${p}/${s}`).sort((a, b) => {
+          const [pa, sa] = a.split("/").map(Number);
+          const [pb, sb] = b.split("/").map(Number);
+          return pa! - pb! || sa! - sb!;
+        });
+        for (const order of [groupOrder(primary, secondary, count), radixOrder(primary, secondary)]) {
+          expect(new Set(order).size).toBe(list.length);
+          expect(Array.from(order, (i) => `${primary[i]}/${secondary[i]}`)).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
