@@ -33,15 +33,16 @@ export class Zone {
     const canonical = /^(utc|z|gmt|etc\/utc)$/i.test(name) ? "UTC" : name;
     // UTC needs no check: asking Intl would load its time zone data (about 11 MB of memory) for nothing.
     if (canonical === "UTC") return new Zone(canonical);
+    const unknown = new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
+    let resolved: string;
     try {
-      new Intl.DateTimeFormat("en-US", { timeZone: canonical });
+      // Intl spells the name as the zone database does (`europe/berlin` is Europe/Berlin): outputs name it so.
+      resolved = new Intl.DateTimeFormat("en-US", { timeZone: canonical }).resolvedOptions().timeZone;
     } catch {
-      throw new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
+      throw unknown;
     }
-    if (Number.isNaN(tzOffset(canonical, new Date(0)))) {
-      throw new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
-    }
-    return new Zone(canonical);
+    if (Number.isNaN(tzOffset(resolved, new Date(0)))) throw unknown;
+    return new Zone(resolved);
   }
 
   /** Offset from UTC in minutes at an instant (positive east of Greenwich). */

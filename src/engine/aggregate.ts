@@ -213,6 +213,9 @@ export class SubmissionAggregator implements SubmissionSink {
   private failed: Map<string, { count: number; first: number; last: number }> | undefined;
   private min = Infinity;
   private max = -Infinity;
+  /** The extent of failed logins, apart: they are not submissions, so only `--all` and a log of them alone take their dates. */
+  private failedMin = Infinity;
+  private failedMax = -Infinity;
   /** The bounds every record is held to (-Infinity and Infinity where none is given). */
   readonly from: number;
   readonly to: number;
@@ -344,9 +347,8 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Counts a failed login, when it is inside the given bounds and its client is selected. */
   failedLogin(timestamp: number, clientIp: string): void {
     this.expectFailedLogins();
-    // A failed login is a dated line like any other: it widens the extent (`--all`, a log of failed logins alone).
-    if (timestamp < this.min) this.min = timestamp;
-    if (timestamp > this.max) this.max = timestamp;
+    if (timestamp < this.failedMin) this.failedMin = timestamp;
+    if (timestamp > this.failedMax) this.failedMax = timestamp;
     if (timestamp < this.from || timestamp >= this.to || !this.ipKept[this.clientIpId(clientIp)]) return;
     const key = `${this.calendar.bucketOf(timestamp)}\u0000${clientIp}`;
     const seen = this.failed!.get(key);
@@ -426,7 +428,7 @@ export class SubmissionAggregator implements SubmissionSink {
     for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
   }
 
-  /** Oldest and newest timestamp of every record read, filtered or not; undefined before the first. */
+  /** Oldest and newest timestamp of every submission read, filtered or not (failed logins apart); undefined before the first. */
   get extent(): { min: number; max: number } | undefined {
     return this.min <= this.max ? { min: this.min, max: this.max } : undefined;
   }
@@ -438,7 +440,7 @@ export class SubmissionAggregator implements SubmissionSink {
    */
   finish(window?: { from: number; to: number }): Aggregate {
     if (this.unsettled.size > 0) this.settle("unknown");
-    const range = window === undefined ? completeRange(this.request, this.calendar.zone, this.extent) : { ...window, zone: this.calendar.zone };
+    const range = window === undefined ? completeRange(this.request, this.calendar.zone, this.extent, this.failedMin <= this.failedMax ? { min: this.failedMin, max: this.failedMax } : undefined) : { ...window, zone: this.calendar.zone };
     const periods = this.calendar.periodsBetween(range.from, range.to);
     const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
     // A bound given was applied to each record; others are whole local days (or hours), which buckets never straddle.

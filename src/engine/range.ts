@@ -56,24 +56,37 @@ export function resolveBound(text: string, side: "from" | "to", zone: Zone, now:
   return instant;
 }
 
+/** The oldest and newest instant of some lines of the input. */
+export interface Extent {
+  min: number;
+  max: number;
+}
+
 /**
- * The range to report: the bounds given, and for the rest the data's extent: by default the seven
- * whole days ending with the newest record's day, or with `all`, from the oldest record's day.
- * Without records, the days end with today. A range whose end is not after its start is a usage error.
+ * The range to report: the bounds given, and for the rest the data's extent. By default `--to` is the
+ * end of the newest submission's day and `--from` the start of the sixth day before that day (the
+ * SPEC's seven days, counted from the newest submission even where `--to` is given); with `all`, every
+ * dated line, failed logins included. Without submissions, failed logins stand in for them, and
+ * without either, today. A range whose end is not after its start is a usage error.
  */
-export function completeRange(request: RangeRequest, zone: Zone, extent: { min: number; max: number } | undefined): DateRange {
-  const newest = extent?.max ?? request.now ?? request.from ?? (request.to ?? 1) - 1;
-  const to = request.to ?? zone.dayStart(zone.dayNumber(newest) + 1);
-  const from = request.from ?? (request.all
-    ? zone.dayStart(zone.dayNumber(Math.min(extent?.min ?? newest, to - 1)))
-    : zone.dayStart(zone.dayNumber(to - 1) - 6));
+export function completeRange(request: RangeRequest, zone: Zone, submissions: Extent | undefined, failedLogins?: Extent): DateRange {
+  const dated = submissions ?? failedLogins;
+  const newest = dated?.max ?? request.now ?? request.from ?? (request.to ?? 1) - 1;
+  const last = request.all && submissions !== undefined && failedLogins !== undefined ? Math.max(newest, failedLogins.max) : newest;
+  const to = request.to ?? zone.dayStart(zone.dayNumber(last) + 1);
+  const oldest = Math.min(submissions?.min ?? Infinity, failedLogins?.min ?? Infinity, to - 1);
+  const from = request.from ?? (request.all ? zone.dayStart(zone.dayNumber(oldest)) : zone.dayStart(zone.dayNumber(newest) - 6));
   if (from >= to) {
-    // Only --from can be given here (bounds given together were checked before reading): it is after the data.
     const day = (t: number): string => {
       const w = zone.wallTime(t);
       return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
     };
-    throw new UsageError(`--from ${day(from)} is after ${extent === undefined ? "today" : "the input's last day"}, ${day(to - 1)}: the range would be empty; give --to as well, or an earlier --from`);
+    const source = dated === undefined ? "today" : submissions === undefined ? "the input's last failed login" : "the input's newest submission";
+    if (request.from === undefined) {
+      throw new UsageError(`--to ${day(to - 1)} is before the default --from, ${day(from)} (six days before ${source}, ${day(newest)}): the range would be empty; give --from as well`);
+    }
+    // Bounds given together were checked before reading: only --from is given here, and it is after the data.
+    throw new UsageError(`--from ${day(from)} is after ${dated === undefined ? "today" : "the input's last day"}, ${day(to - 1)}: the range would be empty; give --to as well, or an earlier --from`);
   }
   return { from, to, zone };
 }

@@ -141,7 +141,12 @@ export function notAllClearText(aggregate: Aggregate, width = Infinity): string 
 
 /** The range as JSON outputs carry it. */
 export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
-  return { from: isoInstant(range.from), to: isoInstant(range.to), timezone: range.zone.name };
+  return { from: boundInstant(range.from), to: boundInstant(range.to), timezone: range.zone.name };
+}
+
+/** A bound of a range as ISO 8601 in UTC, to the millisecond where it has a fraction (`--to ...T10:00:00.500Z`). */
+export function boundInstant(ms: number): string {
+  return ms % 1000 === 0 ? isoInstant(ms) : new Date(ms).toISOString();
 }
 
 /** A domain as people read it: `(none)` for senders without one. */

@@ -53,14 +53,23 @@ describe("the completed range", () => {
             range = completeRange({ from, to, all, now }, Zone.named(zoneName), extent);
           } catch (error) {
             expect(error).toBeInstanceOf(UsageError);
-            expect((error as Error).message).toMatch(/^--from \d{4}-\d\d-\d\d is after (the input's last day|today), \d{4}-\d\d-\d\d: the range would be empty/);
-            expect(from).toBeDefined();
-            expect(to).toBeUndefined();
+            const message = (error as Error).message;
+            if (from === undefined) {
+              // Only --to given, before the default --from (six days before the newest submission).
+              expect(message).toMatch(/^--to \d{4}-\d\d-\d\d is before the default --from, \d{4}-\d\d-\d\d \(six days before (the input's newest submission|today), \d{4}-\d\d-\d\d\): the range would be empty/);
+              expect(to).toBeDefined();
+            } else {
+              expect(message).toMatch(/^--from \d{4}-\d\d-\d\d is after (the input's last day|today), \d{4}-\d\d-\d\d: the range would be empty/);
+              expect(to).toBeUndefined();
+            }
             return;
           }
           expect(range.to).toBeGreaterThan(range.from);
           if (from !== undefined) expect(range.from).toBe(from);
           if (to !== undefined) expect(range.to).toBe(to);
+          // The default --from is six days before the newest submission's day, whatever --to is.
+          const zone = Zone.named(zoneName);
+          if (from === undefined && !all) expect(range.from).toBe(zone.dayStart(zone.dayNumber(extent?.max ?? now) - 6));
         }),
       { numRuns: 500 },
     );
