@@ -68,3 +68,12 @@ describe("failed logins are not submissions: they do not move the default range"
     expect(summary.failed_logins).toBe(1);
   });
 });
+
+describe("the range as JSON says it", () => {
+  const file = put(scratch(), "span.csv", spanCsv());
+
+  it("keeps a bound's fraction of a second, and names the zone as the zone database spells it", () => {
+    const run = runCli(["volume", file, "--format", "json", "--tz", "europe/berlin", "--from", "2026-11-20T09:00:00Z", "--to", "2026-11-20T12:00:00.500Z"], { env: NOW });
+    expect(JSON.parse(run.stdout).range).toEqual({ from: "2026-11-20T09:00:00Z", to: "2026-11-20T12:00:00.500Z", timezone: "Europe/Berlin" });
+  });
+});
