@@ -63,6 +63,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(EXIT_INPUT);
 });
 
+// Standard error closed too (`2>&1 | head`): its notes have no reader; the run goes on to its own exit code.
+process.stderr.on("error", () => {});
+
 const debug = process.argv.includes("--debug");
 try {
   await buildProgram().parseAsync(process.argv);

@@ -93,6 +93,14 @@ describe("write errors end in exit 1 with one line (#15 item 1)", () => {
       expect(run.code).toBe(0);
     }
   });
+
+  it("standard error closed with it (`2>&1 | head`) while notes are written: still exit 0", () => {
+    const folder = scratch();
+    const rows = Array.from({ length: 200_000 }, (_, i) => `2026-11-2${i % 7}T10:00:00Z,u${i % 5000}@x.example,TLS1.0,LOGIN`);
+    const file = put(folder, "big.csv", `timestamp,sender,tls_version,auth\n${rows.join("\n")}\nbad,row\n2026-13-45,x@y,TLS1.0,LOGIN\n`);
+    const run = shell(`set -o pipefail; $CLI summary ${file} 2>&1 | head -3 >/dev/null`);
+    expect(run.code).toBe(0);
+  });
 });
 
 describe("--output onto special files writes through them (#15 item 2)", () => {
