@@ -13,7 +13,8 @@ export interface CompareOptions {
 const TRENDS_HELP = `
 Change over time:
   --compare puts each sender on legacy TLS or Basic auth in either window in one class: new (first seen
-  now), regressed (clean before), fixed (clean now, still sending), quiet (no mail now), still.
+  now), regressed (a problem it did not have before), fixed (clean now, still sending), quiet (no mail
+  now), still.
   Unusual activity is judged against each sender's history (the earlier window: --compare, else the
   previous one; and the range's other periods):
     burst                 a period with at least ${BURST_FACTOR} times the sender's median messages and ${BURST_EXTRA} more

@@ -11,7 +11,7 @@ import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { domainLabel, failedLoginsFilterNote, filterStatements, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { domainLabel, failedLoginsFilterNote, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -221,7 +221,7 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
     columns: [{ label: "Status" }, { label: "Sender" }, { label: "Before" }, { label: "After" }],
     wholeReport: true,
     rows: comparison.senders.map((s) => ({ flagged: s.status === "new" || s.status === "regressed", cells: [s.status, s.sender, windowText(s.before), windowText(s.after)] })),
-    note: "new: first seen now, with a problem; regressed: clean before, not now; fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.",
+    note: "new: first seen now, with a problem; regressed: a problem now that it did not have before (it sent without one, or had the other one); fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.",
   };
 }
 
@@ -370,13 +370,15 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES, topSendersShown: TOP_SENDERS,
     // What the details tables recount with: the columns they have, how many rows they carry, what the data cannot tell.
     tableRows: PAGE_TABLE_ROWS, tableValues: { tls: valuesPresent(senders, "tls"), auth: valuesPresent(senders, "auth") }, untold: summary.untold,
+    everything: isFiltered(aggregate.filters) ? "all the filters above keep" : "all domains",
   };
   const domains = cube === null ? [] : [...new Set(cube.domains)].sort(compareText);
+  // "All" is what the command line's filters kept (the header says which), not every domain of the input.
   const controlsHtml = `<section class="show" id="show">
-<label>Show data for <select id="show-domain"${cube === null ? " disabled" : ""}><option value="">all domains</option>${domains.map((d) => `<option>${escapeHtml(d)}</option>`).join("")}</select></label>
+<label>Show data for <select id="show-domain"${cube === null ? " disabled" : ""}><option value="">${escapeHtml(data.everything)}</option>${domains.map((d) => `<option>${escapeHtml(d)}</option>`).join("")}</select></label>
 <label>from <select id="show-from"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}">${escapeHtml(p.label)}</option>`).join("")}</select></label>
 <label>to <select id="show-to"${cube === null ? " disabled" : ""}>${aggregate.periods.map((p, i) => `<option value="${i}"${i === aggregate.periods.length - 1 ? " selected" : ""}>${escapeHtml(p.label)}</option>`).join("")}</select></label>
-<p class="note" id="show-note">${cube === null ? `These controls are off: the page carries at most ${thousands(FILTER_CAP)} rows (${aggregate.unit} × sender × client address × TLS × auth) to recount from, and this range has more. Use --domain and --from/--to on the command line.` : "Tiles, charts and tables count all domains over the whole range."}</p>
+<p class="note" id="show-note">${cube === null ? `These controls are off: the page carries at most ${thousands(FILTER_CAP)} rows (${aggregate.unit} × sender × client address × TLS × auth) to recount from, and this range has more. Use --domain and --from/--to on the command line.` : `Tiles, charts and tables count ${escapeHtml(data.everything)} over the whole range.`}</p>
 </section>`;
   const trends = context.trends;
   const range = rangeText(aggregate.range);

@@ -226,7 +226,7 @@ export const REPORT_SCRIPT = String.raw`
     var domain = pickDomain.value, from = Number(pickFrom.value), to = Number(pickTo.value), last = data.labels.length - 1;
     if (to < from) { var t = from; from = to; to = t; }
     var wholeRange = from === 0 && to === last, all = wholeRange && domain === "";
-    var picked = (domain || "all domains") + ", " + (wholeRange ? "the whole range" : data.labels[from] + " to " + data.labels[to]);
+    var picked = (domain || data.everything) + ", " + (wholeRange ? "the whole range" : data.labels[from] + " to " + data.labels[to]);
     var d = recount(domain, from, to);
     setTile("senders", d.tiles.senders, false);
     setTile("messages", d.tiles.messages, false);
@@ -237,9 +237,9 @@ export const REPORT_SCRIPT = String.raw`
     fillTable("tls-table", d.tables.tls);
     fillTable("auth-table", d.tables.auth);
     fillTable("action-table", d.tables.action, all ? notes["action-table"] : actionNote(d.tables.action.length, d.tiles.messages, picked, d.unknown));
-    var whole = "Of the whole report (all domains, " + data.labels[0] + " to " + data.labels[last] + "), not only " + picked + ".";
+    var whole = "Of the whole report (" + data.everything + ", " + data.labels[0] + " to " + data.labels[last] + "), not only " + picked + ".";
     ["compare-figures", "compare-senders", "unusual-table"].forEach(function (id) { scope(id, all ? "" : whole); });
-    var said = all ? "Tiles, charts and tables count all domains over the whole range." : "Tiles, charts and tables count " + picked + ".";
+    var said = all ? "Tiles, charts and tables count " + data.everything + " over the whole range." : "Tiles, charts and tables count " + picked + ".";
     if (data.failed) {
       var failed = recountFailed(from, to);
       setTile("failed", failed.total, false);

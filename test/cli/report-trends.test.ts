@@ -59,6 +59,8 @@ describe("report: migration progress, comparison and unusual activity", () => {
       "new printer-new@corp.example", "regressed scanner-reset@corp.example", "fixed mfp-fixed@corp.example", "quiet fax-old@corp.example",
     ]);
     expect(senders.slice(4).every((r) => r[0] === "still")).toBe(true);
+    // The legend says what regressed means: a problem it did not have before, not only "clean before".
+    expect(await page.textContent("#compare-senders .table-note")).toContain("regressed: a problem now that it did not have before (it sent without one, or had the other one);");
     const unusual = await rows(page, "unusual-table");
     expect(unusual.map((r) => `${r[0]} ${r[1]} ${r[2]}`)).toEqual([
       "2026-11-19 j.doe@corp.example burst", "2026-11-19 j.doe@corp.example login after failures", "2026-11-19 j.doe@corp.example new address",

@@ -281,7 +281,11 @@ describe("report: the self-contained HTML page in a real browser", () => {
     const byDay = join(folder, "failed-domain.html");
     expect(runCli(["report", log, "--year", "2026", "--all", "--domain", "northwind.example", "-o", byDay]).code).toBe(0);
     const day = await open(byDay);
+    // Filtered on the command line, "all" is what the filters kept, not every domain of the input.
+    expect(await day.page.textContent("#show-note")).toBe("Tiles, charts and tables count all the filters above keep over the whole range.");
+    expect(await day.page.textContent("#show-domain option[value='']")).toBe("all the filters above keep");
     await pick(day.page, "", "2026-11-22", "2026-11-22");
+    expect(await day.page.textContent("#show-note")).toMatch(/^Tiles, charts and tables count all the filters above keep, 2026-11-22 to 2026-11-22\./);
     expect(await day.page.textContent("#failed-table .table-note")).toContain("--domain does not apply to failed logins (they have a client address only; --client-ip applies).");
     expect(await day.page.locator("#failed-table .scope").isVisible()).toBe(false);
     await day.page.close();
