@@ -91,6 +91,14 @@ export interface Comparison {
   counts: Record<SenderStatus, number>;
   /** False when the earlier window holds no submission at all: every sender with a problem is then `new`. */
   earlierHasData: boolean;
+  /** Senders in each window not counted on legacy TLS (Basic auth) whose TLS (auth) is unknown for some messages. */
+  unknown: { before: UnknownSenders; after: UnknownSenders };
+}
+
+/** How many senders' TLS and auth the data could not always tell (not counted in the figures on them). */
+export interface UnknownSenders {
+  tls: number;
+  auth: number;
 }
 
 /** True when some submission in the aggregate says its TLS version (or auth kind): the dimension can be told. */
@@ -102,16 +110,17 @@ export function canTell(aggregate: Aggregate, category: Category): boolean {
   return false;
 }
 
-function headlineFigures(aggregate: Aggregate): Record<Figure, number | undefined> {
+function headlineFigures(aggregate: Aggregate): { figures: Record<Figure, number | undefined>; unknown: UnknownSenders } {
   const s = summarize(aggregate, 0);
-  return {
+  const unknown = { tls: s.unknownTlsSenders, auth: s.unknownAuthSenders };
+  return { unknown, figures: {
     senders: s.senders,
     messages: s.messages,
     domains: s.domains,
     legacy_tls_senders: canTell(aggregate, "tls") ? s.legacyTlsSenders.length : undefined,
     basic_auth_senders: canTell(aggregate, "auth") ? s.basicAuthSenders.length : undefined,
     failed_logins: s.failedLogins?.reduce((n, f) => n + f.failures, 0),
-  };
+  } };
 }
 
 /** One key per sender (and its domain), for maps of senders. */
@@ -150,8 +159,8 @@ export function senderStatus(before: SenderTotal | undefined, after: SenderTotal
 
 /** The range (`after`) against the earlier window (`before`). */
 export function compareWindows(after: Aggregate, before: Aggregate): Comparison {
-  const a = headlineFigures(after);
-  const b = headlineFigures(before);
+  const { figures: a, unknown: unknownAfter } = headlineFigures(after);
+  const { figures: b, unknown: unknownBefore } = headlineFigures(before);
   const figures = Object.fromEntries(FIGURES.map((f) => {
     const change = a[f] === undefined || b[f] === undefined ? undefined : a[f]! - b[f]!;
     return [f, { before: b[f], after: a[f], change }];
@@ -170,7 +179,7 @@ export function compareWindows(after: Aggregate, before: Aggregate): Comparison 
   senders.sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status) || compareText(x.sender, y.sender) || compareText(x.domain, y.domain));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<SenderStatus, number>;
   for (const s of senders) counts[s.status]++;
-  return { range: before.range, figures, senders, counts, earlierHasData: before.columns.size > 0 };
+  return { range: before.range, figures, senders, counts, earlierHasData: before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter } };
 }
 
 /** True for a class that `--fail-on new` fails on: a sender newly on legacy TLS or Basic auth. */

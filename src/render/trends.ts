@@ -29,6 +29,18 @@ export function windowText(w: SenderWindow | undefined): string {
   return `${[...w.tls, ...w.auth].join(" ")}, ${thousands(w.messages)} ${w.messages === 1 ? "message" : "messages"}`;
 }
 
+/**
+ * What the legacy TLS and Basic auth figures leave out, in either window: senders whose TLS (auth) is
+ * unknown for some messages ("3 -> 2" may be a sender that stopped saying, not one that was fixed).
+ */
+export function comparisonUnknownNote(comparison: Comparison): string | undefined {
+  const { before, after } = comparison.unknown;
+  const part = (figure: string, what: string, b: number, a: number): string | undefined =>
+    b + a === 0 ? undefined : `Not counted on ${figure}: senders with ${what} unknown (${thousands(b)} before, ${thousands(a)} after).`;
+  const parts = [part("legacy TLS", "TLS", before.tls, after.tls), part("Basic auth", "auth", before.auth, after.auth)].filter((p) => p !== undefined);
+  return parts.length === 0 ? undefined : parts.join(" ");
+}
+
 /** The comparison as a text section: the figures before and after, the counts per class, the senders. */
 export function comparisonText(comparison: Comparison, { paint, width }: Terminal): string {
   const lines = ["", ...wrapText(`Compared with ${rangeText(comparison.range)}`, width).map((l) => paint.bold(l))];
@@ -40,6 +52,8 @@ export function comparisonText(comparison: Comparison, { paint, width }: Termina
     rows.push([FIGURE_LABELS[f], figureText(c.before), figureText(c.after), c.change === undefined ? "" : signed(c.change)]);
   }
   lines.push(...alignColumns(rows, { align: ["left", "right", "right", "right"] }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text)));
+  const unknown = comparisonUnknownNote(comparison);
+  if (unknown !== undefined) lines.push(...wrapText(unknown, width, "  ").map((l) => paint.yellow(l)));
   const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
   lines.push("", ...wrapText(`Senders on legacy TLS or Basic auth: ${counts}`, width).map((l) => paint.bold(l)));
   if (comparison.senders.length === 0) return `${lines.join("\n")}\n`;

@@ -153,6 +153,20 @@ describe("change over time, on a generated history", () => {
     expect(runCli(["summary", log, "--compare", "last week"]).stderr).toContain("--compare: 'last week' is neither previous nor FROM..TO");
   });
 
+  it("says when a fall in senders on legacy TLS may be a sender whose TLS became unknown", () => {
+    const rows = [
+      // was-legacy: TLS1.0 before, TLS unknown after (its "fix" cannot be told); still-legacy: TLS1.0 in both.
+      "2026-11-10T10:00:00Z,was-legacy@corp.example,TLS1.0,oauth", "2026-11-17T10:00:00Z,was-legacy@corp.example,,oauth",
+      "2026-11-10T10:00:00Z,still-legacy@corp.example,TLS1.0,oauth", "2026-11-17T10:00:00Z,still-legacy@corp.example,TLS1.0,oauth",
+      "2026-11-10T10:00:00Z,fine@corp.example,TLS1.2,oauth", "2026-11-17T10:00:00Z,fine@corp.example,TLS1.2,oauth",
+    ];
+    const file = put(folder, "unknown-after.csv", `timestamp,sender,tls_version,auth\n${rows.join("\n")}\n`);
+    const run = runCli(["summary", file, "--from", "2026-11-16", "--to", "2026-11-22", "--compare", "previous", "--width", "100"]);
+    expect(run.stdout).toMatch(/Senders on legacy TLS +2 +1 +-1\n  Senders on Basic auth +0 +0 +0\n  Not counted on legacy TLS: senders with TLS unknown \(0 before, 1 after\)\.\n/);
+    expect(run.stdout).not.toContain("Not counted on Basic auth");
+    expect(run.stdout).toMatch(/still +was-legacy@corp\.example/);
+  });
+
   it("counts distinct senders per period and TLS version (or auth kind) with --metric senders", () => {
     for (const category of ["tls", "auth"] as const) {
       const run = runCli([category, log, "--all", "--metric", "senders", "--format", "csv"]);
