@@ -35,6 +35,8 @@ export interface Aggregate {
   filters: FilterOptions;
   /** Oldest and newest record read, whatever the range and filters (where the input starts and ends); undefined without records. */
   extent: { min: number; max: number } | undefined;
+  /** Oldest and newest failed login in the whole input; undefined where it has none (a 0 in the range then says less). */
+  failedLoginsExtent: { min: number; max: number } | undefined;
   /** Whether the range holds any submission before the filters (with none, `--fail-on` cannot decide; with some, filters left nothing). */
   rangeHasSubmissions: boolean;
   /** Which bounds of the range were asked for (`--from`/`--to`, or now), not taken from the input's own extent. */
@@ -428,6 +430,11 @@ export class SubmissionAggregator implements SubmissionSink {
     for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
   }
 
+  /** Oldest and newest failed login read, whatever the range; undefined before the first. */
+  private get failedExtent(): { min: number; max: number } | undefined {
+    return this.failedMin <= this.failedMax ? { min: this.failedMin, max: this.failedMax } : undefined;
+  }
+
   /** Oldest and newest timestamp of every submission read, filtered or not (failed logins apart); undefined before the first. */
   get extent(): { min: number; max: number } | undefined {
     return this.min <= this.max ? { min: this.min, max: this.max } : undefined;
@@ -440,7 +447,7 @@ export class SubmissionAggregator implements SubmissionSink {
    */
   finish(window?: { from: number; to: number }): Aggregate {
     if (this.unsettled.size > 0) this.settle("unknown");
-    const range = window === undefined ? completeRange(this.request, this.calendar.zone, this.extent, this.failedMin <= this.failedMax ? { min: this.failedMin, max: this.failedMax } : undefined) : { ...window, zone: this.calendar.zone };
+    const range = window === undefined ? completeRange(this.request, this.calendar.zone, this.extent, this.failedExtent) : { ...window, zone: this.calendar.zone };
     const periods = this.calendar.periodsBetween(range.from, range.to);
     const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
     // A bound given was applied to each record; others are whole local days (or hours), which buckets never straddle.
@@ -507,7 +514,7 @@ export class SubmissionAggregator implements SubmissionSink {
     let groups: Group[] | undefined;
     const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets ?? [])].some((b) => place(b) >= 0);
     return {
-      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
+      range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, failedLoginsExtent: this.failedExtent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

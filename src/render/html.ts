@@ -11,7 +11,7 @@ import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { domainLabel, failedLoginsFilterNote, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { NO_FAILED_LOGIN_LINES, domainLabel, failedLoginsFilterNote, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -350,7 +350,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth") },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
-      : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: failedLoginsFilterNote(aggregate.filters) },
+      : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: aggregate.failedLoginsExtent === undefined ? NO_FAILED_LOGIN_LINES : failedLoginsFilterNote(aggregate.filters) },
   ];
   const volume: HtmlTable = {
     id: "volume-table",

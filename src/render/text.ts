@@ -139,6 +139,9 @@ export function notAllClearText(aggregate: Aggregate, width = Infinity): string 
   return outside === undefined ? "" : `\n${wrapText(`This is not an all-clear: ${escapeTerminal(outside)}.`, width, "  ").join("\n")}\n`;
 }
 
+/** Beside a 0 of failed logins where the input has no such line at all: a log cut by grep would not have them either. */
+export const NO_FAILED_LOGIN_LINES = "no failed-login line in the input (none logged, or filtered out)";
+
 /** The range as JSON outputs carry it. */
 export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
   return { from: boundInstant(range.from), to: boundInstant(range.to), timezone: range.zone.name };

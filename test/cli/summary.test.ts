@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -110,5 +111,28 @@ describe("filters", () => {
     expect(total(exported(["--client-ip", "10.0.0.0/8", "--client-ip", "2001:db8::/32"]))).toBe(expected((r) => r.clientIp === "10.0.0.1" || r.clientIp === "2001:db8::1"));
     expect(total(exported(["--tls", "legacy", "--auth", "basic", "--domain", "b.example"]))).toBe(expected((r) => LEGACY_TLS.has(r.tls) && r.auth === "basic" && r.domain === "b.example"));
     expect(total(exported([]))).toBe(expected(() => true));
+  });
+});
+
+describe("failed logins of a log cut down by grep", () => {
+  const lines = [
+    "Nov 20 10:00:01 mx1 postfix/submission/smtpd[4242]: Anonymous TLS connection established from scan[10.0.0.5]: TLSv1 with cipher AES256-SHA (256/256 bits)",
+    "Nov 20 10:00:02 mx1 postfix/submission/smtpd[4242]: 1A2B3C4D5E: client=scan[10.0.0.5], sasl_method=LOGIN, sasl_username=scan@corp.example",
+  ];
+  const failure = "Nov 20 11:00:00 mx1 postfix/submission/smtpd[4243]: warning: unknown[198.51.100.7]: SASL LOGIN authentication failed: UGFzc3dvcmQ6";
+
+  it("a 0 says the input has no failed-login line at all, on the terminal and on the page", () => {
+    const folder = scratch();
+    const log = put(folder, "grep.log", `${lines.join("\n")}\n`);
+    const run = runCli(["summary", log, "--year", "2026", "--all", "--width", "120"]);
+    expect(run.stdout).toContain("  Failed logins            0  no failed-login line in the input (none logged, or filtered out)\n");
+    expect(runCli(["report", log, "--year", "2026", "--all", "-o", join(folder, "r.html")]).code).toBe(0);
+    expect(readFileSync(join(folder, "r.html"), "utf8")).toContain("no failed-login line in the input (none logged, or filtered out)");
+  });
+
+  it("a 0 in the range of a log that has failed logins elsewhere says from how many addresses, as any count", () => {
+    const log = put(scratch(), "full.log", `${lines.join("\n")}\n${failure.replace("Nov 20", "Nov 10")}\n`);
+    const run = runCli(["summary", log, "--year", "2026", "--from", "2026-11-20", "--to", "2026-11-20", "--width", "120"]);
+    expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses\n");
   });
 });
