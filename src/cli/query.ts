@@ -330,7 +330,7 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, o
   if (report.empty.length > 0) notes.push(`note: no submissions in ${report.empty.join(", ")} (empty, a header alone, or a server log without authenticated submissions)`);
   const missed = inputMissesRange(aggregate);
   if (missed !== undefined) notes.push(`${missed}; nothing from ${rangeText(aggregate.range)}`);
-  else if (output !== "text" && aggregate.columns.size === 0 && aggregate.extent !== undefined) {
+  else if (output !== "text" && aggregate.columns.size === 0 && (aggregate.extent ?? aggregate.failedLoginsExtent) !== undefined) {
     const why = aggregate.rangeHasSubmissions ? " with these filters" : aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0 ? " (failed logins only)" : "";
     notes.push(`no submissions from ${rangeText(aggregate.range)}${why}; ${EMPTY_OUTPUT[output]}`);
   }

@@ -100,10 +100,10 @@ export function rangeText(range: DateRange): string {
  */
 export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
   if (aggregate.columns.size > 0) return undefined;
-  if (aggregate.extent === undefined) return "the input holds no submissions to decide from";
+  const failed = aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0;
+  if (aggregate.extent === undefined) return `the ${failed ? "range" : "input"} holds ${failed ? "failed logins but " : ""}no submissions to decide from`;
   const missed = inputMissesRange(aggregate);
   if (missed !== undefined || aggregate.rangeHasSubmissions) return missed;
-  const failed = aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0;
   return failed ? "the range holds failed logins but no submissions to decide from" : "the range holds no submissions to decide from";
 }
 
