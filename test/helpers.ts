@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 
 /** The repository's root folder. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,9 +37,17 @@ export function runCli(args: string[], options: { input?: string | Buffer; env?:
   return { stdout: result.stdout, stderr: result.stderr, code: result.status ?? -1 };
 }
 
-/** A fresh temporary folder. */
+const scratchFolders: string[] = [];
+// A test file's folders go after its tests, so runs leave nothing behind in the temporary folder.
+afterAll(() => {
+  for (const folder of scratchFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test file's tests. */
 export function scratch(): string {
-  return mkdtempSync(join(tmpdir(), "smtp-auth-report-"));
+  const folder = mkdtempSync(join(tmpdir(), "smtp-auth-report-"));
+  scratchFolders.push(folder);
+  return folder;
 }
 
 /** Writes a file in a folder and returns its path. */
