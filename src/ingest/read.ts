@@ -35,6 +35,10 @@ export interface ReadOptions extends ReadSettings {
   onBytes?: (n: number) => void;
 }
 
+// The later part of a syslog file read by a second reader is at most this long: what it finds (about a
+// tenth of its size, a submission's numbers each) is held until the first part is read.
+const SYSLOG_PART_AT_MOST = 128 * 1024 * 1024;
+
 /**
  * Reads every input in turn, handing each submission to the sink as it is read, and returns what
  * reading found besides: counts, skipped records, unknown spellings.
@@ -106,7 +110,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
         // A large plain file is read in two parts (not with --year: a part would not know its first line's year).
         const split = options.readSyslogPart !== undefined && !options.strict && !options.plain && options.year === undefined && source.path !== undefined && isPlainUtf8File(source.path)
-          ? await splitPoint(source, options.splitBytes)
+          ? await splitPoint(source, options.splitBytes, SYSLOG_PART_AT_MOST)
           : undefined;
         if (split === undefined) {
           serverLines = await readSyslog(source.name, plainFile(), options.zone, { year: options.year, reference }, report, sink, run, options.plain);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Zone } from "../../src/core/zone.js";
 import { createAggregator, type AggregatorSpec } from "../../src/engine/aggregate.js";
 import { fileBytes } from "../../src/ingest/open.js";
+import { splitPoint } from "../../src/ingest/parallel.js";
 import { readSyslogPart } from "../../src/ingest/syslog.js";
 import { grepFiltered, postfixEvents, prng, throughSpreadsheet, twoHosts, writeEvents, type LogEvent, type LogForm } from "../../fixtures/mail-logs.js";
 import { runCli } from "../helpers.js";
@@ -151,6 +152,16 @@ describe("a syslog file read in two parts gives what one reader gives", () => {
       expect({ before, two }).toEqual({ before, two: await read([text], c) });
       expect(parts).toEqual({ read: 1, declined: 0 });
     }
+  });
+
+  it("a later part is at most so long (what it found is held until the first part is read)", async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => `Nov 20 10:00:00 mx1 postfix/anvil[9]: statistics: line ${i}`);
+    const text = `${lines.join("\n")}\n`;
+    const path = logFile("syslog-parts/long.log", text);
+    const size = Buffer.byteLength(text);
+    expect(await splitPoint({ name: "long.log", path }, 1)).toBe(text.indexOf("\n", Math.floor(size / 2)) + 1);
+    expect(await splitPoint({ name: "long.log", path }, 1, 1000)).toBe(text.indexOf("\n", size - 1000) + 1);
+    expect(size - (await splitPoint({ name: "long.log", path }, 1, 1000))!).toBeLessThanOrEqual(1000);
   });
 
   it("in the command, with a second thread: the truth, and the same output and messages as one thread", () => {
