@@ -4,7 +4,6 @@ import type { Aggregate } from "../engine/aggregate.js";
 import type { Category } from "../engine/views.js";
 import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
-import { categoryChart, categoryDetailsText, categoryPeriodTable, volumeChart, volumeDetailsText, volumePeriodTable } from "../render/pivots.js";
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
 import { notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
@@ -22,31 +21,35 @@ interface PivotOptions extends CommonOptions {
   metric?: Metric;
 }
 
-/** One pivot view: what it renders for each format, with or without `--details`. */
+/** The charts and tables, loaded when a pivot command draws one (other commands start without them). */
+type Drawings = typeof import("../render/pivots.js");
+const drawings = (): Promise<Drawings> => import("../render/pivots.js");
+
+/** One pivot view: what it renders for each format, with or without `--details` (charts and tables from the drawings). */
 interface PivotView {
-  chart(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
-  table(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
+  chart(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
+  table(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
   rows(aggregate: Aggregate, options: PivotOptions): Rows;
-  detailsTable(aggregate: Aggregate, options: PivotOptions, terminal: Terminal): string;
+  detailsTable(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
   detailsRows(aggregate: Aggregate, options: PivotOptions): Rows;
 }
 
 /** The views of `volume`. */
 export const VOLUME_VIEW: PivotView = {
-  chart: (a, o, t) => volumeChart(a, o.top, t),
-  table: (a, o, t) => volumePeriodTable(a, o.top, t),
+  chart: (a, o, t, draw) => draw.volumeChart(a, o.top, t),
+  table: (a, o, t, draw) => draw.volumePeriodTable(a, o.top, t),
   rows: (a, o) => volumeTable(a, o.top),
-  detailsTable: (a, o, t) => volumeDetailsText(a, o.top, t),
+  detailsTable: (a, o, t, draw) => draw.volumeDetailsText(a, o.top, t),
   detailsRows: (a, o) => volumeDetailsTable(a, o.top),
 };
 
 /** The views of `tls` and `auth`. */
 export function categoryView(category: Category): PivotView {
   return {
-    chart: (a, o, t) => categoryChart(a, category, o.metric ?? "percent", o.top, t),
-    table: (a, o, t) => categoryPeriodTable(a, category, o.metric ?? "percent", o.top, t),
+    chart: (a, o, t, draw) => draw.categoryChart(a, category, o.metric ?? "percent", o.top, t),
+    table: (a, o, t, draw) => draw.categoryPeriodTable(a, category, o.metric ?? "percent", o.top, t),
     rows: (a, o) => (o.metric === "senders" ? categorySendersTable(a, category, o.top) : categoryTable(a, category, o.top)),
-    detailsTable: (a, o, t) => categoryDetailsText(a, category, o.top, t),
+    detailsTable: (a, o, t, draw) => draw.categoryDetailsText(a, category, o.top, t),
     detailsRows: (a, o) => categoryDetailsTable(a, category, o.top),
   };
 }
@@ -71,8 +74,9 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       text = format === "csv" ? csvDocument(rows, options.excelSafe === true, outputsToTerminal(options.output)) : viewJson(aggregate, rows);
     } else {
       const terminal = terminalFor(options);
-      if (options.details) text = view.detailsTable(aggregate, options, terminal);
-      else text = format === "chart" ? view.chart(aggregate, options, terminal) : view.table(aggregate, options, terminal);
+      const draw = await drawings();
+      if (options.details) text = view.detailsTable(aggregate, options, terminal, draw);
+      else text = format === "chart" ? view.chart(aggregate, options, terminal, draw) : view.table(aggregate, options, terminal, draw);
       // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
       text += notAllClearText(aggregate, terminal.width);
     }

@@ -1,14 +1,92 @@
 // The wiring of a second reading thread: a worker reads a later part of a large file into its own
 // aggregator (ingest and engine both visible here), and its groups are merged into the main one.
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { InputError, UsageError } from "../core/errors.js";
 import type { DateOrder } from "../core/timestamp.js";
 import type { AggregatorSpec, SubmissionAggregator } from "../engine/aggregate.js";
 import type { Field } from "../ingest/columns.js";
-import type { PartReader } from "../ingest/parallel.js";
+import { detectFormat, isGzip, textEncoding } from "../ingest/open.js";
+import { SPLIT_MIN_BYTES, type PartReader } from "../ingest/parallel.js";
 import type { SyslogFilePart, SyslogPartFindings, SyslogPartReader } from "../ingest/syslog-part.js";
 import type { PartJob, PartResult } from "./read-worker.js";
 import type { SyslogJob } from "./syslog-worker.js";
+
+const WORKER = new URL("./read-worker.js", import.meta.url);
+const COMMANDS_THAT_READ = new Set(["summary", "volume", "tls", "auth", "export", "report"]);
+
+/** A reading thread started before its part is known (see startSpareThread), and whether it failed to start. */
+let spare: { worker: Worker; failed: boolean } | undefined;
+
+/**
+ * Whether a command line names a file that will be read in two parts (a plain UTF-8 CSV or JSONL file
+ * of the split size or more, as readInputs and splitPoint decide), judged from the arguments alone
+ * before they are parsed: a glob is not expanded, and a guess may be wrong (see startSpareThread).
+ */
+export function readsInParts(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (env.SMTP_AUTH_REPORT_THREADS === "1" || !COMMANDS_THAT_READ.has(argv[2] ?? "") || argv.some((a) => a === "--strict" || a === "--help" || a === "-h")) return false;
+  const splitBytes = Number(env.SMTP_AUTH_REPORT_SPLIT_BYTES) || SPLIT_MIN_BYTES;
+  const at = argv.findIndex((a) => a === "--input-format" || a.startsWith("--input-format="));
+  const forced = at < 0 ? undefined : argv[at]!.includes("=") ? argv[at]!.slice(argv[at]!.indexOf("=") + 1) : argv[at + 1];
+  if (forced !== undefined && forced !== "csv" && forced !== "jsonl") return false;
+  for (let i = 3; i < argv.length; i++) {
+    // The output file is not read.
+    if (argv[i] === "-o" || argv[i] === "--output") i++;
+    else if (fileReadInParts(argv[i]!, splitBytes, forced)) return true;
+  }
+  return false;
+}
+
+/**
+ * Starts a reading thread at once when the command line names a file that will be read in two parts,
+ * so that the thread loads its code while this one loads the program and reads the arguments;
+ * threadPartReader gives it its part. A thread given no part (a wrong guess, a usage error) is ended
+ * by endSpareThread, and does not keep the process alive before.
+ */
+export function startSpareThread(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  if (!readsInParts(argv, env)) return;
+  const started = { worker: new Worker(WORKER), failed: false };
+  started.worker.once("error", () => (started.failed = true));
+  started.worker.unref();
+  spare = started;
+}
+
+/** Ends the spare reading thread if no part was given to it. */
+export function endSpareThread(): void {
+  void spare?.worker.terminate();
+  spare = undefined;
+}
+
+/** Whether a path is a file that reading will split. */
+function fileReadInParts(path: string, splitBytes: number, forced: string | undefined): boolean {
+  let fd: number | undefined;
+  try {
+    const info = statSync(path);
+    if (!info.isFile() || info.size < splitBytes) return false;
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(1 << 16);
+    const read = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    if (isGzip(read) || textEncoding(read) !== "utf-8") return false;
+    const format = forced ?? detectFormat(read, path);
+    return format === "csv" || format === "jsonl";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The spare reading thread when there is one that started well (it is then no longer spare), else a new one. */
+function readingThread(): Worker {
+  const taken = spare;
+  spare = undefined;
+  if (taken === undefined || taken.failed) {
+    void taken?.worker.terminate();
+    return new Worker(WORKER);
+  }
+  taken.worker.ref();
+  return taken.worker;
+}
 
 /**
  * A PartReader whose worker aggregates as each target's spec says, and whose groups are merged into
@@ -17,7 +95,9 @@ import type { SyslogJob } from "./syslog-worker.js";
 export function threadPartReader(targets: { aggregator: SubmissionAggregator; spec: AggregatorSpec }[], settings: { dateOrder: DateOrder; dateOrderAssumed: boolean; plain: boolean }, maps: Map<Field, string>): PartReader {
   return (part, onBytes) => {
     const job: PartJob = { ...part, specs: targets.map((t) => t.spec), ...settings, maps: [...maps] };
-    const { result, stop } = inWorker<PartResult>("./read-worker.js", job, job.source, onBytes);
+    const worker = readingThread();
+    worker.postMessage(job);
+    const { result, stop } = inWorker<PartResult>(worker, job.source, onBytes);
     return { result: result.then((found) => ({ counts: found.counts, merge: () => targets.forEach((t, i) => t.aggregator.absorb(found.snapshots[i]!)) })), stop };
   };
 }
@@ -26,13 +106,12 @@ export function threadPartReader(targets: { aggregator: SubmissionAggregator; sp
 export function threadSyslogPartReader(spec: AggregatorSpec): SyslogPartReader {
   return (part: SyslogFilePart, onBytes) => {
     const job: SyslogJob = { ...part, spec };
-    return inWorker<SyslogPartFindings>("./syslog-worker.js", job, job.source, onBytes);
+    return inWorker<SyslogPartFindings>(new Worker(new URL("./syslog-worker.js", import.meta.url), { workerData: job }), job.source, onBytes);
   };
 }
 
-/** Runs a worker script on a job: its result, the bytes it reports read told to onBytes. */
-function inWorker<R>(script: string, job: object, source: string, onBytes?: (n: number) => void): { result: Promise<R>; stop: () => void } {
-  const worker = new Worker(new URL(script, import.meta.url), { workerData: job });
+/** What a worker given its job posts: its result, the bytes it reports read told to onBytes. */
+function inWorker<R>(worker: Worker, source: string, onBytes?: (n: number) => void): { result: Promise<R>; stop: () => void } {
   const result = new Promise<R>((resolve, reject) => {
     worker.on("message", (message: { bytes?: number; result?: R; error?: { name: string; message: string } }) => {
       if (message.bytes !== undefined) {

@@ -1,6 +1,6 @@
 // A worker thread that reads a later part of a large CSV or JSONL file into its own aggregator and
 // posts what it found; the main thread reads the first part meanwhile and absorbs this one.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { Zone } from "../core/zone.js";
 import { createAggregator } from "../engine/aggregate.js";
 import { TeeSink } from "../engine/tee-sink.js";
@@ -31,9 +31,7 @@ export interface PartResult {
   counts: ReportCounts;
 }
 
-const job = workerData as PartJob;
-
-async function run(): Promise<PartResult> {
+async function run(job: PartJob): Promise<PartResult> {
   const aggregators = job.specs.map(createAggregator);
   const aggregator = aggregators.length === 2 ? new TeeSink(aggregators[0]!, aggregators[1]!) : aggregators[0]!;
   const report = new ReadReport(false);
@@ -46,7 +44,10 @@ async function run(): Promise<PartResult> {
   return { snapshots: aggregators.map((a) => a.snapshot()), counts: report.counts() };
 }
 
-run().then(
-  (result) => parentPort!.postMessage({ result }, result.snapshots.flatMap((s) => [s.keys.buffer, s.messages.buffer, s.first.buffer, s.last.buffer])),
-  (error: Error) => parentPort!.postMessage({ error: { name: error.name, message: error.message } }),
-);
+// The thread may be started before its part is known (see startSpareThread): the part comes as a message.
+parentPort!.once("message", (job: PartJob) => {
+  run(job).then(
+    (result) => parentPort!.postMessage({ result }, result.snapshots.flatMap((s) => [s.keys.buffer, s.messages.buffer, s.first.buffer, s.last.buffer])),
+    (error: Error) => parentPort!.postMessage({ error: { name: error.name, message: error.message } }),
+  );
+});

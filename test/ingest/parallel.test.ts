@@ -58,3 +58,62 @@ describe("which files are read in two parts", () => {
     expect(await splitPoint({ name: small, path: small })).toBeUndefined();
   });
 });
+
+describe("a reading thread started before the arguments are read", () => {
+  it("is started for the files that are read in two parts, judged from the command line alone", async () => {
+    const { readsInParts } = await import("../../src/cli/read-parts.js");
+    const folder = scratch();
+    const csv = join(folder, "big.csv");
+    writeFileSync(csv, `timestamp,sender\n${"2026-11-20T10:00:00Z,a@b.example\n".repeat(800_000)}`);
+    const jsonl = join(folder, "big.jsonl");
+    writeFileSync(jsonl, '{"timestamp":"2026-11-20T10:00:00Z","sender":"a@b.example"}\n'.repeat(450_000));
+    const gzip = join(folder, "big.csv.gz");
+    writeFileSync(gzip, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(25 << 20)]));
+    const syslog = join(folder, "mail.log");
+    writeFileSync(syslog, "Nov 20 10:00:00 mx1 postfix/smtpd[12]: 4ABC: client=x[192.0.2.7], sasl_method=LOGIN, sasl_username=a@b.example\n".repeat(250_000));
+    const small = join(folder, "small.csv");
+    writeFileSync(small, "timestamp,sender\n2026-11-20T10:00:00Z,a@b.example\n");
+    const argv = (...args: string[]): string[] => ["node", "smtp-auth-report", ...args];
+    for (const command of ["export", "summary", "volume", "tls", "auth", "report"]) expect(readsInParts(argv(command, small, csv, "--all"), {})).toBe(true);
+    expect(readsInParts(argv("export", "--all", jsonl), {})).toBe(true);
+    expect(readsInParts(argv("export", jsonl, "--input-format", "jsonl"), {})).toBe(true);
+    // Not read in parts: one thread asked for, strict, help, other formats, gzip, small files, the output file.
+    expect(readsInParts(argv("export", csv), { SMTP_AUTH_REPORT_THREADS: "1" })).toBe(false);
+    expect(readsInParts(argv("export", csv, "--strict"), {})).toBe(false);
+    expect(readsInParts(argv("export", csv, "--help"), {})).toBe(false);
+    expect(readsInParts(argv("export", csv, "--input-format=postfix"), {})).toBe(false);
+    expect(readsInParts(argv("export", syslog), {})).toBe(false);
+    expect(readsInParts(argv("export", gzip), {})).toBe(false);
+    expect(readsInParts(argv("export", small, "-o", csv), {})).toBe(false);
+    expect(readsInParts(argv("export", small, "--output", csv), {})).toBe(false);
+    expect(readsInParts(argv("other", csv), {})).toBe(false);
+    // The split size tests ask for counts too.
+    expect(readsInParts(argv("export", small), { SMTP_AUTH_REPORT_SPLIT_BYTES: "10" })).toBe(true);
+  });
+
+  it("gives what a thread started when its part is known gives (a glob: no early thread), and what one thread gives", () => {
+    for (const format of ["csv", "jsonl"] as const) {
+      const { path } = largeInput(format);
+      const args = ["export", "--all", "--by", "week", "--tz", "Europe/Berlin"];
+      const early = runCli([...args, path]);
+      const late = runCli([...args, path.replace(/large\./, "larg?.")]);
+      const one = runCli([...args, path], { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+      expect(early.code).toBe(0);
+      expect(early.stdout).toBe(one.stdout);
+      expect(late.stdout).toBe(one.stdout);
+      expect(early.stderr).toBe(one.stderr);
+      expect(late.stderr).toBe(one.stderr);
+    }
+  });
+
+  it("is ended when it gets no part: a usage error exits at once", () => {
+    const { path } = largeInput("csv");
+    const started = performance.now();
+    const usage = runCli(["export", path, "--tz", "Nowhere/Zone"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Nowhere\/Zone/);
+    const option = runCli(["export", path, "--by", "fortnight"]);
+    expect(option.code).toBe(2);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});

@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { summarize } from "../../engine/views.js";
-import { reportHtml } from "../../render/html.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
 import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { outputsToTerminal, writeOutput } from "../output.js";
@@ -28,6 +27,8 @@ export function reportCommand(): Command {
       const { aggregate, report } = query;
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
+      // The page's writer is loaded only here: other commands start without it.
+      const { reportHtml } = await import("../../render/html.js");
       const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
       await writeOutput(page, options.output);
       noteEmptyRange(query, options.quiet, "text");

@@ -1,8 +1,6 @@
 import { Command } from "commander";
 import { summarize } from "../../engine/views.js";
 import { summaryJson } from "../../render/rows.js";
-import { summaryText } from "../../render/summary.js";
-import { comparisonText, compareJson, unusualJson, unusualText } from "../../render/trends.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
 import { writeOutput } from "../output.js";
@@ -25,6 +23,8 @@ export function summaryCommand(): Command {
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
       const terminal = format === "json" ? undefined : terminalFor(options);
+      // The summary's writers are loaded only here: other commands start without them.
+      const [{ summaryText }, { comparisonText, compareJson, unusualJson, unusualText }] = await Promise.all([import("../../render/summary.js"), import("../../render/trends.js")]);
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
         : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
