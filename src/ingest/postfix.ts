@@ -216,7 +216,7 @@ export class PostfixSmtpd {
     }
     // The host is part of the key: queue ids are unique on one server only.
     const host = Math.floor(key / HOST_KEY);
-    if (part === undefined && this.repeats.submission(b, p, q, host, timestamp)) return;
+    if (part === undefined && this.repeats.submission(b, p, q, host, timestamp, q, userEnd)) return;
     let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
     let spelling: string | undefined;
     if (auth < 0) {
@@ -232,7 +232,7 @@ export class PostfixSmtpd {
     if (part !== undefined) {
       // What the part cannot know is left to the first reader: a session it did not see begin, its host's TLS lines before it, repeats.
       const tls = session === undefined ? PENDING_SESSION : this.tlsIn(session, ipHash, host);
-      part.submission(lineNumber, timestamp, hashBytes(b, p, q), hashBytes2(b, p, q), host, key - host * HOST_KEY, sender, ip, auth, tls, ipHash, spelling);
+      part.submission(lineNumber, timestamp, hashBytes(b, p, q), hashBytes2(b, p, q), host, key - host * HOST_KEY, sender, ip, auth, tls, ipHash, spelling, hashBytes(b, q, userEnd));
       return;
     }
     const tls = this.tlsIn(session, ipHash, host);
@@ -266,7 +266,7 @@ export class PostfixSmtpd {
         this.repeats.failedLoginKey(seeded(e[at + 3]!, (host * HOST_KEY + pid) | 0), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
         continue;
       }
-      if (this.repeats.submissionKey(seeded(e[at + 3]!, host), e[at + 4]!, timestamp)) continue;
+      if (this.repeats.submissionKey(seeded(e[at + 3]!, host), e[at + 4]!, timestamp, e[at + 13]!)) continue;
       const auth = e[at + 9]!;
       if (e[at + 12]! >= 0) this.report.unrecognisedAuth(this.source, e[at + 1]! + lineOffset, f.authSpellings[e[at + 12]!]!);
       let tls = e[at + 10]!;

@@ -46,7 +46,7 @@ const SYSLOG_PART_AT_MOST = 128 * 1024 * 1024;
 export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
   // Server logs are read in the order given (a log's rotations oldest first), each carrying on from the one before (see ServerLogRun).
-  const run = serverLogRun();
+  const run = serverLogRun(sources.length > 1);
   // Server logs with lines of their programs but no submission or failed login (sessions alone).
   const sessionsOnly: string[] = [];
   for (const source of oldestFirst(sources)) {

@@ -84,6 +84,78 @@ export class SeenKeys {
   }
 }
 
+/** An open-addressing table of 64-bit keys (not both halves 0), each with the hour of log time and the input it was read in. */
+class HourTable {
+  // Per slot: the key's high and low halves, its hour, its input.
+  private slots = new Uint32Array(4 * 64);
+  private mask = 63;
+  size = 0;
+
+  /** True when the key is in the table (its hour and input are then put in `out`). */
+  find(high: number, low: number, out: { hour: number; input: number }): boolean {
+    for (let i = (Math.imul(high ^ low, 0x9e3779b1) >>> 0) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * 4;
+      const h = this.slots[at]!;
+      const l = this.slots[at + 1]!;
+      if (h === high && l === low) {
+        out.hour = this.slots[at + 2]!;
+        out.input = this.slots[at + 3]!;
+        return true;
+      }
+      if (h === 0 && l === 0) return false;
+    }
+  }
+
+  /** Adds a key that is not in the table. */
+  add(high: number, low: number, hour: number, input: number): void {
+    let i = (Math.imul(high ^ low, 0x9e3779b1) >>> 0) & this.mask;
+    while (this.slots[i * 4] !== 0 || this.slots[i * 4 + 1] !== 0) i = (i + 1) & this.mask;
+    const at = i * 4;
+    this.slots[at] = high;
+    this.slots[at + 1] = low;
+    this.slots[at + 2] = hour;
+    this.slots[at + 3] = input;
+    if (++this.size * 2 > this.mask) this.grow();
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.size = 0;
+    for (let at = 0; at < old.length; at += 4) if (old[at] !== 0 || old[at + 1] !== 0) this.add(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+  }
+}
+
+/**
+ * Keys of submissions and failed-login lines without the hour of their time (their minute and second
+ * are part of the key), each kept with its hour and input: the same line read again a whole number of
+ * hours away is the same log with its times in another zone (a classic syslog file written in local
+ * time and read in UTC, beside the journal's true UTC). Two generations of at most half of `limit`
+ * keys each; past that, the older generation is forgotten.
+ */
+export class ShiftedKeys {
+  private current = new HourTable();
+  private previous: HourTable | undefined;
+  /** The hour and input of the key seen last found. */
+  readonly found = { hour: 0, input: 0 };
+
+  constructor(private readonly limit = DEFAULT_LIMIT) {}
+
+  /** True when the key (32-bit halves) was seen before (its hour and input are then in `found`); else remembers it with this hour and input. */
+  seen(high: number, low: number, hour: number, input: number): boolean {
+    const h = high >>> 0;
+    const l = h === 0 && low === 0 ? 1 : low >>> 0;
+    if (this.current.find(h, l, this.found) || this.previous?.find(h, l, this.found) === true) return true;
+    if (this.current.size * 2 >= this.limit) {
+      this.previous = this.current;
+      this.current = new HourTable();
+    }
+    this.current.add(h, l, hour, input);
+    return false;
+  }
+}
+
 /** FNV-1a of bytes [start, end), unsigned, seeded (e.g. with a host). */
 export function hashBytes(b: Uint8Array, start: number, end: number, seed = 0): number {
   let h = -2128831035 ^ seed;
@@ -143,37 +215,64 @@ export interface ServerLogRun {
   hosts: ByteInterner;
   /** Exchange sessions by session id (a session cut by the log's rollover goes on in the next file). */
   exchange: Map<string, ExchangeSession>;
+  /**
+   * Postfix submissions (host, queue id and text) and failed-login lines by minute and second, to tell a
+   * copy whose times are whole hours off; only in a run of several inputs (one input is not its own copy).
+   */
+  shifted?: { submissions: ShiftedKeys; failures: ShiftedKeys };
+  /** How many inputs' lines have been read (each reader of an input numbers it). */
+  inputs: number;
+  /** Whether stderr was told that classic syslog times are read in --tz. */
+  zoneNoted: boolean;
 }
 
-/** A new run's state. */
-export function serverLogRun(): ServerLogRun {
-  return { submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map() };
+/** A new run's state, for several inputs or one. */
+export function serverLogRun(several = true): ServerLogRun {
+  return {
+    submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map(),
+    shifted: several ? { submissions: new ShiftedKeys(), failures: new ShiftedKeys() } : undefined, inputs: 0, zoneNoted: false,
+  };
 }
 
 /**
  * What one input repeats of the run's earlier lines: submissions seen again are dropped; a failed-login
  * line that an earlier input had is dropped (this input repeats that one); one seen again within this
  * input is dropped where submissions repeat (the log is written twice), else held and counted at the
- * input's end (a client retrying within the second).
+ * input's end (a client retrying within the second). A Postfix submission (host, queue id and the rest
+ * of its line) seen before at a time 1 to 14 whole hours away, and a failed-login line an earlier input
+ * had so, are the same log with its times in another zone: dropped too, and said once with --tz's part.
  */
 export class Repeats {
   private pending: { timestamp: number; ip: string }[] = [];
   private submissions = 0;
   private failures = 0;
+  private shiftedSubmissions = 0;
+  private shiftedFailures = 0;
+  /** The whole hours between shifted copies. */
+  private readonly shifts = new Set<number>();
   /** The failed-login lines of this input alone, to tell a line an earlier input had from one repeated here. */
   private readonly own = new SeenKeys();
+  /** This input's number in the run. */
+  private readonly input: number;
 
-  constructor(private readonly run: ServerLogRun, private readonly report: ReadReport, private readonly sink: SubmissionSink) {}
-
-  /** True when the submission of `key` (its id's bytes [start, end) and a seed, e.g. the host) was read before in the run (then it is not counted again). */
-  submission(b: Uint8Array, start: number, end: number, seed: number, timestamp: number): boolean {
-    return this.submissionKey(seeded(hashBytes(b, start, end), seed), hashBytes2(b, start, end), timestamp);
+  constructor(private readonly run: ServerLogRun, private readonly report: ReadReport, private readonly sink: SubmissionSink) {
+    this.input = ++run.inputs;
   }
 
-  /** As submission, for the id's hashes (seeded with `seeded`, and hashBytes2) worked out elsewhere. */
-  submissionKey(high: number, low: number, timestamp: number): boolean {
-    if (!this.run.submissions.repeated(high, low, timestamp)) return false;
-    this.submissions++;
+  /**
+   * True when the submission of `key` (its id's bytes [start, end) and a seed, e.g. the host) was read
+   * before in the run (then it is not counted again); with the rest of its line, bytes [restStart,
+   * restEnd), also when that line was read at a time whole hours away.
+   */
+  submission(b: Uint8Array, start: number, end: number, seed: number, timestamp: number, restStart = 0, restEnd = 0): boolean {
+    return this.submissionKey(seeded(hashBytes(b, start, end), seed), hashBytes2(b, start, end), timestamp, restEnd > restStart ? hashBytes(b, restStart, restEnd) : undefined);
+  }
+
+  /** As submission, for the id's hashes (seeded with `seeded`, and hashBytes2) and the rest's hash (hashBytes) worked out elsewhere. */
+  submissionKey(high: number, low: number, timestamp: number, rest?: number): boolean {
+    if (this.run.submissions.repeated(high, low, timestamp)) this.submissions++;
+    else if (rest !== undefined && this.run.shifted !== undefined && this.shifted(this.run.shifted.submissions, high, low ^ rest, timestamp, false)) this.shiftedSubmissions++;
+    else return false;
     if (!this.run.doubled) {
       this.run.doubled = true;
       this.failures += this.pending.length;
@@ -198,8 +297,26 @@ export class Repeats {
       else this.pending.push({ timestamp, ip });
       return;
     }
+    if (this.run.shifted !== undefined && this.shifted(this.run.shifted.failures, high, lineLow, timestamp, true)) {
+      this.shiftedFailures++;
+      return;
+    }
     this.report.failedLogins++;
     this.sink.failedLogin(timestamp, ip);
+  }
+
+  /**
+   * True when a key (with the line's minute and second) was seen at a time 1 to 14 whole hours away (in an
+   * earlier input, where `earlier`); else it is remembered.
+   */
+  private shifted(keys: ShiftedKeys, high: number, low: number, timestamp: number, earlier: boolean): boolean {
+    const second = Math.floor(timestamp / 1000);
+    const hour = Math.floor(second / 3600);
+    if (!keys.seen(high, low ^ Math.imul(second - hour * 3600 + 1, 0x85ebca6b), hour, this.input)) return false;
+    const hours = Math.abs(hour - keys.found.hour);
+    if (hours < 1 || hours > 14 || (earlier && keys.found.input >= this.input)) return false;
+    this.shifts.add(hours);
+    return true;
   }
 
   /** At the input's end: counts the held failed logins, and notes what repeated. */
@@ -209,10 +326,21 @@ export class Repeats {
       this.sink.failedLogin(timestamp, ip);
     }
     this.pending = [];
-    if (this.submissions === 0 && this.failures === 0) return;
-    const lines = (n: number, what: string): string => `${n} ${what} ${n === 1 ? "line appears" : "lines appear"} twice`;
-    const parts = this.submissions > 0 ? [`${lines(this.submissions, "submission")} (the log was written or read twice, e.g. by syslog and the journal, or as a copy)`] : [];
-    if (this.failures > 0) parts.push(`${lines(this.failures, "failed-login")} (same host, process, second and text, in an earlier input or in inputs whose messages repeat): the same event`);
-    this.report.note(`${source}: ${parts.join("; ")}; counted once`);
+    const lines = (n: number, what: string): string => `${n} ${what} ${n === 1 ? "line" : "lines"}`;
+    if (this.submissions > 0 || this.failures > 0) {
+      const twice = (n: number, what: string): string => `${lines(n, what)} ${n === 1 ? "appears" : "appear"} twice`;
+      const parts = this.submissions > 0 ? [`${twice(this.submissions, "submission")} (the log was written or read twice, e.g. by syslog and the journal, or as a copy)`] : [];
+      if (this.failures > 0) parts.push(`${twice(this.failures, "failed-login")} (same host, process, second and text, in an earlier input or in inputs whose messages repeat): the same event`);
+      this.report.note(`${source}: ${parts.join("; ")}; counted once`);
+    }
+    if (this.shiftedSubmissions === 0 && this.shiftedFailures === 0) return;
+    const parts = [];
+    if (this.shiftedSubmissions > 0) parts.push(lines(this.shiftedSubmissions, "submission"));
+    if (this.shiftedFailures > 0) parts.push(lines(this.shiftedFailures, "failed-login"));
+    const hours = [...this.shifts].sort((a, b) => a - b);
+    const apart = `${hours.join(" or ")} ${hours.at(-1) === 1 ? "hour" : "hours"}`;
+    const zone = this.run.zoneNoted ? "" : "; classic syslog times (Mmm dd HH:MM:SS) carry no zone and are read in --tz (UTC unless given; the hour that repeats when the clocks go back is read as one): name the zone the server writes them in, e.g. --tz Europe/Berlin";
+    this.run.zoneNoted = true;
+    this.report.note(`${source}: ${parts.join(" and ")} repeat earlier ones at times ${apart} apart (same host, queue id or process, text, minute and second): the same log with its times in another zone, counted once${zone}`);
   }
 }

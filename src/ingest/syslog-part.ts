@@ -56,9 +56,10 @@ export const FAILED_LOGIN = 1;
 /**
  * Numbers an event: kind, line, timestamp, hash and second hash (of the queue id, or of the failed
  * login's text), host, pid, then for a submission sender, address, auth, TLS (or PENDING_SESSION,
- * HELD), address hash, auth spelling not recognised (-1: none); for a failed login the address.
+ * HELD), address hash, auth spelling not recognised (-1: none), hash of the rest of the line (after
+ * the queue id, to the user); for a failed login the address.
  */
-export const PART_WIDTH = 13;
+export const PART_WIDTH = 14;
 
 /** The events of a part as they are read (PostfixSmtpd in part mode writes them). */
 export class PartLog {
@@ -86,7 +87,7 @@ export class PartLog {
     return idOf(this.ipIds, this.ips, raw.trim());
   }
 
-  submission(line: number, timestamp: number, high: number, low: number, host: number, pid: number, sender: number, ip: number, auth: number, tls: number, ipHash: number, authSpelling: string | undefined): void {
+  submission(line: number, timestamp: number, high: number, low: number, host: number, pid: number, sender: number, ip: number, auth: number, tls: number, ipHash: number, authSpelling: string | undefined, rest: number): void {
     const at = this.next(SUBMISSION, line, timestamp, high, low, host, pid);
     const e = this.events;
     e[at + 7] = sender;
@@ -95,6 +96,7 @@ export class PartLog {
     e[at + 10] = tls;
     e[at + 11] = ipHash;
     e[at + 12] = authSpelling === undefined ? -1 : this.authSpellings.push(authSpelling) - 1;
+    e[at + 13] = rest;
   }
 
   failedLogin(line: number, timestamp: number, high: number, low: number, host: number, pid: number, ip: string): void {

@@ -5,7 +5,9 @@
 import { utimesSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exchangeLog, exchangeRollover, eximQuotedIds, postfixLog, submissionsAt, throughSemicolonSpreadsheet, type GeneratedLog } from "../../fixtures/mail-logs.js";
+import {
+  classicInZone, exchangeLog, exchangeRollover, eximQuotedIds, postfixEvents, postfixLog, submissionsAt, throughSemicolonSpreadsheet, writeEvents, type GeneratedLog,
+} from "../../fixtures/mail-logs.js";
 import { put, runCli, scratch } from "../helpers.js";
 import { NOV, expected, failedTotal, logFile } from "./generated-logs.js";
 
@@ -119,5 +121,61 @@ describe("Exchange rollover files numbered past 9", () => {
     const pair = runCli(["export", files[9]!, files[8]!, "--all"]);
     expect(pair.stderr).toContain(`${files[8]}: ${parts[8]!.beganBefore} accepted MAIL FROM`);
     expect(pair.stderr).not.toContain(`${files[9]}:`);
+  });
+});
+
+describe("the same Postfix log as classic syslog in local time and as the journal's JSON in UTC", () => {
+  // Two days across the end of summer time in Berlin (25 October 2026, 03:00 CEST is 02:00 CET again).
+  const sessions = postfixEvents({ seed: 95, sessions: 700, start: Date.UTC(2026, 9, 24), span: 2 * 86_400, classic: true, devices: 40 });
+  const messages = sessions.submissions.length;
+  const failed = failedTotal(sessions);
+  // The wall hour 02:00 to 03:00 is written twice (00:00 to 02:00 UTC); read in Berlin's zone it is taken
+  // as its second pass (CET), so the first pass's lines (00:00 to 01:00 UTC) come out an hour late.
+  const repeatedHour = (t: number): boolean => t >= Date.UTC(2026, 9, 25, 0) && t < Date.UTC(2026, 9, 25, 1);
+  const inRepeatedHour = sessions.submissions.filter((s) => repeatedHour(s.timestamp)).length;
+  const local = logFile("zones/mail.log", classicInZone(sessions.events, "Europe/Berlin"));
+  const journal = logFile("zones/mail.json", writeEvents(sessions.events, "json"));
+  // Files of 1,000 bytes or more read in two parts (the later part by a second reader), as large files are.
+  const split = { SMTP_AUTH_REPORT_SPLIT_BYTES: "1000" };
+  const summary = (args: string[], env: Record<string, string> = {}): { doc: { messages: number; failed_logins: number }; stderr: string } => {
+    const run = runCli(["summary", ...args, "--all", "--format", "json"], { env });
+    expect(run.code, run.stderr).toBe(0);
+    return { doc: JSON.parse(run.stdout), stderr: run.stderr };
+  };
+
+  it("read in UTC, the copies are 1 or 2 hours apart: each message and failed login counted once, and stderr says why and names --tz", () => {
+    expect(inRepeatedHour).toBeGreaterThan(0);
+    expect(failed).toBeGreaterThan(0);
+    const { doc, stderr } = summary([local, journal]);
+    expect(doc).toMatchObject({ messages, failed_logins: failed });
+    expect(stderr).toContain(`${journal}: ${messages} submission lines and ${failed} failed-login lines repeat earlier ones at times 1 or 2 hours apart`);
+    // The syslog file read in two parts, first or last: the same.
+    expect(summary([local, journal], split).doc).toMatchObject({ messages, failed_logins: failed });
+    expect(summary([journal, local], split)).toMatchObject({ doc: { messages, failed_logins: failed } });
+    expect(runCli(["export", journal, local, "--all"], { env: split }).stdout).toBe(expected(sessions));
+    expect(stderr).toContain("classic syslog times (Mmm dd HH:MM:SS) carry no zone and are read in --tz (UTC unless given;");
+    // Said once: a third copy, written in Tokyo's time, adds its own count, not the advice again.
+    const tokyo = logFile("zones/tokyo.log", classicInZone(sessions.events, "Asia/Tokyo"));
+    const again = summary([local, journal, tokyo]);
+    expect(again.doc).toMatchObject({ messages, failed_logins: failed });
+    expect(again.stderr).toContain(`${tokyo}: ${messages} submission lines and ${failed} failed-login lines repeat earlier ones at times 7 or 8 hours apart`);
+    expect(again.stderr.match(/carry no zone/g)).toHaveLength(1);
+  });
+
+  it("with --tz Europe/Berlin, the repeated hour's messages (an hour off) are still counted once; the journal first gives the truth exactly", () => {
+    const { doc, stderr } = summary([local, journal, "--tz", "Europe/Berlin"]);
+    expect(doc).toMatchObject({ messages, failed_logins: failed });
+    expect(stderr).toContain(`${journal}: ${messages - inRepeatedHour} submission lines appear twice`);
+    expect(stderr).toMatch(new RegExp(`mail\\.json: ${inRepeatedHour} submission lines? (and \\d+ failed-login lines? )?repeats? earlier ones at times 1 hour apart`));
+    const run = runCli(["export", journal, local, "--all"]);
+    expect(run.stdout).toBe(expected(sessions));
+    expect(runCli(["export", journal, local, "--all", "--tz", "Europe/Berlin"]).stdout).toBe(expected(sessions, "Europe/Berlin"));
+  });
+
+  it("a copy 15 hours off is no zone's: its messages and failed logins are others", () => {
+    const moved = logFile("zones/moved.json", writeEvents(sessions.events.map((e) => ({ ...e, t: e.t + 15 * HOUR })), "json"));
+    const { doc, stderr } = summary([journal, moved]);
+    expect(doc).toMatchObject({ messages: 2 * messages, failed_logins: 2 * failed });
+    expect(stderr).toBe("");
   });
 });
