@@ -9,9 +9,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AggregatorSpec } from "../../src/engine/aggregate.js";
-import { eximLog, grepFiltered, postfixEvents, prng, throughSpreadsheet, writeEvents, type LogEvent, type LogForm } from "../../fixtures/mail-logs.js";
+import { eximLog, postfixEvents, prng, throughSpreadsheet, writeEvents, type LogForm } from "../../fixtures/mail-logs.js";
 import { runCli } from "../helpers.js";
-import { NOV, expected, logFile, readLogs } from "./generated-logs.js";
+import { NOV, expected, logFile, postfixCaseText, readLogs, withStrays, type PostfixCase } from "./generated-logs.js";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
 const FORMS: LogForm[] = ["classic", "unpadded", "rfc3339", "short-iso", "short-iso-precise", "short-precise", "json"];
@@ -32,28 +32,10 @@ const STRAY = [
   "   ",
 ];
 
-interface Case {
-  seed: number;
-  form: LogForm;
-  /** 0 as written, 1 grep-filtered, 2 written twice, 3 from mid-session, 4 through a spreadsheet. */
-  variant: number;
-  zone: string;
-  by: AggregatorSpec["by"];
-  /** Stray lines put in (0: none). */
-  strays: number;
-}
+type Case = PostfixCase;
 
-/** A generated Postfix log in a form and variant, with stray lines. */
-function postfixText(c: Case): string {
-  const sessions = postfixEvents({ seed: c.seed, sessions: 20 + (c.seed % 120), start: NOV(20) + (c.seed % 7) * 3_600_000, span: 2 * 86_400, classic: false, devices: 12 });
-  let events: LogEvent[] = sessions.events;
-  if (c.variant === 3) events = events.slice(Math.floor(events.length / 3));
-  if (c.variant === 2) events = events.flatMap((e) => [e, e]);
-  let text = c.variant === 1 ? grepFiltered({ events, submissions: sessions.submissions }, c.form).text : writeEvents(events, c.form);
-  if (c.form === "json") text = shuffledJson(text, c.seed);
-  if (c.variant === 4) text = throughSpreadsheet(text);
-  return withStrays(text, c);
-}
+/** A generated Postfix log in a form and variant, with stray lines (journal entries shuffled). */
+const postfixText = (c: Case): string => postfixCaseText(c, STRAY, (text) => (c.form === "json" ? shuffledJson(text, c.seed) : text));
 
 /** Journal entries with, for some, their fields in another order, padding fields, or spaces after the colons. */
 function shuffledJson(text: string, seed: number): string {
@@ -67,14 +49,6 @@ function shuffledJson(text: string, seed: number): string {
     else return `{${entry.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ")}}`;
     return JSON.stringify(Object.fromEntries(entry));
   });
-}
-
-function withStrays(text: string, c: Case): string {
-  if (c.strays === 0) return text;
-  const random = prng(c.seed + 1);
-  const lines = text.split("\n");
-  for (let k = 0; k < c.strays; k++) lines.splice(Math.floor(random() * lines.length), 0, STRAY[Math.floor(random() * STRAY.length)]!);
-  return lines.join("\n");
 }
 
 /** The export, failed logins and read report of files read plain or fast, in one run. */
@@ -117,7 +91,7 @@ describe("the server-log fast paths give what the plain path gives", () => {
         let text = c.variant === 2 ? log.text.replace(/^.+$/gm, (line) => `${line}\n${line}`) : log.text;
         if (inSyslog) text = text.replace(/^.+$/gm, (line, at: number) => `2026-11-2${1 + (at % 3)}T10:00:00+00:00 mx1 exim4[${100 + (at % 9)}]: ${line}`);
         if (c.variant === 4) text = throughSpreadsheet(text);
-        text = withStrays(text, c);
+        text = withStrays(text, c, STRAY);
         expect(await read([text], c, false)).toBe(await read([text], c, true));
       }),
       { numRuns: 120 },

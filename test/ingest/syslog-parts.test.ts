@@ -11,9 +11,9 @@ import { createAggregator, type AggregatorSpec } from "../../src/engine/aggregat
 import { fileBytes } from "../../src/ingest/open.js";
 import { splitPoint } from "../../src/ingest/parallel.js";
 import { readSyslogPart } from "../../src/ingest/syslog.js";
-import { grepFiltered, postfixEvents, prng, throughSpreadsheet, twoHosts, writeEvents, type LogEvent, type LogForm } from "../../fixtures/mail-logs.js";
+import { twoHosts, writeEvents, type LogForm } from "../../fixtures/mail-logs.js";
 import { runCli } from "../helpers.js";
-import { NOV, expected, failedTotal, logFile, readLogs } from "./generated-logs.js";
+import { NOV, expected, failedTotal, logFile, postfixCaseText, readLogs, type PostfixCase } from "./generated-logs.js";
 
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
 const FORMS: LogForm[] = ["classic", "unpadded", "rfc3339", "short-iso", "short-iso-precise", "short-precise"];
@@ -29,36 +29,9 @@ const STRAY = [
   "",
 ];
 
-interface Case {
-  seed: number;
-  form: LogForm;
-  /** 0 as written, 1 grep-filtered, 2 written twice, 3 from mid-session, 4 through a spreadsheet, 5 two hosts, 6 lossy (some connect lines lost). */
-  variant: number;
-  zone: string;
-  by: AggregatorSpec["by"];
-  strays: number;
-  /** Lines of another program put first, moving the middle (where the file is cut) by a line or more. */
-  shift: number;
-}
+type Case = PostfixCase & { shift: number };
 
-function postfixText(c: Case): string {
-  const options = { seed: c.seed, sessions: 20 + (c.seed % 150), start: NOV(20) + (c.seed % 7) * 3_600_000, span: 2 * 86_400, classic: false, devices: 12 };
-  const sessions = c.variant === 5 ? twoHosts(options) : postfixEvents(options);
-  let events: LogEvent[] = sessions.events;
-  if (c.variant === 3) events = events.slice(Math.floor(events.length / 3));
-  if (c.variant === 2) events = events.flatMap((e) => [e, e]);
-  // Lost connect lines (syslog over UDP): a session may then follow another's end on the same process without one.
-  const random = prng(c.seed + 1);
-  if (c.variant === 6) events = events.filter((e) => !e.message.startsWith("connect from") || random() < 0.5);
-  const shift = Array.from({ length: c.shift }, (_, k): LogEvent => ({ t: options.start, seq: k, program: "postfix/anvil", pid: 9, message: `statistics: max connection rate ${k}/60s` }));
-  events = [...shift, ...events];
-  let text = c.variant === 1 ? grepFiltered({ events, submissions: sessions.submissions }, c.form).text : writeEvents(events, c.form);
-  if (c.variant === 4) text = throughSpreadsheet(text);
-  if (c.strays === 0) return text;
-  const lines = text.split("\n");
-  for (let k = 0; k < c.strays; k++) lines.splice(Math.floor(random() * lines.length), 0, STRAY[Math.floor(random() * STRAY.length)]!);
-  return lines.join("\n");
-}
+const postfixText = (c: Case): string => postfixCaseText(c, STRAY);
 
 /** Lines as a file whose middle falls between `before` and `after` (a line of another program pads the shorter side). */
 function cutBetween(before: string[], after: string[]): string {
