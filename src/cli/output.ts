@@ -129,6 +129,21 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
 }
 
+let closedPipeVerdict: () => number = () => 0;
+
+/**
+ * Sets what a closed standard output (`| head`) ends the run with: the `--fail-on` verdict, as the run
+ * would have ended; a cron job's `set -o pipefail; ... | head` must not read a found problem as 0.
+ */
+export function onClosedPipe(verdict: () => number): void {
+  closedPipeVerdict = verdict;
+}
+
+/** The exit code for a closed standard output (see onClosedPipe): 0 unless a `--fail-on` verdict says otherwise. */
+export function closedPipeExitCode(): number {
+  return closedPipeVerdict();
+}
+
 /**
  * Writes a command's output, a string or chunks (text or bytes): to standard output; through to a
  * device or FIFO; or atomically to a regular file (a temporary file beside it, renamed into place when

@@ -8,7 +8,7 @@ import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, vo
 import { notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
-import { outputsToTerminal, writeOutput } from "./output.js";
+import { outputsToTerminal, onClosedPipe, writeOutput } from "./output.js";
 import { terminalFor } from "./terminal.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;
@@ -80,6 +80,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
       text += notAllClearText(aggregate, terminal.width);
     }
+    onClosedPipe(() => failOnCode(query, options));
     await writeOutput(text, options.output);
     noteEmptyRange(query, options.quiet, format === "chart" || format === "table" ? "text" : format);
     process.exitCode = failOnCode(query, options);

@@ -9,7 +9,7 @@ import { reportCommand } from "./commands/report.js";
 import { summaryCommand } from "./commands/summary.js";
 import { tlsCommand } from "./commands/tls.js";
 import { volumeCommand } from "./commands/volume.js";
-import { isSystemError } from "./output.js";
+import { closedPipeExitCode, isSystemError } from "./output.js";
 
 const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
@@ -61,7 +61,7 @@ function fail(error: unknown, debug: boolean): number {
 export async function runProgram(argv: string[]): Promise<void> {
   // A closed pipe (`| head`) ends the run quietly; any other error of standard output ends it with one line.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
+    if (error.code === "EPIPE") process.exit(closedPipeExitCode());
     process.stderr.write(`smtp-auth-report: standard output: cannot write: ${escapeTerminal(error.message)}; the output is incomplete\n`);
     process.exit(EXIT_INPUT);
   });

@@ -94,6 +94,14 @@ describe("write errors end in exit 1 with one line (#15 item 1)", () => {
     }
   });
 
+  it("a closed pipe keeps the --fail-on verdict: exit 3 where legacy TLS was found, not 0", () => {
+    for (const args of [["export", CSV_FIXTURE, "--all", "--by", "hour"], ["volume", CSV_FIXTURE, "--details", "--format", "csv", "--all"], ["summary", CSV_FIXTURE, "--all", "--width", "200"]]) {
+      const run = shell(`set -o pipefail; $CLI ${args.join(" ")} --fail-on legacy-tls | head -c 10 >/dev/null`);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/--fail-on legacy-tls: /);
+    }
+  });
+
   it("standard error closed with it (`2>&1 | head`) while notes are written: still exit 0", () => {
     const folder = scratch();
     const rows = Array.from({ length: 200_000 }, (_, i) => `2026-11-2${i % 7}T10:00:00Z,u${i % 5000}@x.example,TLS1.0,LOGIN`);

@@ -3,7 +3,7 @@ import { csvChunks, rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { outputsToTerminal, writeOutput } from "../output.js";
+import { outputsToTerminal, onClosedPipe, writeOutput } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;
 
@@ -33,6 +33,7 @@ export function exportCommand(): Command {
       // --top keeps the rows of the N senders with the most messages (the plain path: a short export).
       const text = format === "jsonl" ? jsonLines(rowObjects(exportTable(aggregate, options.top)))
         : options.top === undefined ? exportCsv(aggregate, options.excelSafe === true, terminal, true) : csvChunks(exportTable(aggregate, options.top), options.excelSafe === true, terminal);
+      onClosedPipe(() => failOnCode(query, options));
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);

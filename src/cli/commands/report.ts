@@ -6,7 +6,7 @@ import { UsageError } from "../../core/errors.js";
 import { summarize } from "../../engine/views.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
 import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { outputsToTerminal, writeOutput } from "../output.js";
+import { outputsToTerminal, onClosedPipe, writeOutput } from "../output.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
@@ -30,6 +30,7 @@ export function reportCommand(): Command {
       // The page's writer is loaded only here: other commands start without it.
       const { reportHtml } = await import("../../render/html.js");
       const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
+      onClosedPipe(() => failOnCode(query, options));
       await writeOutput(page, options.output);
       noteEmptyRange(query, options.quiet, "text");
       process.exitCode = failOnCode(query, options);

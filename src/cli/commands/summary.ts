@@ -3,7 +3,7 @@ import { summarize } from "../../engine/views.js";
 import { summaryJson } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
 import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { writeOutput } from "../output.js";
+import { onClosedPipe, writeOutput } from "../output.js";
 import { terminalFor } from "../terminal.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
@@ -28,6 +28,7 @@ export function summaryCommand(): Command {
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
         : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
+      onClosedPipe(() => failOnCode(query, options));
       await writeOutput(text, options.output);
       noteEmptyRange(query, options.quiet, format);
       process.exitCode = failOnCode(query, options);
