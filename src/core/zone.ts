@@ -36,8 +36,10 @@ export class Zone {
     const unknown = new UsageError(`--tz: unknown time zone '${name}'; use an IANA name such as UTC, Europe/Berlin or America/New_York`);
     let resolved: string;
     try {
-      // Intl spells the name as the zone database does (`europe/berlin` is Europe/Berlin): outputs name it so.
-      resolved = new Intl.DateTimeFormat("en-US", { timeZone: canonical }).resolvedOptions().timeZone;
+      // Intl spells the name as the zone database does (`europe/berlin` is Europe/Berlin): outputs name it so,
+      // but only its case: for some names it gives an older alias (Asia/Kolkata as Asia/Calcutta).
+      const spelled = new Intl.DateTimeFormat("en-US", { timeZone: canonical }).resolvedOptions().timeZone;
+      resolved = spelled.toLowerCase() === canonical.toLowerCase() ? spelled : canonical;
     } catch {
       throw unknown;
     }
