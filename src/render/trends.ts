@@ -119,6 +119,11 @@ export function compareJson(comparison: Comparison) {
       return [f, { before: c.before ?? null, after: c.after ?? null, change: c.change ?? null }];
     })),
     senders: comparison.senders.map((s) => ({ sender: s.sender, status: s.status, before: windowJson(s.before), after: windowJson(s.after) })),
+    // Senders not counted in legacy_tls_senders (basic_auth_senders) because their TLS (auth) is unknown: a fall may be them.
+    unknown_senders: {
+      tls: { before: comparison.unknown.before.tls, after: comparison.unknown.after.tls },
+      auth: { before: comparison.unknown.before.auth, after: comparison.unknown.after.auth },
+    },
   };
 }
 

@@ -165,6 +165,9 @@ describe("change over time, on a generated history", () => {
     expect(run.stdout).toMatch(/Senders on legacy TLS +2 +1 +-1\n  Senders on Basic auth +0 +0 +0\n  Not counted on legacy TLS: senders with TLS unknown \(0 before, 1 after\)\.\n/);
     expect(run.stdout).not.toContain("Not counted on Basic auth");
     expect(run.stdout).toMatch(/still +was-legacy@corp\.example/);
+    const json = JSON.parse(runCli(["summary", file, "--from", "2026-11-16", "--to", "2026-11-22", "--compare", "previous", "--format", "json"]).stdout);
+    expect(json.compare.figures.legacy_tls_senders).toEqual({ before: 2, after: 1, change: -1 });
+    expect(json.compare.unknown_senders).toEqual({ tls: { before: 0, after: 1 }, auth: { before: 0, after: 0 } });
   });
 
   it("counts distinct senders per period and TLS version (or auth kind) with --metric senders", () => {
