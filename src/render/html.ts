@@ -11,7 +11,7 @@ import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { NO_FAILED_LOGIN_LINES, domainLabel, failedLoginsFilterNote, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { domainLabel, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -310,7 +310,7 @@ function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
 const FAILED_UNTOLD = "these inputs cannot record failed logins (only server logs do)";
 
 /** Failed logins per client address, most first; where the inputs cannot record them, a statement instead of an empty table. */
-function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | undefined): string {
+function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | undefined, scope: string | undefined): string {
   if (failed === undefined) {
     return `<section class="table-block" id="failed-table"><h2>Failed logins by client address: n/a</h2><p class="note">Not known: ${escapeHtml(FAILED_UNTOLD)}.</p></section>`;
   }
@@ -320,7 +320,7 @@ function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | 
     caption: `Failed logins by client address: ${thousands(total)} from ${thousands(failed.length)} ${failed.length === 1 ? "address" : "addresses"}`,
     columns: [{ label: "Client IP" }, { label: "Failed logins", numeric: true }],
     rows: failed.map((f) => ({ cells: [f.clientIp, number(f.failures)] })),
-    note: [failed.length === 0 ? "No failed logins in this range." : undefined, unfiltered === undefined ? undefined : `${unfiltered}.`].filter((n) => n !== undefined).join(" ") || undefined,
+    note: [failed.length === 0 ? "No failed logins in this range." : undefined, scope === undefined ? undefined : `${scope[0]!.toUpperCase()}${scope.slice(1)}.`, unfiltered === undefined ? undefined : `${unfiltered}.`].filter((n) => n !== undefined).join(" ") || undefined,
     wholeReport: true,
   });
 }
@@ -350,7 +350,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth") },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
-      : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: aggregate.failedLoginsExtent === undefined ? NO_FAILED_LOGIN_LINES : failedLoginsFilterNote(aggregate.filters) },
+      : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: [failedLoginsScope(aggregate), failedLoginsFilterNote(aggregate.filters)].filter((n) => n !== undefined).join("; ") || undefined },
   ];
   const volume: HtmlTable = {
     id: "volume-table",
@@ -448,7 +448,7 @@ ${controlsHtml}
 ${tiles.map((t) => `<div class="tile${t.alert ? " alert" : ""}"${t.id === undefined ? "" : ` data-tile="${t.id}"`}><div class="value">${escapeHtml(t.value)}</div><div class="label">${escapeHtml(t.label)}</div>${t.note !== undefined ? `<div class="why">${escapeHtml(t.note)}</div>` : ""}</div>`).join("\n")}
 </section>
 ${tableHtml(actionTable(aggregate, summary))}
-${failedLoginsHtml(failed, failedLoginsFilterNote(aggregate.filters))}
+${failedLoginsHtml(failed, failedLoginsFilterNote(aggregate.filters), failedLoginsScope(aggregate))}
 <section class="progress" id="progress">
 <div class="chart"><h2>Migration progress: distinct senders per ${aggregate.unit}</h2><div class="canvas-box"><canvas id="progress-chart" aria-label="Distinct senders per ${aggregate.unit}: in all, on legacy TLS, on Basic auth"></canvas></div></div>
 </section>

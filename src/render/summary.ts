@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText } from "./pivots.js";
-import { NO_FAILED_LOGIN_LINES, escapeTerminal, failedLoginsFilterNote, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
+import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -42,7 +42,8 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   if (failed !== undefined) {
     const total = failed.reduce((n, f) => n + f.failures, 0);
     const unfiltered = failedLoginsFilterNote(aggregate.filters);
-    const from = aggregate.failedLoginsExtent === undefined ? NO_FAILED_LOGIN_LINES : `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`;
+    const scope = failedLoginsScope(aggregate);
+    const from = aggregate.failedLoginsExtent === undefined ? scope! : `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}${scope === undefined ? "" : `; ${scope}`}`;
     figures.push(["Failed logins", thousands(total), `${from}${unfiltered === undefined ? "" : `; ${unfiltered}`}`]);
   }
   // Each figure's note (an n/a's reason above all) goes under it, wrapped, where it does not fit beside it.

@@ -142,6 +142,19 @@ export function notAllClearText(aggregate: Aggregate, width = Infinity): string 
 /** Beside a 0 of failed logins where the input has no such line at all: a log cut by grep would not have them either. */
 export const NO_FAILED_LOGIN_LINES = "no failed-login line in the input (none logged, or filtered out)";
 
+/**
+ * What a count of failed logins leaves out: none in the input at all, or some outside the range (the
+ * newest password-guessing burst may be after the last submission, where the default range ends).
+ */
+export function failedLoginsScope(aggregate: Aggregate): string | undefined {
+  const extent = aggregate.failedLoginsExtent;
+  if (extent === undefined) return NO_FAILED_LOGIN_LINES;
+  const { range } = aggregate;
+  if (extent.max >= range.to) return `the input has failed logins after this range, the newest ${localTime(extent.max, range)} ${range.zone.name} (--all takes them in)`;
+  if (extent.min < range.from) return `the input has failed logins before this range, from ${localTime(extent.min, range)} ${range.zone.name} (--all takes them in)`;
+  return undefined;
+}
+
 /** The range as JSON outputs carry it. */
 export function rangeJson(range: DateRange): { from: string; to: string; timezone: string } {
   return { from: boundInstant(range.from), to: boundInstant(range.to), timezone: range.zone.name };

@@ -130,9 +130,18 @@ describe("failed logins of a log cut down by grep", () => {
     expect(readFileSync(join(folder, "r.html"), "utf8")).toContain("no failed-login line in the input (none logged, or filtered out)");
   });
 
-  it("a 0 in the range of a log that has failed logins elsewhere says from how many addresses, as any count", () => {
+  it("failed logins after the default range (a burst after the last submission) are said, on the terminal and on the page", () => {
+    const folder = scratch();
+    const log = put(folder, "later.log", `${lines.join("\n")}\n${failure.replace("Nov 20", "Nov 25")}\n`);
+    const run = runCli(["summary", log, "--year", "2026", "--width", "200"]);
+    expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses; the input has failed logins after this range, the newest 2026-11-25 11:00 UTC (--all takes them in)\n");
+    expect(runCli(["report", log, "--year", "2026", "-o", join(folder, "r.html")]).code).toBe(0);
+    expect(readFileSync(join(folder, "r.html"), "utf8")).toContain("No failed logins in this range. The input has failed logins after this range, the newest 2026-11-25 11:00 UTC (--all takes them in).");
+  });
+
+  it("a 0 in the range of a log that has failed logins before it says from how many addresses, and where the others are", () => {
     const log = put(scratch(), "full.log", `${lines.join("\n")}\n${failure.replace("Nov 20", "Nov 10")}\n`);
     const run = runCli(["summary", log, "--year", "2026", "--from", "2026-11-20", "--to", "2026-11-20", "--width", "120"]);
-    expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses\n");
+    expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses; the input has failed logins before this range, from 2026-11-10 11:00 UTC (--all takes them in)\n");
   });
 });
