@@ -141,7 +141,7 @@ describe("failed logins of a log cut down by grep", () => {
 
   it("a 0 in the range of a log that has failed logins before it says from how many addresses, and where the others are", () => {
     const log = put(scratch(), "full.log", `${lines.join("\n")}\n${failure.replace("Nov 20", "Nov 10")}\n`);
-    const run = runCli(["summary", log, "--year", "2026", "--from", "2026-11-20", "--to", "2026-11-20", "--width", "120"]);
+    const run = runCli(["summary", log, "--year", "2026", "--from", "2026-11-20", "--to", "2026-11-20", "--width", "200"]);
     expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses; the input has failed logins before this range, from 2026-11-10 11:00 UTC (--all takes them in)\n");
   });
 });
