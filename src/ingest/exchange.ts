@@ -153,8 +153,10 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   if (beganBefore > 0) {
     const lines = beganBefore === 1 ? "line was" : "lines were";
     // The day's files by Exchange's name (`RECV2026102009-2.LOG` → `RECV20261020*.LOG`).
-    const day = /([^/\\]*?\d{8})\d{0,2}-\d+\.log$/i.exec(source)?.[1];
-    report.note(`${source}: ${beganBefore} accepted MAIL FROM ${lines} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted; give the log's earlier files too (the files of a day together, e.g. '${day ?? "RECV20261120"}*.LOG')`);
+    const name = /([^/\\]*?\d{8})\d{0,2}-\d+\.(log)$/i.exec(source);
+    // In the file's own case: a glob of `recv...*.LOG` matches no `recv...-1.log` on Linux.
+    const glob = name === null ? "RECV20261120*.LOG" : `${name[1]}*.${name[2]}`;
+    report.note(`${source}: ${beganBefore} accepted MAIL FROM ${lines} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted; give the log's earlier files too (the files of a day together, e.g. '${glob}')`);
   }
   sink.settle(fileHasTls ? "none" : "unknown");
   return lines;

@@ -2,8 +2,8 @@
 // through a semicolon-locale spreadsheet, classic syslog years near the file's date, Exim's quoted
 // user ids, Exchange rollover files numbered past 9, the same log in local time and in UTC. Each log
 // is written by fixtures/mail-logs.ts with the truth it holds, and the CLI's output is compared with it.
-import { utimesSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, utimesSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   classicInZone, exchangeLog, exchangeRollover, eximQuotedIds, postfixEvents, postfixLog, submissionsAt, throughSemicolonSpreadsheet, writeEvents, type GeneratedLog,
@@ -117,6 +117,10 @@ describe("Exchange rollover files numbered past 9", () => {
       const count = parts[k]!.beganBefore;
       expect(run.stderr, names[k]).toContain(`${files[k]}: ${count} accepted MAIL FROM ${count === 1 ? "line was" : "lines were"} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted`);
     }
+    // The glob it suggests is in the file's own case: a lower-case copy is told `recv....log`, not `.LOG`.
+    const lower = put(scratch(), basename(files[1]!).toLowerCase(), readFileSync(files[1]!));
+    const day = basename(files[1]!).toLowerCase().replace(/\d{0,2}-\d+\.log$/, "");
+    expect(runCli(["summary", lower, "--all"]).stderr).toContain(`(the files of a day together, e.g. '${day}*.log')`);
     // Read after the file before it, -10 has no such line; -9 (read first) has.
     const pair = runCli(["export", files[9]!, files[8]!, "--all"]);
     expect(pair.stderr).toContain(`${files[8]}: ${parts[8]!.beganBefore} accepted MAIL FROM`);
