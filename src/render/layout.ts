@@ -166,10 +166,11 @@ export interface WidthPlan {
 
 /**
  * Fits columns of `natural` widths, `gap` apart, into `width`: columns shorten (the widest first) down
- * to `readable`, then `droppable` columns go one by one, then columns shorten down to `minimum`; when
+ * to `readable`, then `droppable` columns go one by one, then columns shorten down to `minimum`, then
+ * `lastResort` columns go one by one; when
  * even that is too wide, columns go from the right.
  */
-export function fitWidths(natural: number[], readable: number[], minimum: number[], droppable: number[], width: number, gap: number): WidthPlan {
+export function fitWidths(natural: number[], readable: number[], minimum: number[], droppable: number[], width: number, gap: number, lastResort: number[] = []): WidthPlan {
   const kept = natural.map((_, c) => c);
   const total = (widths: number[]): number => kept.reduce((n, c) => n + widths[c]!, 0) + gap * Math.max(0, kept.length - 1);
   const shrunk = (floor: number[]): number[] => {
@@ -192,6 +193,11 @@ export function fitWidths(natural: number[], readable: number[], minimum: number
     widths = shrunk(readable);
   }
   if (total(widths) > width) widths = shrunk(minimum);
+  for (const drop of lastResort) {
+    if (total(widths) <= width) break;
+    if (kept.includes(drop)) kept.splice(kept.indexOf(drop), 1);
+    widths = shrunk(minimum);
+  }
   while (total(widths) > width && kept.length > 1) {
     kept.pop();
     widths = shrunk(minimum);

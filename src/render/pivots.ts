@@ -215,8 +215,9 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
   const marker = category === "tls" ? "legacy TLS (older than 1.2, or none)" : "Basic authentication";
   const at = (name: string): number => header.indexOf(name);
   // What goes first at narrow widths: the domain (in the sender already), last seen, the values that
-  // need no action and that no row shown has, the other category, the addresses, then the other values
-  // that need no action: a row whose value cells are all left out would read as "none of these".
+  // need no action and that no row shown has, the other category, the addresses; only when names and
+  // headers are as short as they go, the other values that need no action: a row whose value cells are
+  // all left out would read as "none of these".
   const quiet = [...values].reverse().filter((v) => !needsAction(category, v));
   const inShownRow = (v: string): boolean => shown.some((s) => talliesOf(s, category).has(v));
   const quietUnshown = quiet.filter((v) => !inShownRow(v)).map(at);
@@ -232,6 +233,7 @@ export function categoryDetailsText(aggregate: Aggregate, category: Category, to
     notes: values.some((v) => needsAction(category, v)) ? [`! = used ${marker} in this range`] : undefined,
     flagged,
     shrinkable: [0, 1, at("client IPs")],
-    droppable: [1, at("last seen"), ...quietUnshown, values.length + 2, at("client IPs"), ...quietShown],
+    droppable: [1, at("last seen"), ...quietUnshown, values.length + 2, at("client IPs")],
+    droppableLast: quietShown,
   }, tableWidth(terminal), terminal.paint);
 }

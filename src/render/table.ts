@@ -25,6 +25,8 @@ export interface TableSpec {
   shrinkable?: number[];
   /** Columns that may be left out, in this order, when shortening names to a readable width is not enough. */
   droppable?: number[];
+  /** Columns that may be left out, in this order, only when shortening names and headers to their minimum is not enough. */
+  droppableLast?: number[];
 }
 
 const MIN_TEXT = 12;
@@ -68,7 +70,7 @@ export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance
     if (names.has(c)) return Math.min(w, Math.max(readable, MIN_TEXT));
     return readable === READABLE_TEXT ? w : Math.min(w, Math.max(body[c]!, MIN_CELL, Math.min(displayWidth(short[c]!), headerFloor)));
   });
-  const plan = fitWidths(natural, floor(READABLE_TEXT), floor(MIN_TEXT), spec.droppable ?? [], width - 4, 3);
+  const plan = fitWidths(natural, floor(READABLE_TEXT), floor(MIN_TEXT), spec.droppable ?? [], width - 4, 3, spec.droppableLast);
   const { kept, widths } = plan;
   const shortened = new Map<number, string[]>();
   for (const c of kept) {
