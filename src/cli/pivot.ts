@@ -7,8 +7,8 @@ import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
 import { notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
-import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "./query.js";
-import { outputsToTerminal, onClosedPipe, writeOutput } from "./output.js";
+import { concludeWith, runQuery } from "./query.js";
+import { outputsToTerminal } from "./output.js";
 import { terminalFor } from "./terminal.js";
 
 const FORMATS = ["chart", "table", "csv", "json"] as const;
@@ -67,7 +67,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
     const format: PivotFormat = checkFormat(options.format, FORMATS, options.details ? "table" : "chart", name);
     if (options.details && format === "chart") throw new UsageError(`${name} --details is a table; use --format table, csv or json`);
     const query = await runQuery(files, options);
-    const { aggregate, report } = query;
+    const { aggregate } = query;
     let text: string;
     if (format === "csv" || format === "json") {
       const rows = options.details ? view.detailsRows(aggregate, options) : view.rows(aggregate, options);
@@ -80,10 +80,6 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
       text += notAllClearText(aggregate, terminal.width);
     }
-    onClosedPipe(() => failOnCode(query, options));
-    await writeOutput(text, options.output);
-    noteEmptyRange(query, options.quiet, format === "chart" || format === "table" ? "text" : format);
-    process.exitCode = failOnCode(query, options);
-    reportSkipped(report, options.quiet);
+    await concludeWith(text, query, options, format === "chart" || format === "table" ? "text" : format);
   });
 }

@@ -17,6 +17,7 @@ import { DAY_FIRST_HINT, quote, type ReadReport } from "../ingest/read-report.js
 import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
+import { onClosedPipe, writeOutput } from "./output.js";
 import { progressFor } from "./progress.js";
 import { threadPartReader, threadSyslogPartReader } from "./read-parts.js";
 
@@ -360,4 +361,16 @@ export function reportSkipped(report: ReadReport, quiet: boolean | undefined): v
     parts.push(`${thousands(report.unknownAuth)} auth ${report.unknownAuth === 1 ? "value" : "values"} not recognised, counted as unknown: ${first}; ${AUTH_NAMES}`);
   }
   if (parts.length > 0) process.stderr.write(`smtp-auth-report: warning: ${escapeTerminal(parts.join(" | "))}\n`);
+}
+
+/**
+ * How every command ends: the output written (a closed pipe keeps the `--fail-on` verdict), then on
+ * stderr what the output cannot say itself, the verdict, and the skipped records; the exit code set.
+ */
+export async function concludeWith(text: Parameters<typeof writeOutput>[0], query: QueryResult, options: CommonOptions, output: "text" | "csv" | "json" | "jsonl"): Promise<void> {
+  onClosedPipe(() => failOnCode(query, options));
+  await writeOutput(text, options.output);
+  noteEmptyRange(query, options.quiet, output);
+  process.exitCode = failOnCode(query, options);
+  reportSkipped(query.report, options.quiet);
 }

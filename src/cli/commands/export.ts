@@ -2,8 +2,8 @@ import { Command } from "commander";
 import { csvChunks, rowObjects } from "../../render/csv.js";
 import { exportCsv, exportTable } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
-import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { outputsToTerminal, onClosedPipe, writeOutput } from "../output.js";
+import { concludeWith, runQuery } from "../query.js";
+import { outputsToTerminal } from "../output.js";
 
 const FORMATS = ["csv", "jsonl"] as const;
 
@@ -27,16 +27,12 @@ export function exportCommand(): Command {
     .action(async (files: string[], options: CommonOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "csv", "export");
       const query = await runQuery(files, options);
-      const { aggregate, report } = query;
+      const { aggregate } = query;
       // JSON escapes control characters itself (writeOutput the invisible ones); CSV shown on a terminal has them escaped.
       const terminal = outputsToTerminal(options.output);
       // --top keeps the rows of the N senders with the most messages (the plain path: a short export).
       const text = format === "jsonl" ? jsonLines(rowObjects(exportTable(aggregate, options.top)))
         : options.top === undefined ? exportCsv(aggregate, options.excelSafe === true, terminal, true) : csvChunks(exportTable(aggregate, options.top), options.excelSafe === true, terminal);
-      onClosedPipe(() => failOnCode(query, options));
-      await writeOutput(text, options.output);
-      noteEmptyRange(query, options.quiet, format);
-      process.exitCode = failOnCode(query, options);
-      reportSkipped(report, options.quiet);
+      await concludeWith(text, query, options, format);
     });
 }

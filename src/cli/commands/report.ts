@@ -5,8 +5,8 @@ import { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { summarize } from "../../engine/views.js";
 import { addCommonOptions, type CommonOptions } from "../options.js";
-import { currentTime, failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { outputsToTerminal, onClosedPipe, writeOutput } from "../output.js";
+import { currentTime, concludeWith, runQuery } from "../query.js";
+import { outputsToTerminal } from "../output.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
 /** Chart.js's browser build, to be inlined into the page (read from the installed package). */
@@ -24,16 +24,12 @@ export function reportCommand(): Command {
         throw new UsageError("report writes an HTML page: give --output report.html (or redirect standard output)");
       }
       const query = await runQuery(files, options, compareRequest(options));
-      const { aggregate, report } = query;
+      const { aggregate } = query;
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       // The page's writer is loaded only here: other commands start without it.
       const { reportHtml } = await import("../../render/html.js");
       const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { ...trends, comparison } });
-      onClosedPipe(() => failOnCode(query, options));
-      await writeOutput(page, options.output);
-      noteEmptyRange(query, options.quiet, "text");
-      process.exitCode = failOnCode(query, options);
-      reportSkipped(report, options.quiet);
+      await concludeWith(page, query, options, "text");
     });
 }

@@ -2,8 +2,7 @@ import { Command } from "commander";
 import { summarize } from "../../engine/views.js";
 import { summaryJson } from "../../render/rows.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "../options.js";
-import { failOnCode, noteEmptyRange, reportSkipped, runQuery } from "../query.js";
-import { onClosedPipe, writeOutput } from "../output.js";
+import { concludeWith, runQuery } from "../query.js";
 import { terminalFor } from "../terminal.js";
 import { addCompareOption, compareRequest, type CompareOptions } from "../trends.js";
 
@@ -18,7 +17,7 @@ export function summaryCommand(): Command {
     .action(async (files: string[], options: CommonOptions & CompareOptions & { format: string }) => {
       const format = checkFormat(options.format, FORMATS, "text", "summary");
       const query = await runQuery(files, options, compareRequest(options));
-      const { aggregate, report } = query;
+      const { aggregate } = query;
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
@@ -28,10 +27,6 @@ export function summaryCommand(): Command {
       const text = format === "json"
         ? summaryJson(aggregate, summary, { unusual: unusualJson(trends.unusual), ...(comparison === undefined ? {} : { compare: compareJson(comparison) }) })
         : summaryText(aggregate, summary, terminal!) + (comparison === undefined ? "" : comparisonText(comparison, terminal!)) + unusualText(trends.unusual, trends.earlier, aggregate, terminal!);
-      onClosedPipe(() => failOnCode(query, options));
-      await writeOutput(text, options.output);
-      noteEmptyRange(query, options.quiet, format);
-      process.exitCode = failOnCode(query, options);
-      reportSkipped(report, options.quiet);
+      await concludeWith(text, query, options, format);
     });
 }
