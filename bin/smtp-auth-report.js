@@ -1,2 +1,2 @@
 #!/usr/bin/env -S node --no-concurrent-recompilation
-import "../dist/cli/main.js";
+import "../dist/bundle/main.js";
