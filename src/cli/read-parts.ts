@@ -12,40 +12,48 @@ import type { SyslogFilePart, SyslogPartFindings, SyslogPartReader } from "../in
 import type { PartJob, PartResult } from "./read-worker.js";
 import type { SyslogJob } from "./syslog-worker.js";
 
-const WORKER = new URL("./read-worker.js", import.meta.url);
+const WORKERS = { records: new URL("./read-worker.js", import.meta.url), syslog: new URL("./syslog-worker.js", import.meta.url) };
+type ThreadKind = keyof typeof WORKERS;
 const COMMANDS_THAT_READ = new Set(["summary", "volume", "tls", "auth", "export", "report"]);
 
-/** A reading thread started before its part is known (see startSpareThread), and whether it failed to start. */
-let spare: { worker: Worker; failed: boolean } | undefined;
+/** A reading thread started before its part is known (see startSpareThread), its kind, and whether it failed to start. */
+let spare: { worker: Worker; kind: ThreadKind; failed: boolean } | undefined;
 
 /**
- * Whether a command line names a file that will be read in two parts (a plain UTF-8 CSV or JSONL file
- * of the split size or more, as readInputs and splitPoint decide), judged from the arguments alone
- * before they are parsed: a glob is not expanded, and a guess may be wrong (see startSpareThread).
+ * Which reading thread a command line will need, if any: one for a file that will be read in two parts
+ * (a plain UTF-8 CSV or JSONL file, or a Postfix syslog file, of the split size or more, as readInputs
+ * and splitPoint decide), judged from the arguments alone before they are parsed: a glob is not
+ * expanded, and a guess may be wrong (see startSpareThread).
  */
-export function readsInParts(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if (env.SMTP_AUTH_REPORT_THREADS === "1" || !COMMANDS_THAT_READ.has(argv[2] ?? "") || argv.some((a) => a === "--strict" || a === "--help" || a === "-h")) return false;
+export function threadReadingInParts(argv: readonly string[], env: NodeJS.ProcessEnv): ThreadKind | undefined {
+  if (env.SMTP_AUTH_REPORT_THREADS === "1" || !COMMANDS_THAT_READ.has(argv[2] ?? "") || argv.some((a) => a === "--strict" || a === "--help" || a === "-h")) return undefined;
   const splitBytes = Number(env.SMTP_AUTH_REPORT_SPLIT_BYTES) || SPLIT_MIN_BYTES;
   const at = argv.findIndex((a) => a === "--input-format" || a.startsWith("--input-format="));
   const forced = at < 0 ? undefined : argv[at]!.includes("=") ? argv[at]!.slice(argv[at]!.indexOf("=") + 1) : argv[at + 1];
-  if (forced !== undefined && forced !== "csv" && forced !== "jsonl") return false;
+  // A syslog file is not split with --year (a part would not know its first line's year), nor on the plain path.
+  const syslogSplits = env.SMTP_AUTH_REPORT_PLAIN !== "1" && !argv.some((a) => a === "--year" || a.startsWith("--year="));
   for (let i = 3; i < argv.length; i++) {
     // The output file is not read.
     if (argv[i] === "-o" || argv[i] === "--output") i++;
-    else if (fileReadInParts(argv[i]!, splitBytes, forced)) return true;
+    else {
+      const format = formatReadInParts(argv[i]!, splitBytes, forced);
+      if (format === "csv" || format === "jsonl") return "records";
+      if (format === "postfix" && syslogSplits) return "syslog";
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
  * Starts a reading thread at once when the command line names a file that will be read in two parts,
  * so that the thread loads its code while this one loads the program and reads the arguments;
- * threadPartReader gives it its part. A thread given no part (a wrong guess, a usage error) is ended
- * by endSpareThread, and does not keep the process alive before.
+ * threadPartReader or threadSyslogPartReader gives it its part. A thread given no part (a wrong guess,
+ * a usage error) is ended by endSpareThread, and does not keep the process alive before.
  */
 export function startSpareThread(argv: readonly string[], env: NodeJS.ProcessEnv): void {
-  if (!readsInParts(argv, env)) return;
-  const started = { worker: new Worker(WORKER), failed: false };
+  const kind = threadReadingInParts(argv, env);
+  if (kind === undefined) return;
+  const started = { worker: new Worker(WORKERS[kind]), kind, failed: false };
   started.worker.once("error", () => (started.failed = true));
   started.worker.unref();
   spare = started;
@@ -57,32 +65,32 @@ export function endSpareThread(): void {
   spare = undefined;
 }
 
-/** Whether a path is a file that reading will split. */
-function fileReadInParts(path: string, splitBytes: number, forced: string | undefined): boolean {
+/** The format of a path that is a plain UTF-8 file of `splitBytes` or more (which reading may split), else undefined. */
+function formatReadInParts(path: string, splitBytes: number, forced: string | undefined): string | undefined {
   let fd: number | undefined;
   try {
     const info = statSync(path);
-    if (!info.isFile() || info.size < splitBytes) return false;
+    if (!info.isFile() || info.size < splitBytes) return undefined;
     fd = openSync(path, "r");
     const head = Buffer.alloc(1 << 16);
     const read = head.subarray(0, readSync(fd, head, 0, head.length, 0));
-    if (isGzip(read) || textEncoding(read) !== "utf-8") return false;
-    const format = forced ?? detectFormat(read, path);
-    return format === "csv" || format === "jsonl";
+    if (isGzip(read) || textEncoding(read) !== "utf-8") return undefined;
+    return forced ?? detectFormat(read, path);
   } catch {
-    return false;
+    return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** The spare reading thread when there is one that started well (it is then no longer spare), else a new one. */
-function readingThread(): Worker {
+/** The spare reading thread when it is of this kind and started well (it is then no longer spare), else a new one. */
+function readingThread(kind: ThreadKind): Worker {
   const taken = spare;
+  if (taken === undefined || taken.kind !== kind) return new Worker(WORKERS[kind]);
   spare = undefined;
-  if (taken === undefined || taken.failed) {
-    void taken?.worker.terminate();
-    return new Worker(WORKER);
+  if (taken.failed) {
+    void taken.worker.terminate();
+    return new Worker(WORKERS[kind]);
   }
   taken.worker.ref();
   return taken.worker;
@@ -95,7 +103,7 @@ function readingThread(): Worker {
 export function threadPartReader(targets: { aggregator: SubmissionAggregator; spec: AggregatorSpec }[], settings: { dateOrder: DateOrder; dateOrderAssumed: boolean; plain: boolean }, maps: Map<Field, string>): PartReader {
   return (part, onBytes) => {
     const job: PartJob = { ...part, specs: targets.map((t) => t.spec), ...settings, maps: [...maps] };
-    const worker = readingThread();
+    const worker = readingThread("records");
     worker.postMessage(job);
     const { result, stop } = inWorker<PartResult>(worker, job.source, onBytes);
     return { result: result.then((found) => ({ counts: found.counts, merge: () => targets.forEach((t, i) => t.aggregator.absorb(found.snapshots[i]!)) })), stop };
@@ -106,7 +114,9 @@ export function threadPartReader(targets: { aggregator: SubmissionAggregator; sp
 export function threadSyslogPartReader(spec: AggregatorSpec): SyslogPartReader {
   return (part: SyslogFilePart, onBytes) => {
     const job: SyslogJob = { ...part, spec };
-    return inWorker<SyslogPartFindings>(new Worker(new URL("./syslog-worker.js", import.meta.url), { workerData: job }), job.source, onBytes);
+    const worker = readingThread("syslog");
+    worker.postMessage(job);
+    return inWorker<SyslogPartFindings>(worker, job.source, onBytes);
   };
 }
 

@@ -1,6 +1,6 @@
 // A worker thread that reads the later part of a large syslog file (Postfix) and posts what it found;
 // the main thread reads the first part meanwhile and replays this one after it (PostfixSmtpd.absorbPart).
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { Zone } from "../core/zone.js";
 import { createAggregator, type AggregatorSpec } from "../engine/aggregate.js";
 import { readSyslogPart } from "../ingest/syslog.js";
@@ -12,9 +12,8 @@ export interface SyslogJob extends SyslogFilePart {
   spec: AggregatorSpec;
 }
 
-const job = workerData as SyslogJob;
 
-async function run(): Promise<SyslogPartFindings> {
+async function run(job: SyslogJob): Promise<SyslogPartFindings> {
   const { bytes, flush } = postedBytes(job.path, job.start, job.end);
   // The aggregator only names the part's ids for the reader: nothing is counted into it.
   const found = await readSyslogPart(job.source, bytes, Zone.named(job.spec.timeZone), job.reference, createAggregator(job.spec));
@@ -22,7 +21,10 @@ async function run(): Promise<SyslogPartFindings> {
   return found;
 }
 
-run().then(
-  (result) => parentPort!.postMessage({ result }, [result.events.buffer, result.sessions.buffer]),
-  (error: Error) => parentPort!.postMessage({ error: { name: error.name, message: error.message } }),
-);
+// The thread may be started before its part is known (see startSpareThread): the part comes as a message.
+parentPort!.once("message", (job: SyslogJob) => {
+  run(job).then(
+    (result) => parentPort!.postMessage({ result }, [result.events.buffer, result.sessions.buffer]),
+    (error: Error) => parentPort!.postMessage({ error: { name: error.name, message: error.message } }),
+  );
+});

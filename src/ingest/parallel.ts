@@ -30,11 +30,12 @@ export const SPLIT_MIN_BYTES = 24 * 1024 * 1024;
 
 /**
  * Where a file of `minBytes` or more can be split for a second reader: the start of the first line
- * after its middle, or after its last `laterAtMost` bytes when that is later (a reader that holds what
- * its part found until the first part is read keeps its memory bounded so). For a CSV that line may still be inside a quoted field: the first reader tells
- * at the split (see readInputs), and reads on itself when it is.
+ * that leaves the later reader `laterShare` of the file (half: both readers do the same work), or its
+ * last `laterAtMost` bytes when that is less (a reader that holds what its part found until the first
+ * part is read keeps its memory bounded so). For a CSV that line may still be inside a quoted field:
+ * the first reader tells at the split (see readInputs), and reads on itself when it is.
  */
-export async function splitPoint(source: InputSource, minBytes = SPLIT_MIN_BYTES, laterAtMost = Infinity): Promise<number | undefined> {
+export async function splitPoint(source: InputSource, minBytes = SPLIT_MIN_BYTES, laterAtMost = Infinity, laterShare = 0.5): Promise<number | undefined> {
   if (source.path === undefined) return undefined;
   const { size, isFile } = await stat(source.path).then((s) => ({ size: s.size, isFile: s.isFile() }));
   if (!isFile || size < minBytes) return undefined;
@@ -46,7 +47,7 @@ export async function splitPoint(source: InputSource, minBytes = SPLIT_MIN_BYTES
     const head = first.subarray(0, headBytes);
     if (isGzip(head) || textEncoding(head) !== "utf-8") return undefined;
     const window = Buffer.alloc(1 << 16);
-    const middle = Math.max(Math.floor(size / 2), size - laterAtMost);
+    const middle = Math.max(Math.floor(size * (1 - laterShare)), size - laterAtMost);
     const { bytesRead } = await file.read(window, 0, window.length, middle);
     const newline = window.subarray(0, bytesRead).indexOf(10);
     return newline < 0 ? undefined : middle + newline + 1;

@@ -38,6 +38,10 @@ export interface ReadOptions extends ReadSettings {
 // The later part of a syslog file read by a second reader is at most this long: what it finds (about a
 // tenth of its size, a submission's numbers each) is held until the first part is read.
 const SYSLOG_PART_AT_MOST = 128 * 1024 * 1024;
+// The share of a syslog file the second reader takes: it only notes what it finds (PartLog), where the
+// first reader counts its own part and then replays the second's (Postfix 1M lines: both readers done
+// together at 0.6; at half the first finished 50-70 ms after the second, and the run took 40 ms longer).
+const SYSLOG_LATER_SHARE = 0.6;
 
 /**
  * Reads every input in turn, handing each submission to the sink as it is read, and returns what
@@ -110,7 +114,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         const reference = source.path === undefined ? options.now : (await stat(source.path)).mtimeMs;
         // A large plain file is read in two parts (not with --year: a part would not know its first line's year).
         const split = options.readSyslogPart !== undefined && !options.strict && !options.plain && options.year === undefined && source.path !== undefined && isPlainUtf8File(source.path)
-          ? await splitPoint(source, options.splitBytes, SYSLOG_PART_AT_MOST)
+          ? await splitPoint(source, options.splitBytes, SYSLOG_PART_AT_MOST, SYSLOG_LATER_SHARE)
           : undefined;
         if (split === undefined) {
           serverLines = await readSyslog(source.name, plainFile(), options.zone, { year: options.year, reference }, report, sink, run, options.plain);

@@ -61,7 +61,7 @@ describe("which files are read in two parts", () => {
 
 describe("a reading thread started before the arguments are read", () => {
   it("is started for the files that are read in two parts, judged from the command line alone", async () => {
-    const { readsInParts } = await import("../../src/cli/read-parts.js");
+    const { threadReadingInParts: readsInParts } = await import("../../src/cli/read-parts.js");
     const folder = scratch();
     const csv = join(folder, "big.csv");
     writeFileSync(csv, `timestamp,sender\n${"2026-11-20T10:00:00Z,a@b.example\n".repeat(800_000)}`);
@@ -74,21 +74,25 @@ describe("a reading thread started before the arguments are read", () => {
     const small = join(folder, "small.csv");
     writeFileSync(small, "timestamp,sender\n2026-11-20T10:00:00Z,a@b.example\n");
     const argv = (...args: string[]): string[] => ["node", "smtp-auth-report", ...args];
-    for (const command of ["export", "summary", "volume", "tls", "auth", "report"]) expect(readsInParts(argv(command, small, csv, "--all"), {})).toBe(true);
-    expect(readsInParts(argv("export", "--all", jsonl), {})).toBe(true);
-    expect(readsInParts(argv("export", jsonl, "--input-format", "jsonl"), {})).toBe(true);
+    for (const command of ["export", "summary", "volume", "tls", "auth", "report"]) expect(readsInParts(argv(command, small, csv, "--all"), {})).toBe("records");
+    expect(readsInParts(argv("export", "--all", jsonl), {})).toBe("records");
+    expect(readsInParts(argv("export", jsonl, "--input-format", "jsonl"), {})).toBe("records");
+    // A Postfix log has a thread of its own kind (a file forced to be one too), but not with --year or on the plain path.
+    expect(readsInParts(argv("summary", syslog), {})).toBe("syslog");
+    expect(readsInParts(argv("export", csv, "--input-format=postfix"), {})).toBe("syslog");
+    expect(readsInParts(argv("export", syslog, "--year", "2026"), {})).toBeUndefined();
+    expect(readsInParts(argv("export", syslog), { SMTP_AUTH_REPORT_PLAIN: "1" })).toBeUndefined();
     // Not read in parts: one thread asked for, strict, help, other formats, gzip, small files, the output file.
-    expect(readsInParts(argv("export", csv), { SMTP_AUTH_REPORT_THREADS: "1" })).toBe(false);
-    expect(readsInParts(argv("export", csv, "--strict"), {})).toBe(false);
-    expect(readsInParts(argv("export", csv, "--help"), {})).toBe(false);
-    expect(readsInParts(argv("export", csv, "--input-format=postfix"), {})).toBe(false);
-    expect(readsInParts(argv("export", syslog), {})).toBe(false);
-    expect(readsInParts(argv("export", gzip), {})).toBe(false);
-    expect(readsInParts(argv("export", small, "-o", csv), {})).toBe(false);
-    expect(readsInParts(argv("export", small, "--output", csv), {})).toBe(false);
-    expect(readsInParts(argv("other", csv), {})).toBe(false);
+    expect(readsInParts(argv("export", csv), { SMTP_AUTH_REPORT_THREADS: "1" })).toBeUndefined();
+    expect(readsInParts(argv("export", csv, "--strict"), {})).toBeUndefined();
+    expect(readsInParts(argv("export", csv, "--help"), {})).toBeUndefined();
+    expect(readsInParts(argv("export", csv, "--input-format=exim"), {})).toBeUndefined();
+    expect(readsInParts(argv("export", gzip), {})).toBeUndefined();
+    expect(readsInParts(argv("export", small, "-o", csv), {})).toBeUndefined();
+    expect(readsInParts(argv("export", small, "--output", csv), {})).toBeUndefined();
+    expect(readsInParts(argv("other", csv), {})).toBeUndefined();
     // The split size tests ask for counts too.
-    expect(readsInParts(argv("export", small), { SMTP_AUTH_REPORT_SPLIT_BYTES: "10" })).toBe(true);
+    expect(readsInParts(argv("export", small), { SMTP_AUTH_REPORT_SPLIT_BYTES: "10" })).toBe("records");
   });
 
   it("gives what a thread started when its part is known gives (a glob: no early thread), and what one thread gives", () => {

@@ -134,10 +134,11 @@ describe("a syslog file read in two parts gives what one reader gives", () => {
     const size = Buffer.byteLength(text);
     expect(await splitPoint({ name: "long.log", path }, 1)).toBe(text.indexOf("\n", Math.floor(size / 2)) + 1);
     expect(await splitPoint({ name: "long.log", path }, 1, 1000)).toBe(text.indexOf("\n", size - 1000) + 1);
+    expect(await splitPoint({ name: "long.log", path }, 1, Infinity, 0.6)).toBe(text.indexOf("\n", Math.floor(size * 0.4)) + 1);
     expect(size - (await splitPoint({ name: "long.log", path }, 1, 1000))!).toBeLessThanOrEqual(1000);
   });
 
-  it("in the command, with a second thread: the truth, and the same output and messages as one thread", () => {
+  it("in the command, with a second thread started first or once its part is known: the truth, and the same output and messages as one thread", () => {
     const log = twoHosts({ seed: 8, sessions: 5000, start: NOV(18), span: 4 * 86_400, classic: false, devices: 300 });
     const text = writeEvents(log.events, "short-iso").replace(/\n/, "\nNov 18 00:00:00 mx1 postfix/smtpd[1]: ABC: client=a[10.0.0.1], sasl_method=GSSAPI, sasl_username=kerberos@x.example\n")
       // A bad line in the later part: its number is counted from the file's start.
@@ -146,7 +147,11 @@ describe("a syslog file read in two parts gives what one reader gives", () => {
     const args = ["summary", file, "--all", "--format", "json"];
     const two = runCli(args, { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1" } });
     const one = runCli(args, { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    // A glob is not expanded before the program runs: its thread starts once its part is known.
+    const late = runCli(["summary", file.replace(/big\.log$/, "bi?.log"), "--all", "--format", "json"], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1" } });
     expect(two.code).toBe(0);
+    expect(late.stdout).toBe(one.stdout);
+    expect(late.stderr).toBe(one.stderr);
     expect(two.stderr).toMatch(new RegExp(`big.log:${text.split("\n").length - 1}: syslog timestamp not understood`));
     expect(two.stderr).toBe(one.stderr);
     expect(two.stdout).toBe(one.stdout);
