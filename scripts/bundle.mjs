@@ -22,6 +22,8 @@ buildSync({
   platform: "node",
   target: "node20",
   logLevel: "warning",
+  // Maps to src/ (through tsc's maps): --debug turns them on, so that its stack traces name src/ files and lines.
+  sourcemap: true,
   // Bundled CommonJS packages (commander) call require() for Node's own modules; ES modules have none.
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);' },
 });

@@ -124,5 +124,10 @@ describe("bad input and bad usage", () => {
     const run = runCli(["summary", join(folder, "nope.csv"), "--debug"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no such file\n.*InputError/s);
+    // The bundle's source maps name the source files, not the bundle's chunks.
+    const binary = put(folder, "binary.dat", Buffer.from([120, 0, 1]));
+    const mapped = runCli(["summary", binary, "--debug"]);
+    expect(mapped.stderr).toMatch(/at detectFormat \(.*src\/ingest\/open\.ts:\d+:\d+\)/);
+    expect(mapped.stderr).not.toMatch(/chunk-/);
   });
 });
