@@ -88,7 +88,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         // A CSV's split line may be inside a quoted field (JSON strings hold no line end): the first
         // reader knows when it gets there, and then reads on past the split itself.
         let quoteOpen = (): boolean => false;
-        const first = part === undefined ? counted() : fileBytes(source.path!, 0, split!, close, options.onBytes);
+        const first = part === undefined ? plainFile() : fileBytes(source.path!, 0, split!, close, options.onBytes);
         const bytes = part === undefined ? first : (async function* () {
           yield* first;
           if (!quoteOpen()) return;
