@@ -328,9 +328,10 @@ export class Repeats {
     this.pending = [];
     const lines = (n: number, what: string): string => `${n} ${what} ${n === 1 ? "line" : "lines"}`;
     if (this.submissions > 0 || this.failures > 0) {
-      const twice = (n: number, what: string): string => `${lines(n, what)} ${n === 1 ? "appears" : "appear"} twice`;
-      const parts = this.submissions > 0 ? [`${twice(this.submissions, "submission")} (the log was written or read twice, e.g. by syslog and the journal, or as a copy)`] : [];
-      if (this.failures > 0) parts.push(`${twice(this.failures, "failed-login")} (same host, process, second and text, in an earlier input or in inputs whose messages repeat): the same event`);
+      // Each repeat is counted: a line seen 12 times is 11 repeats, so the note says "repeat", never "twice".
+      const again = (n: number, what: string): string => `${lines(n, what)} ${n === 1 ? "repeats a line" : "repeat lines"} read before`;
+      const parts = this.submissions > 0 ? [`${again(this.submissions, "submission")} (the log was written or read more than once, e.g. by syslog and the journal, or as a copy)`] : [];
+      if (this.failures > 0) parts.push(`${again(this.failures, "failed-login")} (same host, process, second and text, in an earlier input or in inputs whose messages repeat): the same event`);
       this.report.note(`${source}: ${parts.join("; ")}; counted once`);
     }
     if (this.shiftedSubmissions === 0 && this.shiftedFailures === 0) return;

@@ -169,7 +169,7 @@ describe("the same Postfix log as classic syslog in local time and as the journa
   it("with --tz Europe/Berlin, the repeated hour's messages (an hour off) are still counted once; the journal first gives the truth exactly", () => {
     const { doc, stderr } = summary([local, journal, "--tz", "Europe/Berlin"]);
     expect(doc).toMatchObject({ messages, failed_logins: failed });
-    expect(stderr).toContain(`${journal}: ${messages - inRepeatedHour} submission lines appear twice`);
+    expect(stderr).toContain(`${journal}: ${messages - inRepeatedHour} submission lines repeat lines read before`);
     expect(stderr).toMatch(new RegExp(`mail\\.json: ${inRepeatedHour} submission lines? (and \\d+ failed-login lines? )?repeats? earlier ones at times 1 hour apart`));
     const run = runCli(["export", journal, local, "--all"]);
     expect(run.stdout).toBe(expected(sessions));

@@ -45,7 +45,7 @@ describe("server logs across the inputs of a run", () => {
     expect(summary([journal, copy])).toMatchObject({ messages, failed_logins: failed });
     const run = runCli(["export", syslog, journal, "--all"]);
     expect(run.stdout).toBe(expected(sessions));
-    expect(run.stderr).toMatch(new RegExp(`note: .*mail\\.json: ${messages} submission lines appear twice .*; ${failed} failed-login lines appear twice .*the same event; counted once`));
+    expect(run.stderr).toMatch(new RegExp(`note: .*mail\\.json: ${messages} submission lines repeat lines read before .*; ${failed} failed-login lines repeat lines read before .*the same event; counted once`));
     expect(run.stderr).not.toMatch(/no submissions in/);
   });
 
@@ -66,7 +66,7 @@ describe("server logs across the inputs of a run", () => {
     expect(summary([syslog]).failed_logins).toBe(failed);
     const run = runCli(["summary", syslog, copy, journal, "--all", "--format", "json"]);
     expect(JSON.parse(run.stdout).failed_logins).toBe(failed);
-    expect(run.stderr).toMatch(new RegExp(`copy/mail\\.log: ${failed} failed-login lines appear twice .*counted once`));
+    expect(run.stderr).toMatch(new RegExp(`copy/mail\\.log: ${failed} failed-login lines repeat lines read before .*counted once`));
   });
 
   it("the journal's host name may be the full name where syslog writes the short one: still the same log", () => {
@@ -82,8 +82,19 @@ describe("server logs across the inputs of a run", () => {
     const doubled = log.text.replace(/^.*$/gm, (line) => (line === "" ? line : `${line}\n${line}`));
     const run = runCli(["export", logFile("exim/mainlog", doubled), "--all"]);
     expect(run.stdout).toBe(expected(log));
-    expect(run.stderr).toMatch(new RegExp(`mainlog: ${log.submissions.length} submission lines appear twice`));
+    expect(run.stderr).toMatch(new RegExp(`mainlog: ${log.submissions.length} submission lines repeat lines read before`));
     expect(summary([logFile("exim/once", log.text), logFile("exim/again", log.text)]).messages).toBe(log.submissions.length);
+  });
+
+  it("a line written 12 times is 11 repeats, and the note says so (not 'twice')", () => {
+    const log = eximLog({ seed: 73, sessions: 40, start: NOV(20), span: 86_400 });
+    const lines = log.text.split("\n");
+    const arrival = lines.findIndex((line) => line.includes(" <= "));
+    const twelve = [...lines.slice(0, arrival), ...new Array<string>(12).fill(lines[arrival]!), ...lines.slice(arrival + 1)].join("\n");
+    const run = runCli(["export", logFile("exim/twelve", twelve), "--all"]);
+    expect(run.stdout).toBe(expected(log));
+    expect(run.stderr).toContain("exim/twelve: 11 submission lines repeat lines read before (the log was written or read more than once");
+    expect(run.stderr).not.toContain("twice");
   });
 
   it("a session cut by rotation carries from mail.log.1 to mail.log, given oldest first; neither file is called empty", () => {
@@ -125,7 +136,7 @@ describe("Exchange protocol logs across the inputs of a run", () => {
     const doc = JSON.parse(run.stdout);
     expect(doc.messages).toBe(log.submissions.length);
     expect(doc.failed_logins).toBe(failedTotal(log));
-    expect(run.stderr).toMatch(new RegExp(`copy/RECV2026112000-1\\.LOG: ${log.submissions.length} submission lines appear twice .*; counted once`));
+    expect(run.stderr).toMatch(new RegExp(`copy/RECV2026112000-1\\.LOG: ${log.submissions.length} submission lines repeat lines read before .*; counted once`));
     expect(runCli(["export", whole, copy, "--all"]).stdout).toBe(expected(log));
   });
 });
