@@ -26,11 +26,23 @@ export type Unusual = { sender: string; domain: string; period: Period } & (
   | { kind: "login_after_failures"; clientIp: string; failedLogins: number; firstFailure: number; lastFailure: number; login: number }
 );
 
-/** The network an address belongs to for `new_address`: its /24 (IPv4) or /64 (IPv6); other text as it is. */
+/**
+ * The network an address belongs to for `new_address`: its /24 (IPv4) or /64 (IPv6); other text as it
+ * is. An IPv4-mapped IPv6 address (`::ffff:10.1.1.5`, how a dual-stack listener logs IPv4 clients) is
+ * its IPv4 address: its /64 would put every IPv4 client in one network, and its raw text none in any.
+ */
 export function networkOf(clientIp: string): string {
   const v4 = /^\[?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}\]?(?::\d+)?$/.exec(clientIp);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
   const bare = clientIp.replace(/^\[([^\]]+)\](?::\d+)?$/, "$1").toLowerCase();
+  const mapped = /^(?:::|(?:0{1,4}:){5})ffff:(?:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(bare);
+  if (mapped) {
+    const [, dotted, high, low] = mapped;
+    if (dotted !== undefined) return networkOf(dotted);
+    const h = parseInt(high!, 16);
+    const l = parseInt(low!, 16);
+    return networkOf(`${h >> 8}.${h & 255}.${l >> 8}.${l & 255}`);
+  }
   if (!/^[0-9a-f:]+$/.test(bare) || !bare.includes(":")) return clientIp;
   const [head = "", tail] = bare.split("::");
   const left = head === "" ? [] : head.split(":");

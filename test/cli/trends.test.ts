@@ -256,6 +256,25 @@ describe("the earlier window read in the same pass", () => {
   });
 });
 
+describe("new addresses of IPv4 clients logged as IPv4-mapped IPv6 (::ffff:a.b.c.d)", () => {
+  it("are judged by their IPv4 /24: a move inside it is not new, one to another /24 is, named by its IPv4 network", () => {
+    const rows = ["timestamp,sender,tls,auth,client_ip"];
+    for (let d = 9; d <= 15; d++) {
+      const t = `2026-11-${d}T10:00:00Z`;
+      rows.push(`${t},mapped@x.example,TLS1.2,XOAUTH2,::ffff:10.1.1.5`, `${t},plain@x.example,TLS1.2,XOAUTH2,::ffff:10.1.2.5`, `${t},moved@x.example,TLS1.2,XOAUTH2,::ffff:10.1.3.5`, `${t},hex@x.example,TLS1.2,XOAUTH2,10.1.4.5`);
+    }
+    // The same /24 as before (mapped, plain, hex-written mapped), and one address in another /24.
+    rows.push("2026-11-18T10:00:00Z,mapped@x.example,TLS1.2,XOAUTH2,::ffff:10.1.1.9", "2026-11-18T10:00:00Z,plain@x.example,TLS1.2,XOAUTH2,10.1.2.9",
+      "2026-11-18T10:00:00Z,moved@x.example,TLS1.2,XOAUTH2,::FFFF:10.9.9.9", "2026-11-18T10:00:00Z,hex@x.example,TLS1.2,XOAUTH2,::ffff:a01:409");
+    const file = put(folder, "mapped/export.csv", `${rows.join("\n")}\n`);
+    const run = runCli(["summary", file, "--format", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).unusual).toEqual([{ sender: "moved@x.example", kind: "new_address", period: "2026-11-18",
+      evidence: { client_ip: "::FFFF:10.9.9.9", network: "10.9.9.0/24", first_seen: "2026-11-18T10:00:00Z", known_networks: ["10.1.3.0/24"] } }]);
+    expect(runCli(["summary", file, "--fail-on", "unusual"]).stderr).toContain("--fail-on unusual: 1 unusual finding: new_address moved@x.example 2026-11-18");
+  });
+});
+
 describe("--fail-on new and unusual, for cron", () => {
   const ordinary = put(folder, "calm/maillog", generateHistory({ seed: 41, start: START, days: 21 }).text);
 
