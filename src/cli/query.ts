@@ -5,6 +5,7 @@ import { AUTH_KINDS, TLS_VERSIONS } from "../core/record.js";
 import { Zone } from "../core/zone.js";
 import { createAggregator, type Aggregate, type AggregatorSpec } from "../engine/aggregate.js";
 import { compareWindows, earlierBounds, earlierWindow, isNewProblem, type CompareRequest, type Comparison } from "../engine/compare.js";
+import { filtersOnTlsOrAuth, narrowToTlsAndAuth, withoutTlsAndAuth } from "../engine/narrow.js";
 import { unusualActivity, type Unusual } from "../engine/unusual.js";
 import type { FilterOptions } from "../engine/filter.js";
 import { checkRangeOrder, isRelativeBound, resolveBound, type RangeRequest } from "../engine/range.js";
@@ -147,13 +148,16 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
     timeZone: zone.name, by: options.by, from, to, all: options.all === true, now,
     filters: { domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] },
   };
-  const aggregator = createAggregator(spec);
+  // A comparison judges each sender on all it sent: both windows are read without --tls and --auth, then narrowed to them.
+  const narrowAfter = compare !== undefined && filtersOnTlsOrAuth(spec.filters);
+  const readSpec: AggregatorSpec = narrowAfter ? { ...spec, filters: withoutTlsAndAuth(spec.filters) } : spec;
+  const aggregator = createAggregator(readSpec);
   const request: RangeRequest = { from, to, all: options.all === true };
   // Bounds of the earlier window not known yet are left open (and applied by bucket at the end).
   const bounds = compare === undefined ? undefined : earlierBounds(compare, request, zone);
-  const earlierSpec: AggregatorSpec | undefined = bounds === undefined ? undefined : { ...spec, from: bounds.from, to: bounds.to, all: false };
+  const earlierSpec: AggregatorSpec | undefined = bounds === undefined ? undefined : { ...readSpec, from: bounds.from, to: bounds.to, all: false };
   const earlierAggregator = earlierSpec === undefined ? undefined : createAggregator(earlierSpec);
-  const targets = [{ aggregator, spec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
+  const targets = [{ aggregator, spec: readSpec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
   const maps = parseColumnMaps(options.map ?? []);
   const repeated: string[] = [];
   const sources = await expandInputs(files, process.stdin.isTTY === true, (name, first) => repeated.push(name === first ? name : `${name} (the same file as ${first})`));
@@ -170,7 +174,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
     { zone, dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
       // SMTP_AUTH_REPORT_THREADS=1 reads every file in one piece (a second thread is used for large files).
       readPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadPartReader(targets, { dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain }, maps),
-      readSyslogPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadSyslogPartReader(spec), onBytes: (n) => {
+      readSyslogPart: process.env.SMTP_AUTH_REPORT_THREADS === "1" ? undefined : threadSyslogPartReader(readSpec), onBytes: (n) => {
         progress.advance(n);
         checkMemory();
       },
@@ -179,18 +183,20 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
     earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),
   ).finally(() => progress.stop());
   const read = performance.now();
-  const aggregate = aggregator.finish();
+  const whole = aggregator.finish();
+  const aggregate = narrowAfter ? narrowToTlsAndAuth(whole, spec.filters) : whole;
   checkCompareWindow(compare, aggregate.range);
   if (options.debug) {
     const seconds = (read - started) / 1000;
     process.stderr.write(`smtp-auth-report: debug: read ${thousands(report.records)} records in ${seconds.toFixed(2)} s (${thousands(report.records / seconds)}/s); ${thousands(aggregate.columns.size)} groups in ${((performance.now() - read) / 1000).toFixed(2)} s\n`);
   }
-  const earlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
+  const wholeEarlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
+  const earlier = narrowAfter && wholeEarlier !== undefined ? narrowToTlsAndAuth(wholeEarlier, spec.filters) : wholeEarlier;
   let trends: Trends | undefined;
   return {
     aggregate, report, earlier, untold: untoldInRange(aggregate, report),
     get trends(): Trends | undefined {
-      if (earlier !== undefined) trends ??= { earlier, comparison: compareWindows(aggregate, earlier), unusual: unusualActivity(aggregate, earlier) };
+      if (earlier !== undefined) trends ??= { earlier, comparison: compareWindows(aggregate, earlier, { after: whole, before: wholeEarlier! }), unusual: unusualActivity(aggregate, earlier) };
       return trends;
     },
   };

@@ -93,6 +93,8 @@ export interface Comparison {
   earlierHasData: boolean;
   /** Senders in each window not counted on legacy TLS (Basic auth) whose TLS (auth) is unknown for some messages. */
   unknown: { before: UnknownSenders; after: UnknownSenders };
+  /** True when --tls or --auth chose the senders listed while their statuses and windows were judged on all they sent. */
+  judgedUnfiltered: boolean;
 }
 
 /** How many senders' TLS and auth the data could not always tell (not counted in the figures on them). */
@@ -157,18 +159,25 @@ export function senderStatus(before: SenderTotal | undefined, after: SenderTotal
   return before === undefined ? "new" : "regressed";
 }
 
-/** The range (`after`) against the earlier window (`before`). */
-export function compareWindows(after: Aggregate, before: Aggregate): Comparison {
+/**
+ * The range (`after`) against the earlier window (`before`). The figures are the windows' as filtered;
+ * each sender's status is judged on `whole`, the windows read without --tls and --auth (a sender that
+ * moved to OAuth sent mail: `fixed`, not `quiet`, under --auth basic), and the senders listed are those
+ * the filters keep in either window.
+ */
+export function compareWindows(after: Aggregate, before: Aggregate, whole: { after: Aggregate; before: Aggregate } = { after, before }): Comparison {
   const { figures: a, unknown: unknownAfter } = headlineFigures(after);
   const { figures: b, unknown: unknownBefore } = headlineFigures(before);
   const figures = Object.fromEntries(FIGURES.map((f) => {
     const change = a[f] === undefined || b[f] === undefined ? undefined : a[f]! - b[f]!;
     return [f, { before: b[f], after: a[f], change }];
   })) as Record<Figure, FigureChange>;
-  const earlier = new Map(senderTotals(before).map((s) => [senderKey(s), s]));
-  const later = new Map(senderTotals(after).map((s) => [senderKey(s), s]));
+  const earlier = new Map(senderTotals(whole.before).map((s) => [senderKey(s), s]));
+  const later = new Map(senderTotals(whole.after).map((s) => [senderKey(s), s]));
+  const listed = whole.after === after && whole.before === before ? undefined : new Set([...senderTotals(before), ...senderTotals(after)].map(senderKey));
   const senders: SenderChange[] = [];
   for (const key of new Set([...earlier.keys(), ...later.keys()])) {
+    if (listed !== undefined && !listed.has(key)) continue;
     const was = earlier.get(key);
     const is = later.get(key);
     const status = senderStatus(was, is);
@@ -179,7 +188,7 @@ export function compareWindows(after: Aggregate, before: Aggregate): Comparison 
   senders.sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status) || compareText(x.sender, y.sender) || compareText(x.domain, y.domain));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<SenderStatus, number>;
   for (const s of senders) counts[s.status]++;
-  return { range: before.range, figures, senders, counts, earlierHasData: before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter } };
+  return { range: before.range, figures, senders, counts, earlierHasData: whole.before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter }, judgedUnfiltered: listed !== undefined };
 }
 
 /** True for a class that `--fail-on new` fails on: a sender newly on legacy TLS or Basic auth. */

@@ -10,7 +10,7 @@ import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
-import { FIGURE_LABELS, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
+import { FIGURE_LABELS, comparisonScopeNote, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
 import { domainLabel, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
@@ -221,7 +221,7 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
     columns: [{ label: "Status" }, { label: "Sender" }, { label: "Before" }, { label: "After" }],
     wholeReport: true,
     rows: comparison.senders.map((s) => ({ flagged: s.status === "new" || s.status === "regressed", cells: [s.status, s.sender, windowText(s.before), windowText(s.after)] })),
-    note: "new: first seen now, with a problem; regressed: a problem now that it did not have before (it sent without one, or had the other one); fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.",
+    note: ["new: first seen now, with a problem; regressed: a problem now that it did not have before (it sent without one, or had the other one); fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.", comparisonScopeNote(comparison)].filter((n) => n !== undefined).join(" "),
   };
 }
 

@@ -41,8 +41,15 @@ export function comparisonUnknownNote(comparison: Comparison): string | undefine
   return parts.length === 0 ? undefined : parts.join(" ");
 }
 
+/** What the senders' statuses are judged on, where --tls or --auth chose the senders listed; undefined otherwise. */
+export function comparisonScopeNote(comparison: Comparison): string | undefined {
+  if (!comparison.judgedUnfiltered) return undefined;
+  return "Statuses, before and after are judged on all each sender sent in each window, whatever its TLS and auth; --tls and --auth choose which senders are listed.";
+}
+
 /** The comparison as a text section: the figures before and after, the counts per class, the senders. */
-export function comparisonText(comparison: Comparison, { paint, width }: Terminal): string {
+export function comparisonText(comparison: Comparison, terminal: Terminal): string {
+  const { paint, width } = terminal;
   const lines = ["", ...wrapText(`Compared with ${rangeText(comparison.range)}`, width).map((l) => paint.bold(l))];
   if (!comparison.earlierHasData) lines.push(...wrapText("The earlier window holds no submissions (with these filters): every sender with a problem counts as new.", width, "  ").map((l) => paint.yellow(l)));
   const rows = [["", "before", "after", "change"]];
@@ -56,6 +63,8 @@ export function comparisonText(comparison: Comparison, { paint, width }: Termina
   if (unknown !== undefined) lines.push(...wrapText(unknown, width, "  ").map((l) => paint.yellow(l)));
   const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
   lines.push("", ...wrapText(`Senders on legacy TLS or Basic auth: ${counts}`, width).map((l) => paint.bold(l)));
+  const scope = comparisonScopeNote(comparison);
+  if (scope !== undefined) lines.push(...wrapText(scope, width, "  ").map((l) => paint.dim(l)));
   if (comparison.senders.length === 0) return `${lines.join("\n")}\n`;
   const urgent = comparison.senders.filter((s) => s.status === "new" || s.status === "regressed");
   const others = comparison.senders.filter((s) => s.status !== "new" && s.status !== "regressed");
@@ -88,7 +97,8 @@ export function evidenceText(u: Unusual, aggregate: Aggregate): string {
 }
 
 /** The unusual activity as a text section (always there: it says so when nothing is unusual). */
-export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, { paint, width }: Terminal): string {
+export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: Aggregate, terminal: Terminal): string {
+  const { paint, width } = terminal;
   const unjudged = whyUnusualUnjudged(aggregate);
   if (unjudged !== undefined) return `${["", paint.bold("Unusual activity: cannot be judged"), ...wrapText(`${unjudged[0]!.toUpperCase()}${unjudged.slice(1)}.`, width, "  ").map((l) => paint.yellow(l))].join("\n")}\n`;
   const title = unusual.length === 0 ? "Unusual activity: none" : `Unusual activity: ${thousands(unusual.length)} ${unusual.length === 1 ? "finding" : "findings"}`;
