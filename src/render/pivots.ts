@@ -60,8 +60,8 @@ function categorySendersChart(aggregate: Aggregate, category: Category, top: num
   }, terminal);
 }
 
-/** The width a table may take: the terminal's, or any where no width was given for a file or pipe. */
-function tableWidth(terminal: Terminal): number {
+/** The width a table may take: the terminal's, or any where no width was given for a file or pipe (cron mail keeps every column and name). */
+export function tableWidth(terminal: Terminal): number {
   return terminal.unbounded ? Infinity : terminal.width;
 }
 

@@ -2,7 +2,7 @@ import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
-import { clientIpsText } from "./pivots.js";
+import { clientIpsText, tableWidth } from "./pivots.js";
 import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
@@ -26,7 +26,7 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     // A log of failed logins alone (a password-guessing burst) still has those to show.
     if (failed === undefined || failed.length === 0) return empty;
     const total = failed.reduce((n, f) => n + f.failures, 0);
-    const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], { align: ["left", "right", "left"], droppable: [2] }, width, "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
+    const figures = alignColumns([["Failed logins", thousands(total), `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}`]], { align: ["left", "right", "left"], droppable: [2] }, tableWidth(terminal), "  ", (text, _row, column) => (column === 2 ? paint.dim(text) : text));
     const unfiltered = failedLoginsFilterNote(aggregate.filters);
     const note = unfiltered === undefined ? [] : wrapText(`${unfiltered}.`, width, "    ").map((l) => paint.dim(l));
     return `${empty}${["", ...figures, ...note, ...failedLoginLines(failed, terminal)].join("\n")}\n`;
@@ -81,14 +81,16 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   return `${lines.join("\n")}\n`;
 }
 
-function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, { paint, width }: Terminal): string[] {
+function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, terminal: Terminal): string[] {
+  const { paint } = terminal;
   const lines = ["", paint.bold("Failed logins by client address")];
-  lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), { align: ["left", "right"], shrinkable: [0] }, width));
+  lines.push(...alignColumns(failed.slice(0, ACTION_LIST).map((f) => [escapeTerminal(f.clientIp), thousands(f.failures)]), { align: ["left", "right"], shrinkable: [0] }, tableWidth(terminal)));
   if (failed.length > ACTION_LIST) lines.push(paint.dim(`  … and ${thousands(failed.length - ACTION_LIST)} more addresses`));
   return lines;
 }
 
-function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, { paint, width }: Terminal): string[] {
+function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, terminal: Terminal): string[] {
+  const { paint } = terminal;
   const shown = senders.slice(0, limit);
   const rows = [["sender", "messages", "TLS", "auth", "client IPs", "last seen"]];
   for (const s of shown) {
@@ -103,7 +105,7 @@ function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate
   }
   // At narrow widths the last seen goes first, then the addresses; the sender is shortened last.
   const fit = { align: ["left", "right", "left", "left", "left", "left"] as const, shrinkable: [0, 4], droppable: [5, 4] };
-  const lines = alignColumns(rows, { ...fit, align: [...fit.align] }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
+  const lines = alignColumns(rows, { ...fit, align: [...fit.align] }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
   if (senders.length > limit) lines.push(paint.dim(`  … and ${thousands(senders.length - limit)} more`));
   return lines;
 }

@@ -5,6 +5,7 @@ import { FIGURES, STATUS_ORDER, type Comparison, type Figure, type SenderWindow 
 import type { Unusual } from "../engine/unusual.js";
 import type { Terminal } from "./chart.js";
 import { alignColumns, wrapText } from "./layout.js";
+import { tableWidth } from "./pivots.js";
 import { escapeTerminal, isoInstant, localTime, rangeJson, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** How each compared figure is named in text. */
@@ -74,10 +75,10 @@ export function comparisonText(comparison: Comparison, terminal: Terminal): stri
   const rowsOf = (text: (w: SenderWindow | undefined) => string): string[][] =>
     [["status", "sender", "before", "after"], ...shown.map((s) => [s.status, escapeTerminal(s.sender), text(s.before), text(s.after)])];
   const full = rowsOf(windowText);
-  const fits = alignColumns(full, { align: ["left", "left", "left", "left"] }).every((l) => l.length <= width);
+  const fits = alignColumns(full, { align: ["left", "left", "left", "left"] }).every((l) => l.length <= tableWidth(terminal));
   const table = fits ? full : rowsOf(compact);
   // One by one: a spread of every new sender's line would overflow the call stack.
-  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3], readable: 20 }, width, "  ", (text, row) =>
+  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3], readable: 20 }, tableWidth(terminal), "  ", (text, row) =>
     row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text)) lines.push(line);
   if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
   return `${lines.join("\n")}\n`;
@@ -107,7 +108,7 @@ export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: A
   if (unusual.length > 0) {
     const rows = [["period", "sender", "kind", "evidence"], ...unusual.map((u) => [u.period.label, escapeTerminal(u.sender), u.kind.replace(/_/g, " "), evidenceText(u, aggregate)])];
     // At narrow widths the evidence is shortened (the JSON keeps it whole), then the period goes.
-    for (const line of alignColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, width, "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
+    for (const line of alignColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
   }
   return `${lines.join("\n")}\n`;
 }

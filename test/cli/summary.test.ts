@@ -145,3 +145,29 @@ describe("failed logins of a log cut down by grep", () => {
     expect(run.stdout).toContain("  Failed logins            0  from 0 client addresses; the input has failed logins before this range, from 2026-11-10 11:00 UTC (--all takes them in)\n");
   });
 });
+
+describe("summary written to a file or a pipe (cron mail)", () => {
+  const long = "scanner-warehouse-north-building-7@fabrikam-logistics.example";
+  const rows = ["timestamp,sender,tls,auth,client_ip"];
+  for (let day = 9; day <= 22; day++) {
+    const messages = day === 20 ? 200 : 10;
+    for (let m = 0; m < messages; m++) rows.push(`2026-11-${day}T10:${String(m % 60).padStart(2, "0")}:00Z,${long},TLS1.0,LOGIN,10.40.0.77`);
+  }
+  const file = put(scratch(), "cron.csv", `${rows.join("\n")}\n`);
+  const burst = new RegExp(`^  2026-11-20  ${long}  burst  200 messages; usually 10 \\(median of 13 days with mail\\)$`, "m");
+
+  it("keeps every column and whole names in its tables without --width or COLUMNS; a width still fits", () => {
+    const out = join(scratch(), "u.txt");
+    expect(runCli(["summary", file, "-o", out]).code).toBe(0);
+    const piped = runCli(["summary", file]);
+    for (const text of [readFileSync(out, "utf8"), piped.stdout]) {
+      expect(text).toMatch(burst);
+      expect(text).toMatch(new RegExp(`^  ${long} +260 +TLS1\\.0 +basic +10\\.40\\.0\\.77 +2026-11-22 10:09$`, "m"));
+      expect(text).not.toContain("…");
+    }
+    for (const fitted of [runCli(["summary", file, "--width", "80"]).stdout, runCli(["summary", file], { env: { COLUMNS: "80" } }).stdout]) {
+      expect(Math.max(...fitted.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80);
+      expect(fitted).not.toMatch(burst);
+    }
+  });
+});
