@@ -15,7 +15,7 @@ import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
 import { DAY_FIRST_HINT, quote, type ReadReport } from "../ingest/read-report.js";
-import { escapeTerminal, filterStatements, inputMissesRange, isFiltered, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
+import { earlierPartlyCovered, escapeTerminal, filterStatements, inputMissesRange, isFiltered, localTime, partialCoverage, rangeOutsideInput, rangeText, thousands } from "../render/text.js";
 import type { CommonOptions } from "./options.js";
 import { memoryGuard } from "./memory.js";
 import { onClosedPipe, writeOutput } from "./output.js";
@@ -247,7 +247,9 @@ function newVerdict(query: QueryResult): FailVerdict {
   const found = trends.comparison.senders.filter((s) => isNewProblem(s.status));
   if (found.length > 0) {
     const what = `${thousands(found.length)} ${found.length === 1 ? "sender" : "senders"} newly on legacy TLS or Basic auth since ${rangeText(trends.earlier.range)}: ${someOf(found.map((s) => `${s.sender} (${s.status})`))}`;
-    return { outcome: "found", message: [what, ...unseen].join("; ") };
+    // Where the input begins inside the earlier window, some of these may only be unseen: the cron mail says so beside the verdict.
+    const partly = earlierPartlyCovered(trends.earlier.range, trends.comparison.inputFrom) === undefined ? [] : [`the input begins ${localTime(trends.comparison.inputFrom!, aggregate.range)} ${aggregate.range.zone.name}, inside the earlier window: a sender seen only before then reads as new`];
+    return { outcome: "found", message: [what, ...unseen, ...partly].join("; ") };
   }
   // A dimension that cannot be told hides what is new in it, as for `any`.
   return unseen.length > 0 ? { outcome: "undecided", message: `cannot decide: ${unseen.join("; ")}` }
@@ -343,6 +345,8 @@ export function noteEmptyRange(query: QueryResult, quiet: boolean | undefined, o
   }
   const partial = partialCoverage(aggregate);
   if (partial !== undefined) notes.push(`note: ${partial} (${rangeText(aggregate.range)})`);
+  const earlierPartly = query.earlier === undefined ? undefined : earlierPartlyCovered(query.earlier.range, query.earlier.extent?.min);
+  if (earlierPartly !== undefined) notes.push(`note: ${earlierPartly}`);
   for (const note of notes) process.stderr.write(`smtp-auth-report: ${escapeTerminal(note)}\n`);
 }
 

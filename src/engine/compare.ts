@@ -95,6 +95,8 @@ export interface Comparison {
   unknown: { before: UnknownSenders; after: UnknownSenders };
   /** True when --tls or --auth chose the senders listed while their statuses and windows were judged on all they sent. */
   judgedUnfiltered: boolean;
+  /** The input's oldest submission, whatever the windows and filters (undefined without any): it may begin inside the earlier window. */
+  inputFrom: number | undefined;
 }
 
 /** How many senders' TLS and auth the data could not always tell (not counted in the figures on them). */
@@ -188,7 +190,7 @@ export function compareWindows(after: Aggregate, before: Aggregate, whole: { aft
   senders.sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status) || compareText(x.sender, y.sender) || compareText(x.domain, y.domain));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<SenderStatus, number>;
   for (const s of senders) counts[s.status]++;
-  return { range: before.range, figures, senders, counts, earlierHasData: whole.before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter }, judgedUnfiltered: listed !== undefined };
+  return { range: before.range, figures, senders, counts, earlierHasData: whole.before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter }, judgedUnfiltered: listed !== undefined, inputFrom: before.extent?.min };
 }
 
 /** True for a class that `--fail-on new` fails on: a sender newly on legacy TLS or Basic auth. */

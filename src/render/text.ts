@@ -133,6 +133,17 @@ export function partialCoverage(aggregate: Aggregate): string | undefined {
   return parts.length === 0 ? undefined : parts.join("; ");
 }
 
+/**
+ * Where the input begins inside the earlier window of a comparison (more than a day, or half a shorter
+ * window, after its start): a sender seen only before then reads as new, and the before figures are
+ * short. `oldest` is the input's oldest submission. Undefined where the input covers the window's start
+ * (or begins after the window: then the window is empty, which is said as such).
+ */
+export function earlierPartlyCovered(earlier: DateRange, oldest: number | undefined): string | undefined {
+  if (oldest === undefined || oldest >= earlier.to || oldest <= earlier.from + Math.min(DAY_MS, (earlier.to - earlier.from) / 2)) return undefined;
+  return `the input's oldest submission is from ${localTime(oldest, earlier)} ${earlier.zone.name}, inside the earlier window ${rangeText(earlier)}: "new" and the before figures cover only part of it (a sender seen only before then reads as new)`;
+}
+
 /** The lines a text output ends with when its emptiness is not an all-clear (see rangeOutsideInput), else ""; wrapped to `width`. */
 export function notAllClearText(aggregate: Aggregate, width = Infinity): string {
   const outside = rangeOutsideInput(aggregate);

@@ -6,7 +6,7 @@ import type { Unusual } from "../engine/unusual.js";
 import type { Terminal } from "./chart.js";
 import { alignColumns, wrapText } from "./layout.js";
 import { tableWidth } from "./pivots.js";
-import { escapeTerminal, isoInstant, localTime, rangeJson, rangeOutsideInput, rangeText, thousands } from "./text.js";
+import { earlierPartlyCovered, escapeTerminal, isoInstant, localTime, rangeJson, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** How each compared figure is named in text. */
 export const FIGURE_LABELS: Record<Figure, string> = {
@@ -42,6 +42,13 @@ export function comparisonUnknownNote(comparison: Comparison): string | undefine
   return parts.length === 0 ? undefined : parts.join(" ");
 }
 
+/** Where the input begins inside the earlier window, as a sentence; undefined where it covers the window (or the window is empty). */
+export function comparisonCoverageNote(comparison: Comparison): string | undefined {
+  if (!comparison.earlierHasData) return undefined;
+  const partly = earlierPartlyCovered(comparison.range, comparison.inputFrom);
+  return partly === undefined ? undefined : `Partly covered: ${partly}.`;
+}
+
 /** What the senders' statuses are judged on, where --tls or --auth chose the senders listed; undefined otherwise. */
 export function comparisonScopeNote(comparison: Comparison): string | undefined {
   if (!comparison.judgedUnfiltered) return undefined;
@@ -53,6 +60,8 @@ export function comparisonText(comparison: Comparison, terminal: Terminal): stri
   const { paint, width } = terminal;
   const lines = ["", ...wrapText(`Compared with ${rangeText(comparison.range)}`, width).map((l) => paint.bold(l))];
   if (!comparison.earlierHasData) lines.push(...wrapText("The earlier window holds no submissions (with these filters): every sender with a problem counts as new.", width, "  ").map((l) => paint.yellow(l)));
+  const partly = comparisonCoverageNote(comparison);
+  if (partly !== undefined) lines.push(...wrapText(partly, width, "  ").map((l) => paint.yellow(l)));
   const rows = [["", "before", "after", "change"]];
   for (const f of FIGURES) {
     const c = comparison.figures[f];

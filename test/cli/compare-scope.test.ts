@@ -66,3 +66,34 @@ describe("--compare with --tls or --auth", () => {
     expect(html).toContain("Statuses, before and after are judged on all each sender sent in each window");
   });
 });
+
+describe("--compare where the input begins inside the earlier window", () => {
+  const late = put(folder, "late.csv", `${[
+    "timestamp,sender,tls,auth,client_ip",
+    ...rowsOf("printer@a.example", "TLS1.0", "LOGIN", days(14, 22)),
+    ...rowsOf("app@a.example", "TLS1.2", "PLAIN", days(17, 22)),
+  ].join("\n")}\n`);
+  const NOTE = `the input's oldest submission is from 2026-11-14 10:00 UTC, inside the earlier window 2026-11-09 to 2026-11-15 (7 days, UTC): "new" and the before figures cover only part of it (a sender seen only before then reads as new)`;
+
+  it("says so on stderr, in the text, on the page and beside --fail-on new's verdict; JSON keeps its shape", () => {
+    const text = runCli(["summary", late, "--compare", "previous"]);
+    expect(text.stderr).toBe(`smtp-auth-report: note: ${NOTE}\n`);
+    expect(text.stdout.replace(/\s+/g, " ")).toContain(`Compared with 2026-11-09 to 2026-11-15 (7 days, UTC) Partly covered: ${NOTE}.`);
+    const json = runCli(["summary", late, "--compare", "previous", "--format", "json"]);
+    expect(json.stderr).toBe(`smtp-auth-report: note: ${NOTE}\n`);
+    expect(Object.keys(JSON.parse(json.stdout).compare)).toEqual(["range", "figures", "senders", "unknown_senders"]);
+    const failOn = runCli(["summary", late, "--fail-on", "new", "--quiet"]);
+    expect(failOn.code).toBe(3);
+    expect(failOn.stderr).toBe("smtp-auth-report: --fail-on new: 1 sender newly on legacy TLS or Basic auth since 2026-11-09 to 2026-11-15 (7 days, UTC): app@a.example (new); the input begins 2026-11-14 10:00 UTC, inside the earlier window: a sender seen only before then reads as new\n");
+    const page = join(folder, "late.html");
+    expect(runCli(["report", late, "--compare", "previous", "-o", page]).stderr).toContain(NOTE);
+    expect(readFileSync(page, "utf8")).toContain(`Partly covered: ${NOTE.replace(/'/g, "&#39;").replace(/"/g, "&quot;")}.`);
+  });
+
+  it("says nothing where the input begins on the window's first day", () => {
+    const run = runCli(["summary", migration, "--compare", "previous"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).not.toContain("Partly covered");
+    expect(runCli(["summary", migration, "--fail-on", "new"]).stderr).not.toContain("inside the earlier window");
+  });
+});
