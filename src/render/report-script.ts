@@ -18,7 +18,8 @@ export const REPORT_SCRIPT = String.raw`
         // the colour on the page is the legend's colour.
         return { label: d.label, data: d[kind], messages: d.messages, shares: d.shares, borderColor: d.color, backgroundColor: d.color + (stacked ? "99" : "33"),
           fill: stacked ? (i === 0 ? "origin" : "-1") : false, stack: stacked ? "shares" : undefined,
-          pointRadius: chart.labels.length > 40 ? 0 : 2, tension: stacked ? 0 : 0.2, borderWidth: stacked ? 1 : 2 };
+          // Straight segments: a curve through the points would pass values the data does not have (27, 28, 27).
+          pointRadius: chart.labels.length > 40 ? 0 : 2, tension: 0, borderWidth: stacked ? 1 : 2 };
       }) },
       options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
         scales: { y: { stacked: stacked, beginAtZero: true, max: stacked ? 100 : undefined, ticks: { precision: stacked ? undefined : 0, callback: function (v) { return stacked ? v + " %" : Number(v).toLocaleString(); } } }, x: { ticks: { maxTicksLimit: 12 } } },
@@ -30,6 +31,17 @@ export const REPORT_SCRIPT = String.raw`
         } } } } }
     });
   }
+  // Chart.js gives an axis at most half the chart's width and draws a longer label past the canvas's
+  // edge, cut where the reader cannot tell: a name that does not fit ends in "…" (the tooltip has it whole).
+  function fittedLabel(scale, label) {
+    var ctx = scale.chart.ctx, room = scale.chart.width / 2 - 16;
+    ctx.save();
+    ctx.font = Chart.helpers.toFont(scale.options.ticks.font).string;
+    var cut = label.length;
+    if (ctx.measureText(label).width > room) while (cut > 1 && ctx.measureText(label.slice(0, cut) + "…").width > room) cut--;
+    ctx.restore();
+    return cut === label.length ? label : label.slice(0, cut) + "…";
+  }
   function bars(id, rows, label, colors) {
     if (typeof Chart === "undefined") return;
     var old = Chart.getChart(document.getElementById(id));
@@ -37,7 +49,7 @@ export const REPORT_SCRIPT = String.raw`
     new Chart(document.getElementById(id), { type: "bar",
       data: { labels: rows.map(function (r) { return r[0]; }), datasets: [{ label: label, data: rows.map(function (r) { return r[1]; }), backgroundColor: rows.map(function (r, i) { return colors ? colors[r[0]] || data.palette[i % data.palette.length] : data.palette[0]; }) }] },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } } });
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false, callback: function (value) { return fittedLabel(this, this.getLabelForValue(value)); } } } } } });
   }
   function drawAll(d) {
     draw("volume-chart", d.volume, "messages");

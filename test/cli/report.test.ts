@@ -374,6 +374,38 @@ describe("report: the self-contained HTML page in a real browser", () => {
     await page.close();
   }, 60_000);
 
+  it("draws lines as straight segments (no curve passes a value the data lacks) and bar names whole or with an ellipsis, whole in the tooltip", async () => {
+    for (const width of [1400, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`file://${report}`);
+      const drawn = await page.evaluate(() => {
+        const get = (id: string): any => (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart.getChart(document.getElementById(id) as HTMLCanvasElement);
+        const tensions = ["volume-chart", "tls-chart", "auth-chart", "progress-chart"].flatMap((id) => get(id).data.datasets.map((_: unknown, i: number) => get(id).getDatasetMeta(i).dataset.options.tension));
+        const bars = get("top-senders-chart");
+        const y = bars.scales.y;
+        const ctx = bars.ctx as CanvasRenderingContext2D;
+        ctx.font = y._resolveTickFontOptions(0).string;
+        const ticks = y.ticks.map((t: { label: string }) => ({ label: t.label, width: ctx.measureText(t.label).width }));
+        bars.tooltip.setActiveElements([{ datasetIndex: 0, index: 6 }], { x: 0, y: 0 });
+        bars.update();
+        return { tensions, names: bars.data.labels as string[], ticks, axis: y.width, left: y.left, title: bars.tooltip.title };
+      });
+      expect(drawn.tensions.length).toBeGreaterThan(8);
+      expect(new Set(drawn.tensions)).toEqual(new Set([0]));
+      expect(drawn.left).toBeGreaterThanOrEqual(0);
+      // Each name is drawn whole, or as its start and "…", inside the axis (not cut off at the canvas's left edge).
+      drawn.ticks.forEach((t, i) => {
+        const name = drawn.names[i]!;
+        expect(t.label === name || (t.label.endsWith("…") && name.startsWith(t.label.slice(0, -1)))).toBe(true);
+        expect(t.width).toBeLessThanOrEqual(drawn.axis);
+      });
+      expect(drawn.names[6]).toBe("scan-warehouse@fabrikam.example");
+      expect(drawn.title).toEqual(["scan-warehouse@fabrikam.example"]);
+      if (width === 390) expect(drawn.ticks[6]!.label).toMatch(/^scan-warehouse@.*…$/);
+      await page.close();
+    }
+  }, 60_000);
+
   it("stacks the share charts (each area above the one under it) and tells messages and percent in the tooltip", async () => {
     const { page } = await open(report);
     const tls = await page.evaluate(() => {
