@@ -50,6 +50,14 @@ describe("--compare with --tls or --auth", () => {
     expect(doc.compare.figures.messages).toEqual({ before: 21, after: 1, change: -20 });
   });
 
+  it("gives the same when a second thread reads part of the file", () => {
+    const args = ["summary", migration, "--auth", "basic", "--compare", "previous", "--format", "json"];
+    const two = runCli(args, { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1000" } });
+    const one = runCli(args, { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).compare.senders.map((s: Listed) => s.status)).toEqual(["regressed", "fixed", "quiet", "still"]);
+  });
+
   it("the text says what statuses are judged on; --fail-on new and the page agree with it", () => {
     const text = runCli(["summary", migration, "--auth", "basic", "--compare", "previous", "--width", "120"]);
     expect(text.stdout).toContain("  fixed      fixed@a.example      TLS1.0 basic, 7 messages  TLS1.2 oauth, 7 messages\n");
