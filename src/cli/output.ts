@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
@@ -209,7 +208,8 @@ async function writeStream(chunks: Iterable<string | Uint8Array>, fd: 1 | 2, nam
 
 /** A regular file: written beside, with the old file's mode and owner, and renamed into place when complete. */
 async function writeAtomically(chunks: Iterable<string | Uint8Array>, name: string, target: { path: string; mode?: number; uid?: number; gid?: number }): Promise<void> {
-  const temporary = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  // Unique enough with the process id (opened with wx: never an existing file); node:crypto costs 5 ms at start.
+  const temporary = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
   unfinished.add(temporary);
   let file: number | undefined;
   try {
