@@ -6,7 +6,7 @@ import { InputError, UsageError } from "../core/errors.js";
 import type { DateOrder } from "../core/timestamp.js";
 import type { AggregatorSpec, SubmissionAggregator } from "../engine/aggregate.js";
 import type { Field } from "../ingest/columns.js";
-import { detectFormat, isGzip, textEncoding } from "../ingest/open.js";
+import { ENCODING_SNIFF_BYTES, detectFormat, isGzip, textEncoding } from "../ingest/open.js";
 import { SPLIT_MIN_BYTES, type PartReader } from "../ingest/parallel.js";
 import type { SyslogFilePart, SyslogPartFindings, SyslogPartReader } from "../ingest/syslog-part.js";
 import type { PartJob, PartResult } from "./read-worker.js";
@@ -72,10 +72,10 @@ function formatReadInParts(path: string, splitBytes: number, forced: string | un
     const info = statSync(path);
     if (!info.isFile() || info.size < splitBytes) return undefined;
     fd = openSync(path, "r");
-    const head = Buffer.alloc(1 << 16);
+    const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
     const read = head.subarray(0, readSync(fd, head, 0, head.length, 0));
     if (isGzip(read) || textEncoding(read) !== "utf-8") return undefined;
-    return forced ?? detectFormat(read, path);
+    return forced ?? detectFormat(read.subarray(0, 1 << 16), path);
   } catch {
     return undefined;
   } finally {

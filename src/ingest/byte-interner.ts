@@ -89,6 +89,11 @@ export class ByteInterner {
     return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[id]!, this.lengths[id]!).toString("utf8");
   }
 
+  /** The bytes of an id as latin1 text (a character a byte): they survive any trip as text, valid UTF-8 or not. */
+  latin1(id: number): string {
+    return Buffer.from(this.arena.buffer, this.arena.byteOffset + this.starts[id]!, this.lengths[id]!).toString("latin1");
+  }
+
   private same(id: number, bytes: Uint8Array, start: number, length: number): boolean {
     const at = this.starts[id]!;
     for (let i = 0; i < length; i++) if (this.arena[at + i] !== bytes[start + i]) return false;

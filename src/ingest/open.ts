@@ -102,6 +102,12 @@ async function fileIdentity(path: string): Promise<string> {
 }
 
 const READ_CHUNK = 1 << 20;
+/**
+ * How much of a file tells its encoding: a stream's first chunk, and as much of a file read with
+ * readSync or in parts (a Windows-1252 CSV whose first accented name came after 64 KiB was read as
+ * UTF-8 by one path and not by the other).
+ */
+export const ENCODING_SNIFF_BYTES = READ_CHUNK;
 
 /**
  * The text bytes of an input as UTF-8 chunks: gunzipped when it starts with gzip's magic bytes,
@@ -146,7 +152,7 @@ export function isPlainUtf8File(path: string): boolean {
   try {
     fd = openSync(path, "r");
     if (!fstatSync(fd).isFile()) return false;
-    const head = Buffer.allocUnsafe(1 << 16);
+    const head = Buffer.allocUnsafe(ENCODING_SNIFF_BYTES);
     const read = readSync(fd, head, 0, head.length, 0);
     return !isGzip(head.subarray(0, read)) && textEncoding(head.subarray(0, read)) === "utf-8";
   } catch {

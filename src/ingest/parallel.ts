@@ -1,5 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import { isGzip, textEncoding, type InputSource } from "./open.js";
+import { ENCODING_SNIFF_BYTES, isGzip, textEncoding, type InputSource } from "./open.js";
 import type { ReportCounts } from "./read-report.js";
 
 /** A later byte range of a large plain CSV or JSONL file, for a second reader (a worker thread). */
@@ -42,7 +42,7 @@ export async function splitPoint(source: InputSource, minBytes = SPLIT_MIN_BYTES
   const file = await open(source.path, "r");
   try {
     // Only plain UTF-8 is read in parts: other encodings (and gzip) are converted as one stream.
-    const first = Buffer.alloc(1 << 16);
+    const first = Buffer.alloc(ENCODING_SNIFF_BYTES);
     const { bytesRead: headBytes } = await file.read(first, 0, first.length, 0);
     const head = first.subarray(0, headBytes);
     if (isGzip(head) || textEncoding(head) !== "utf-8") return undefined;

@@ -24,10 +24,16 @@ const METHOD = Buffer.from(", sasl_method=");
 const USERNAME = Buffer.from(", sasl_username=");
 const NONE = TLS_CODE.get("none")!;
 const UNKNOWN = TLS_CODE.get("unknown")!;
-// A session key is host id * HOST_KEY + process id.
-const HOST_KEY = 4_194_304;
+// A session key is host id * HOST_KEY + process id (process ids are below 2^32 on every system; Linux's below 2^22).
+const HOST_KEY = 4_294_967_296;
 // What a session the later part of a file saw end stands for (see absorbPart).
 const ENDED_SESSION: Session = Object.freeze({ tls: -1, ip: ENDED, connected: false });
+
+/** A 32-bit seed of a session key (host and process), for the hashes of its failed-login lines. */
+function processSeed(key: number): number {
+  const host = Math.floor(key / HOST_KEY);
+  return (Math.imul(host, 0x9e3779b1) ^ (key - host * HOST_KEY)) | 0;
+}
 
 /** True when bytes at `at` are `needle`. */
 export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
@@ -114,8 +120,12 @@ export class PostfixSmtpd {
       return;
     }
     if (first === 100 && bytesAt(b, p, end, DISCONNECT)) {
-      // A later part remembers the end of a session it did not see begin: it ends the first part's.
-      if (!this.sessions.delete(key) && this.part !== undefined) this.sessions.set(key, ENDED_SESSION);
+      // A later part remembers the end of each session of a process, begun in the part or not: the
+      // first part's session of that process ended before it, and must not be taken up again by a
+      // submission line whose connect line is missing (it was, when the part had only deleted a
+      // session it saw begin after one it saw end).
+      if (this.part !== undefined) this.sessions.set(key, ENDED_SESSION);
+      else this.sessions.delete(key);
       return;
     }
     if (first === 119 && bytesAt(b, p, end, WARNING)) {
@@ -124,7 +134,7 @@ export class PostfixSmtpd {
       const timestamp = time.at();
       if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
       const ip = bracketed(text, WARNING.length);
-      if (this.part === undefined) this.repeats.failedLogin(b, p, end, key | 0, timestamp, ip);
+      if (this.part === undefined) this.repeats.failedLogin(b, p, end, processSeed(key), timestamp, ip);
       else {
         const host = Math.floor(key / HOST_KEY);
         this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, end), hashBytes2(b, p, end), host, key - host * HOST_KEY, ip);
@@ -251,7 +261,7 @@ export class PostfixSmtpd {
    */
   absorbPart(f: SyslogPartFindings, lineOffset: number): void {
     const hosts = f.hosts.map((name) => {
-      const bytes = Buffer.from(name);
+      const bytes = Buffer.from(name, "latin1");
       return this.hosts.intern(bytes, 0, bytes.length);
     });
     for (const host of f.hostsWithTls) this.hostLogsTls(hosts[host]!);
@@ -263,7 +273,7 @@ export class PostfixSmtpd {
       const host = hosts[e[at + 5]!]!;
       const pid = e[at + 6]!;
       if (e[at] === FAILED_LOGIN) {
-        this.repeats.failedLoginKey(seeded(e[at + 3]!, (host * HOST_KEY + pid) | 0), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
+        this.repeats.failedLoginKey(seeded(e[at + 3]!, processSeed(host * HOST_KEY + pid)), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
         continue;
       }
       if (this.repeats.submissionKey(seeded(e[at + 3]!, host), e[at + 4]!, timestamp, e[at + 13]!)) continue;
@@ -290,7 +300,7 @@ export class PostfixSmtpd {
   /** What a part reader found, as SyslogPartFindings (without the report's counts and the decision to decline). */
   partFindings(): Omit<SyslogPartFindings, "counts" | "declined"> {
     const part = this.part!;
-    const hosts = Array.from({ length: this.hosts.size }, (_, id) => this.hosts.text(id));
+    const hosts = Array.from({ length: this.hosts.size }, (_, id) => this.hosts.latin1(id));
     const sessions = new Float64Array(this.sessions.size * 5);
     let at = 0;
     for (const [key, session] of this.sessions) {

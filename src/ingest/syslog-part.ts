@@ -18,7 +18,7 @@ export interface SyslogPartFindings {
   count: number;
   authSpellings: string[];
   failedIps: string[];
-  /** Host names (short) by the part's host ids, and the hosts whose smtpd logged TLS in the part. */
+  /** Host names (short) by the part's host ids, as latin1 text (their bytes, which need not be UTF-8), and the hosts whose smtpd logged TLS in the part. */
   hosts: string[];
   hostsWithTls: number[];
   /** The part's sessions at its end, 5 numbers each: host, pid, TLS code, address hash (ENDED: a session the part saw end), connected (1/0). */

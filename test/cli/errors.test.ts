@@ -106,6 +106,16 @@ describe("bad input and bad usage", () => {
     expect(run.stdout).toContain("2026-11-20,müller@beispiel.example,beispiel.example,TLS1.0,");
   });
 
+  it("a Windows-1252 CSV whose first accented name comes after 64 KiB: read as such by one thread, two, and the plain path", () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `20.11.2026 14:03;user${i}@beispiel.example;TLS 1.2\r\n`).join("");
+    const file = put(folder, "excel-ansi-late.csv", Buffer.from(`Date;User;TLS\r\n${rows}20.11.2026 14:04;Jos\xe9@beispiel.example;TLS 1.0\r\n20.11.2026 14:05;Jos\xe8@beispiel.example;TLS 1.0\r\n`, "latin1"));
+    const one = runCli(["export", file]);
+    expect(one.stdout).toContain("2026-11-20,josé@beispiel.example,beispiel.example,TLS1.0,");
+    expect(one.stdout).toContain("2026-11-20,josè@beispiel.example,beispiel.example,TLS1.0,");
+    expect(runCli(["export", file], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" } }).stdout).toBe(one.stdout);
+    expect(runCli(["export", file], { env: { SMTP_AUTH_REPORT_PLAIN: "1" } }).stdout).toBe(one.stdout);
+  });
+
   it("log text in messages cannot reach the terminal as escape sequences", () => {
     const csv = put(folder, "ansi.csv", "timestamp,sender\n\x1b]0;pwned\x07\x1b[31m,a@b.example\n2026-11-20T10:00:00Z,b@b.example\n");
     const run = runCli(["export", csv]);

@@ -5,6 +5,7 @@
 // spreadsheet, of two hosts (one logging TLS, one not), with connect lines lost, with stray lines (an Exim line makes the part
 // reader decline: the first reader then reads on), alone and as a run of two inputs; any zone and period.
 import fc from "fast-check";
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Zone } from "../../src/core/zone.js";
 import { createAggregator, type AggregatorSpec } from "../../src/engine/aggregate.js";
@@ -116,6 +117,11 @@ describe("a syslog file read in two parts gives what one reader gives", () => {
       // A doubled log cut inside a pair, and a failed login and its repeat.
       [[line(1, 7, "connect from d[10.0.0.1]"), client(2, 7, "A6", "10.0.0.1", "twice@x.example")], [client(2, 7, "A6", "10.0.0.1", "twice@x.example"), failed(4, 9)]],
       [[failed(4, 9)], [failed(4, 9), failed(5, 9)]],
+      // The part sees the first part's session end, a whole session of the same process, then a client= line without a connect line: unknown, not the first part's TLS.
+      [[line(1, 7, "connect from d[10.0.0.1]"), tls(1, 7, "10.0.0.1"), client(1, 7, "A7", "10.0.0.1", "tls10@x.example")],
+        [line(2, 7, "disconnect from d[10.0.0.1]"), line(3, 7, "connect from d[10.0.0.3]"), line(4, 7, "disconnect from d[10.0.0.3]"), client(5, 7, "A8", "10.0.0.1", "unknown@x.example")]],
+      // Process ids of 2^22 and more (AIX): a session of one across the cut.
+      [[line(1, 9_000_001, "connect from d[10.0.0.1]"), tls(1, 9_000_001, "10.0.0.1")], [client(2, 9_000_001, "A9", "10.0.0.1", "bigpid@x.example")]],
     ];
     const c: Case = { seed: 0, form: "classic", variant: 0, zone: "UTC", by: "day", strays: 0, shift: 0 };
     for (const [before, after] of cuts) {
@@ -136,6 +142,20 @@ describe("a syslog file read in two parts gives what one reader gives", () => {
     expect(await splitPoint({ name: "long.log", path }, 1, 1000)).toBe(text.indexOf("\n", size - 1000) + 1);
     expect(await splitPoint({ name: "long.log", path }, 1, Infinity, 0.6)).toBe(text.indexOf("\n", Math.floor(size * 0.4)) + 1);
     expect(size - (await splitPoint({ name: "long.log", path }, 1, 1000))!).toBeLessThanOrEqual(1000);
+  });
+
+  it("a host name that is not UTF-8 (a Latin-1 byte after the first MiB, which tells the encoding) keeps its sessions across the cut", () => {
+    const line = (s: number, message: string): string => `Nov 20 10:00:${String(s).padStart(2, "0")} mx\xe9 postfix/submission/smtpd[7]: ${message}\n`;
+    const padding = (lines: number): string => Array.from({ length: lines }, (_, i) => `Nov 20 10:00:00 mx1 postfix/anvil[9]: statistics: line ${i}\n`).join("");
+    // The session's start at 1.2 MB, the cut (at 0.4 of the file) in the padding after it, its client= line at the end.
+    const text = padding(20_000) + line(1, "connect from d[10.0.0.1]") + line(1, "Anonymous TLS connection established from d[10.0.0.1]: TLSv1.1 with cipher X") + padding(40_000) + line(2, "A1: client=d[10.0.0.1], sasl_method=LOGIN, sasl_username=latin@x.example");
+    const file = logFile("syslog-parts/latin1-host.log", "");
+    writeFileSync(file, Buffer.from(text, "latin1"));
+    const args = ["export", file, "--all"];
+    const two = runCli(args, { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1" } });
+    const one = runCli(args, { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    expect(one.stdout).toMatch(/,latin@x\.example,x\.example,TLS1\.1,basic,10\.0\.0\.1,1,/);
+    expect(two.stdout).toBe(one.stdout);
   });
 
   it("in the command, with a second thread started first or once its part is known: the truth, and the same output and messages as one thread", () => {
