@@ -234,9 +234,17 @@ export function textEncoding(head: Buffer): "utf-8" | "utf-16le" | "utf-16be" | 
 }
 
 async function* utf8(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  const first = await chunks.next();
-  if (first.done) return;
-  const head = first.value;
+  // The encoding is told from the first ENCODING_SNIFF_BYTES, however the source cuts its chunks (a pipe's are 64 KiB).
+  const seen: Buffer[] = [];
+  let size = 0;
+  while (size < ENCODING_SNIFF_BYTES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    size += next.value.length;
+  }
+  if (size === 0) return;
+  const head = seen.length === 1 ? seen[0]! : Buffer.concat(seen);
   const encoding = textEncoding(head);
   if (encoding === "utf-8") {
     yield head;

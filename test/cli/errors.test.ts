@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, ROOT, put, runCli, scratch } from "../helpers.js";
@@ -114,6 +115,8 @@ describe("bad input and bad usage", () => {
     expect(one.stdout).toContain("2026-11-20,josè@beispiel.example,beispiel.example,TLS1.0,");
     expect(runCli(["export", file], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" } }).stdout).toBe(one.stdout);
     expect(runCli(["export", file], { env: { SMTP_AUTH_REPORT_PLAIN: "1" } }).stdout).toBe(one.stdout);
+    // Standard input comes in a pipe's chunks of 64 KiB: the encoding is still told from the first MiB.
+    expect(runCli(["export", "-"], { input: readFileSync(file) }).stdout).toBe(one.stdout);
   });
 
   it("log text in messages cannot reach the terminal as escape sequences", () => {
