@@ -212,7 +212,8 @@ export class SubmissionAggregator implements SubmissionSink {
   private readonly pairIp: number[] = [];
   private readonly tlsKept: boolean[];
   private readonly authKept: boolean[];
-  private failed: Map<string, { count: number; first: number; last: number }> | undefined;
+  // Failed logins by (bucket index * PAIRS + client address id): numbers, not strings, as keys.
+  private failed: Map<number, { count: number; first: number; last: number }> | undefined;
   private min = Infinity;
   private max = -Infinity;
   /** The extent of failed logins, apart: they are not submissions, so only `--all` and a log of them alone take their dates. */
@@ -351,8 +352,9 @@ export class SubmissionAggregator implements SubmissionSink {
     this.expectFailedLogins();
     if (timestamp < this.failedMin) this.failedMin = timestamp;
     if (timestamp > this.failedMax) this.failedMax = timestamp;
-    if (timestamp < this.from || timestamp >= this.to || !this.ipKept[this.clientIpId(clientIp)]) return;
-    const key = `${this.calendar.bucketOf(timestamp)}\u0000${clientIp}`;
+    const ip = this.clientIpId(clientIp);
+    if (timestamp < this.from || timestamp >= this.to || !this.ipKept[ip]) return;
+    const key = this.bucketIndexOf(timestamp) * PAIRS + ip;
     const seen = this.failed!.get(key);
     if (seen === undefined) this.failed!.set(key, { count: 1, first: timestamp, last: timestamp });
     else {
@@ -485,10 +487,10 @@ export class SubmissionAggregator implements SubmissionSink {
       failedLogins = new Map();
       const byDay = new Map<string, FailedLogins>();
       for (const [key, { count, first, last }] of this.failed) {
-        const cut = key.indexOf("\u0000");
-        const bucket = Number(key.slice(0, cut));
+        const index = Math.floor(key / PAIRS);
+        const bucket = this.calendar.bucketOfIndex(index);
         if (!inRange(bucket)) continue;
-        const ip = key.slice(cut + 1);
+        const ip = this.ips[key - index * PAIRS]!;
         failedLogins.set(ip, (failedLogins.get(ip) ?? 0) + count);
         // Buckets are days, or hours (--by hour) counted into their day: the same test whatever --by says.
         const day = this.calendar.unit === "hour" ? this.calendar.zone.dayNumber(bucket) : bucket;
