@@ -37,10 +37,22 @@ Exit codes: 0 done, 1 input cannot be read or --fail-on cannot decide from the d
   for (const command of [summaryCommand(), volumeCommand(), tlsCommand(), authCommand(), exportCommand(), reportCommand()]) program.addCommand(command);
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
-      outputError: (message, write) => write(`smtp-auth-report: ${message.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+      outputError: (message, write) => write(`smtp-auth-report: ${takenElsewhere(program, command, message.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " "))}\n`),
     });
   }
   return program;
+}
+
+/**
+ * A usage error's message; an unknown option that other commands take (`export --compare`) says which
+ * ones, in place of a guess at a similar option of this command.
+ */
+function takenElsewhere(program: Command, command: Command, message: string): string {
+  const flag = /^unknown option '(--[\w-]+)'/.exec(message)?.[1];
+  const takers = flag === undefined ? [] : program.commands.filter((c) => c.options.some((o) => o.long === flag)).map((c) => c.name());
+  if (takers.length === 0) return message;
+  const names = takers.length > 2 ? `${takers.slice(0, -1).join(", ")} and ${takers.at(-1)}` : takers.join(" and ");
+  return `unknown option '${flag}' for ${command.name()} (${names} take${takers.length === 1 ? "s" : ""} it)`;
 }
 
 function fail(error: unknown, debug: boolean): number {

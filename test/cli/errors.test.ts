@@ -33,6 +33,9 @@ describe("bad input and bad usage", () => {
     expect(failing(["summary", CSV_FIXTURE, "--by", "year"], 2)).toMatch(/Allowed choices are hour, day, week, month/);
     expect(failing(["summary", CSV_FIXTURE, "--format", "xml"], 2)).toMatch(/summary --format: 'xml' is not offered; use text, json/);
     expect(failing(["summary", CSV_FIXTURE, "--frm", "x"], 2)).toMatch(/unknown option '--frm'.*--from/);
+    // An option of other commands says which take it.
+    expect(failing(["export", CSV_FIXTURE, "--compare", "previous", "--fail-on", "new"], 2)).toBe("smtp-auth-report: unknown option '--compare' for export (summary and report take it)\n");
+    expect(failing(["volume", CSV_FIXTURE, "--metric", "senders"], 2)).toBe("smtp-auth-report: unknown option '--metric' for volume (tls and auth take it)\n");
     expect(failing(["summary", CSV_FIXTURE, "--tls", "TLS9"], 2)).toMatch(/--tls: unknown TLS version 'TLS9'/);
     expect(failing(["summary", CSV_FIXTURE, "--client-ip", "10.0.0.0/33"], 2)).toMatch(/--client-ip: '10.0.0.0\/33' is not an address or CIDR block/);
     expect(failing(["summary", CSV_FIXTURE, "--map", "sender=Nope"], 2)).toMatch(/--map sender=Nope: no such column; header found: "timestamp", "sender"/);
