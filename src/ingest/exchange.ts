@@ -40,7 +40,8 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   let lines = 0;
   let columns: Columns | undefined;
   let sawFields = false;
-  let fileHasTls = false;
+  // Whether the run's Exchange logs so far have a TLS line (a session cut by the rollover goes on here).
+  let fileHasTls = run.exchangeHasTls;
   // Accepted MAIL FROM lines of sessions whose start and login came before the input.
   let beganBefore = 0;
   await eachLine(bytes, (buffer, start, end, lineNumber) => {
@@ -86,7 +87,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
       if (tls) {
         session.tls = parseTlsVersion(tls[1]!) ?? "unknown";
         if (!fileHasTls) {
-          fileHasTls = true;
+          fileHasTls = run.exchangeHasTls = true;
           sink.settle("none");
         }
       } else if (context === "authenticated" && data !== "") {
@@ -158,7 +159,8 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     const glob = name === null ? "RECV20261120*.LOG" : `${name[1]}*.${name[2]}`;
     report.note(`${source}: ${beganBefore} accepted MAIL FROM ${lines} in sessions that began before the input (their login is not in it, so their auth cannot be told): not counted; give the log's earlier files too (the files of a day together, e.g. '${glob}')`);
   }
-  sink.settle(fileHasTls ? "none" : "unknown");
+  // Submissions still waiting (no TLS line in the run's Exchange logs yet) wait for the run's later
+  // files; the aggregate settles them `unknown` if none has one.
   return lines;
 }
 

@@ -4,7 +4,7 @@ import { instantFromBytes, recordInstant } from "../core/timestamp.js";
 import { BytesMemo } from "./byte-fields.js";
 import { LineMarker, eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
-import { byteIn, bytesAt, type LineTime } from "./postfix.js";
+import { byteIn, bytesAt, trimDelimiters, type LineTime } from "./postfix.js";
 import { Repeats, type ServerLogRun } from "./server-log-run.js";
 import { quote, type ReadReport } from "./read-report.js";
 
@@ -262,8 +262,3 @@ export async function readExim(source: string, bytes: AsyncGenerator<Buffer>, zo
   return exim.lines;
 }
 
-/** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */
-export function trimDelimiters(b: Uint8Array, start: number, end: number): number {
-  while (end > start && (b[end - 1] === 44 || b[end - 1] === 59 || b[end - 1] === 9 || b[end - 1] === 32)) end--;
-  return end;
-}

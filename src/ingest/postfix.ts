@@ -35,6 +35,12 @@ function processSeed(key: number): number {
   return (Math.imul(host, 0x9e3779b1) ^ (key - host * HOST_KEY)) | 0;
 }
 
+/** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */
+export function trimDelimiters(b: Uint8Array, start: number, end: number): number {
+  while (end > start && (b[end - 1] === 44 || b[end - 1] === 59 || b[end - 1] === 9 || b[end - 1] === 32)) end--;
+  return end;
+}
+
 /** True when bytes at `at` are `needle`. */
 export function bytesAt(b: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
   if (at + needle.length > end) return false;
@@ -64,10 +70,10 @@ export class PostfixSmtpd {
   private readonly hosts: ByteInterner;
   private readonly tlsSpellings = new ByteInterner();
   private readonly tlsCodes: number[] = [];
-  // By host id: whether the host's smtpd logs TLS in this file (one that never does cannot tell `none`).
-  private readonly hostHasTls: boolean[] = [];
+  // By host id: whether the host's smtpd logs TLS in the run's inputs (one that never does cannot tell `none`).
+  private readonly hostHasTls: boolean[];
   // Hosts with submissions held unsettled in the sink (their group is the host id).
-  private readonly unsettledHosts = new Set<number>();
+  private readonly unsettledHosts: Set<number>;
   private readonly lastHost = new Uint8Array(255);
   private lastHostLength = -1;
   private lastHostId = 0;
@@ -92,6 +98,8 @@ export class PostfixSmtpd {
     sink.expectFailedLogins();
     this.sessions = run.sessions;
     this.hosts = run.hosts;
+    this.hostHasTls = run.hostsWithTls;
+    this.unsettledHosts = run.unsettledHosts;
     this.repeats = new Repeats(run, report, sink);
   }
 
@@ -134,10 +142,13 @@ export class PostfixSmtpd {
       const timestamp = time.at();
       if (Number.isNaN(timestamp)) return this.report.skip(this.source, lineNumber, time.problem());
       const ip = bracketed(text, WARNING.length);
-      if (this.part === undefined) this.repeats.failedLogin(b, p, end, processSeed(key), timestamp, ip);
+      // The text as a syslog line has it (its trailing spaces dropped): the journal's MESSAGE keeps
+      // them, and `SASL PLAIN authentication failed: ` with an empty reason must match its copy.
+      const textEnd = trimDelimiters(b, p, end);
+      if (this.part === undefined) this.repeats.failedLogin(b, p, textEnd, processSeed(key), timestamp, ip);
       else {
         const host = Math.floor(key / HOST_KEY);
-        this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, end), hashBytes2(b, p, end), host, key - host * HOST_KEY, ip);
+        this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, textEnd), hashBytes2(b, p, textEnd), host, key - host * HOST_KEY, ip);
       }
       return;
     }
@@ -313,12 +324,11 @@ export class PostfixSmtpd {
   }
 
   /**
-   * Settles what the file's end decides: sessions without a TLS line are `none` where their host logs
-   * TLS (settled at its first TLS line), else `unknown` (an smtpd that never logs TLS cannot tell).
+   * Ends the file. Sessions without a TLS line were settled `none` at their host's first TLS line in
+   * the run; those of hosts without one so far wait for the run's later inputs, and are `unknown` if
+   * none comes (an smtpd that never logs TLS cannot tell): the aggregate settles what still waits.
    */
   finish(): void {
-    for (const host of this.unsettledHosts) this.sink.settle("unknown", host);
-    this.unsettledHosts.clear();
     this.repeats.finish(this.source);
   }
 

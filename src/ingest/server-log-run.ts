@@ -216,6 +216,17 @@ export interface ServerLogRun {
   /** Exchange sessions by session id (a session cut by the log's rollover goes on in the next file). */
   exchange: Map<string, ExchangeSession>;
   /**
+   * Whether each Postfix host (by its id in `hosts`) has logged TLS in the run's inputs so far, and
+   * whether the Exchange logs have: a session seen from its start without a TLS line is `none` then.
+   * Of the run, not of one file: a session begun in mail.log.1 (which logs TLS) whose client= line is
+   * in a fresh mail.log without TLS lines is `none`, not `unknown`. Submissions still waiting at the
+   * end of the run become `unknown` when the aggregate is finished.
+   */
+  hostsWithTls: boolean[];
+  exchangeHasTls: boolean;
+  /** Postfix hosts whose waiting submissions are held in the sink (their group is the host id). */
+  unsettledHosts: Set<number>;
+  /**
    * Postfix submissions (host, queue id and text) and failed-login lines by minute and second, to tell a
    * copy whose times are whole hours off; only in a run of several inputs (one input is not its own copy).
    */
@@ -230,6 +241,7 @@ export interface ServerLogRun {
 export function serverLogRun(several = true): ServerLogRun {
   return {
     submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map(),
+    hostsWithTls: [], exchangeHasTls: false, unsettledHosts: new Set(),
     shifted: several ? { submissions: new ShiftedKeys(), failures: new ShiftedKeys() } : undefined, inputs: 0, zoneNoted: false,
   };
 }

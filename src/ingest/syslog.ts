@@ -1,10 +1,10 @@
 import type { Zone } from "../core/zone.js";
 import { EARLIEST_YEAR, LATEST_YEAR, instantFromBytes, parseTimestamp, recordInstant } from "../core/timestamp.js";
 import type { SubmissionSink } from "../core/record.js";
-import { EximMessages, eximPrefix, trimDelimiters, type EximPrefix } from "./exim.js";
+import { EximMessages, eximPrefix, type EximPrefix } from "./exim.js";
 import { eachLine } from "./lines.js";
 import { RecordNormalizer } from "./normalize.js";
-import { PostfixSmtpd, bytesAt, type LineTime } from "./postfix.js";
+import { PostfixSmtpd, bytesAt, trimDelimiters, type LineTime } from "./postfix.js";
 import { quote } from "./read-report.js";
 import { serverLogRun, type ServerLogRun } from "./server-log-run.js";
 import { PartLog, type SyslogPartFindings } from "./syslog-part.js";

@@ -69,6 +69,14 @@ describe("server logs across the inputs of a run", () => {
     expect(run.stderr).toMatch(new RegExp(`copy/mail\\.log: ${failed} failed-login lines repeat lines read before .*counted once`));
   });
 
+  it("a failed login whose text ends in a space (an empty reason) is the same in the syslog file and the journal's export", () => {
+    const failures = sessions.events.filter((e) => e.message.includes("authentication failed")).map((e) => ({ ...e, message: e.message.replace(/authentication failed:.*$/, "authentication failed: ") }));
+    const journal = logFile("empty-reason/mail.json", writeEvents(failures, "json"));
+    const syslog = logFile("empty-reason/mail.log", writeEvents(failures, "classic"));
+    expect(summary([syslog, journal]).failed_logins).toBe(failed);
+    expect(summary([journal, syslog]).failed_logins).toBe(failed);
+  });
+
   it("the journal's host name may be the full name where syslog writes the short one: still the same log", () => {
     const journal = writeEvents(sessions.events, "json").replace(/"_HOSTNAME":"mx1"/g, '"_HOSTNAME":"mx1.corp.example"');
     expect(journal).toContain('"_HOSTNAME":"mx1.corp.example"');

@@ -74,4 +74,55 @@ describe("rotated logs", () => {
     const run = runCli(["export", join(folder, "exim4/mainlog*"), "--all"]);
     expect(run.stdout).toBe(expected({ submissions: [...older.submissions, ...newer.submissions] }));
   });
+
+  it("a session without TLS cut by a rotation is none when the host logs TLS in the run, not unknown (whichever file has the TLS lines)", () => {
+    const line = (day: number, time: string, pid: number, message: string): string => `Nov ${day} ${time} mx1 postfix/submission/smtpd[${pid}]: ${message}`;
+    const folder = scratch();
+    const file = (name: string, lines: string[], date: number): string => {
+      const path = put(folder, name, `${lines.join("\n")}\n`);
+      utimesSync(path, new Date(date), new Date(date));
+      return path;
+    };
+    // mail.log.1 logs TLS and holds the scanner's connect line; a fresh mail.log holds its client= line and no TLS line.
+    file("a/mail.log.1", [
+      line(20, "10:00:00", 7, "connect from pc[10.0.0.1]"),
+      line(20, "10:00:00", 7, "Anonymous TLS connection established from pc[10.0.0.1]: TLSv1.3 with cipher X"),
+      line(20, "10:00:01", 7, "A1: client=pc[10.0.0.1], sasl_method=PLAIN, sasl_username=pc@x.example"),
+      line(20, "10:00:02", 8, "connect from scanner[10.0.0.2]"),
+    ], Date.UTC(2026, 10, 20, 10, 1));
+    file("a/mail.log", [
+      line(20, "10:05:00", 8, "A2: client=scanner[10.0.0.2], sasl_method=LOGIN, sasl_username=scanner@x.example"),
+      line(20, "10:05:01", 8, "disconnect from scanner[10.0.0.2]"),
+    ], Date.UTC(2026, 10, 20, 10, 6));
+    const run = runCli(["export", join(folder, "a/mail.log*"), "--all", "--fail-on", "legacy-tls"]);
+    expect(run.stdout).toContain(",scanner@x.example,x.example,none,basic,10.0.0.2,1,");
+    expect(run.code).toBe(3);
+    // The other way round: the older file has no TLS line, the newer one has.
+    file("b/mail.log.1", [line(20, "10:00:02", 8, "connect from scanner[10.0.0.2]"), line(20, "10:00:03", 8, "A2: client=scanner[10.0.0.2], sasl_method=LOGIN, sasl_username=scanner@x.example")], Date.UTC(2026, 10, 20, 10, 1));
+    file("b/mail.log", [line(20, "10:05:00", 7, "connect from pc[10.0.0.1]"), line(20, "10:05:00", 7, "Anonymous TLS connection established from pc[10.0.0.1]: TLSv1.3 with cipher X")], Date.UTC(2026, 10, 20, 10, 6));
+    expect(runCli(["export", join(folder, "b/mail.log*"), "--all"]).stdout).toContain(",scanner@x.example,x.example,none,basic,10.0.0.2,1,");
+    // A run whose files have no TLS line at all cannot tell: unknown.
+    expect(runCli(["export", join(folder, "b/mail.log.1"), "--all"]).stdout).toContain(",scanner@x.example,x.example,unknown,basic,10.0.0.2,1,");
+  });
+
+  it("an Exchange session without TLS cut by the rollover is none when the run's logs have TLS lines", () => {
+    const fields = "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context";
+    const row = (time: string, session: string, sequence: number, remote: string, event: string, data: string, context = ""): string =>
+      `2026-11-20T${time}.000Z,EX01\\Client Proxy,${session},${sequence},10.0.0.5:587,${remote}:50000,${event},${data},${context}`;
+    const folder = scratch();
+    put(folder, "RECV2026112012-1.LOG", [fields,
+      row("12:00:00", "F", 0, "10.40.0.78", "+", "", ""),
+      row("12:00:01", "F", 1, "10.40.0.78", "<", "AUTH LOGIN"),
+      row("12:00:02", "F", 2, "10.40.0.78", ">", "235 2.7.0 Authentication successful as CORP\\scan-dock"),
+      row("12:00:03", "G", 0, "10.40.0.9", "+", ""),
+      row("12:00:04", "G", 1, "10.40.0.9", "*", "", "TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded"),
+    ].join("\n") + "\n");
+    put(folder, "RECV2026112012-2.LOG", [fields,
+      row("12:10:00", "F", 3, "10.40.0.78", "<", "MAIL FROM:<scan@corp.example>"),
+      row("12:10:01", "F", 4, "10.40.0.78", ">", "250 2.1.0 Sender OK"),
+    ].join("\n") + "\n");
+    const run = runCli(["export", join(folder, "RECV*.LOG"), "--all", "--fail-on", "legacy-tls"]);
+    expect(run.stdout).toContain(",none,basic,10.40.0.78,1,");
+    expect(run.code).toBe(3);
+  });
 });
