@@ -88,7 +88,10 @@ export class Zone {
     const offset = this.offsetAt(instant);
     instant = asUtc - offset * MINUTE;
     const again = this.offsetAt(instant);
-    return again === offset ? instant : asUtc - again * MINUTE;
+    // A local time in a gap (clocks put forward) exists at neither offset: it is read at the offset before
+    // the change, as Temporal and java.time do (02:30 on the day Berlin skips 02:00-03:00 is 03:30 CEST);
+    // a day that begins in a gap (Santiago at midnight) then begins when its first hour does.
+    return again === offset ? instant : Math.max(instant, asUtc - again * MINUTE);
   }
 
   /** Milliseconds to add to an instant to read its wall clock as if it were UTC. */

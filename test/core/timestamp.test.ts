@@ -59,6 +59,16 @@ describe("timestamps", () => {
     );
   });
 
+  it("reads a wall-clock time the clocks skip (DST begins) at the offset before the change, and a day that begins in such a gap at its first hour", () => {
+    // Berlin skips 02:00-03:00 on 2026-03-29: 02:30 is 03:30 CEST (01:30Z), as Temporal and java.time read it.
+    expect(new Date(parseTimestamp("2026-03-29 02:30:00", Zone.named("Europe/Berlin"))).toISOString()).toBe("2026-03-29T01:30:00.000Z");
+    expect(new Date(parseTimestamp("2026-03-08 02:30:00", Zone.named("America/New_York"))).toISOString()).toBe("2026-03-08T07:30:00.000Z");
+    // Santiago moves midnight to 01:00 on 2026-09-06: the day begins at 04:00Z, not at 23:00 of the day before.
+    const santiago = Zone.named("America/Santiago");
+    expect(new Date(parseTimestamp("2026-09-06", santiago)).toISOString()).toBe("2026-09-06T04:00:00.000Z");
+    expect(santiago.dayNumber(parseTimestamp("2026-09-06 00:30:00", santiago))).toBe(santiago.dayNumber(parseTimestamp("2026-09-06 12:00:00", santiago)));
+  });
+
   it("tells epoch seconds, milliseconds and microseconds apart by size", () => {
     fc.assert(
       fc.property(instants, (t) => {
