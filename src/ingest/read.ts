@@ -50,7 +50,7 @@ const SYSLOG_LATER_SHARE = 0.6;
 export async function readInputs(sources: InputSource[], options: ReadOptions, sink: SubmissionSink): Promise<ReadReport> {
   const report = new ReadReport(options.strict);
   // Server logs are read in the order given (a log's rotations oldest first), each carrying on from the one before (see ServerLogRun).
-  const run = serverLogRun(sources.length > 1);
+  const run = serverLogRun(sources.length > 1, options.zone.name);
   // Server logs with lines of their programs but no submission or failed login (sessions alone).
   const sessionsOnly: string[] = [];
   for (const source of oldestFirst(sources)) {

@@ -233,16 +233,18 @@ export interface ServerLogRun {
   shifted?: { submissions: ShiftedKeys; failures: ShiftedKeys };
   /** How many inputs' lines have been read (each reader of an input numbers it). */
   inputs: number;
+  /** The zone classic syslog times are read in (--tz). */
+  zone: string;
   /** Whether stderr was told that classic syslog times are read in --tz. */
   zoneNoted: boolean;
 }
 
 /** A new run's state, for several inputs or one. */
-export function serverLogRun(several = true): ServerLogRun {
+export function serverLogRun(several = true, zone = "UTC"): ServerLogRun {
   return {
     submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map(),
     hostsWithTls: [], exchangeHasTls: false, unsettledHosts: new Set(),
-    shifted: several ? { submissions: new ShiftedKeys(), failures: new ShiftedKeys() } : undefined, inputs: 0, zoneNoted: false,
+    shifted: several ? { submissions: new ShiftedKeys(), failures: new ShiftedKeys() } : undefined, inputs: 0, zoneNoted: false, zone,
   };
 }
 
@@ -352,7 +354,10 @@ export class Repeats {
     if (this.shiftedFailures > 0) parts.push(lines(this.shiftedFailures, "failed-login"));
     const hours = [...this.shifts].sort((a, b) => a - b);
     const apart = `${hours.join(" or ")} ${hours.at(-1) === 1 ? "hour" : "hours"}`;
-    const zone = this.run.zoneNoted ? "" : "; classic syslog times (Mmm dd HH:MM:SS) carry no zone and are read in --tz (UTC unless given; the hour that repeats when the clocks go back is read as one): name the zone the server writes them in, e.g. --tz Europe/Berlin";
+    const zone = this.run.zoneNoted ? ""
+      : this.run.zone === "UTC" ? "; classic syslog times (Mmm dd HH:MM:SS) carry no zone and are read in --tz (UTC unless given; the hour that repeats when the clocks go back is read as one): name the zone the server writes them in, e.g. --tz Europe/Berlin"
+      // --tz was given: copies an hour apart are lines of the hour the clocks repeat, which a classic time cannot tell apart.
+      : `; classic syslog times (Mmm dd HH:MM:SS) carry no zone and are read in --tz ${this.run.zone}, where the hour that repeats when the clocks go back is read as one: its lines can be an hour off a copy that has true times (the journal's); the input given first keeps its times`;
     this.run.zoneNoted = true;
     this.report.note(`${source}: ${parts.join(" and ")} repeat earlier ones at times ${apart} apart (same host, queue id or process, text, minute and second): the same log with its times in another zone, counted once${zone}`);
   }

@@ -171,6 +171,9 @@ describe("the same Postfix log as classic syslog in local time and as the journa
     expect(doc).toMatchObject({ messages, failed_logins: failed });
     expect(stderr).toContain(`${journal}: ${messages - inRepeatedHour} submission lines repeat lines read before`);
     expect(stderr).toMatch(new RegExp(`mail\\.json: ${inRepeatedHour} submission lines? (and \\d+ failed-login lines? )?repeats? earlier ones at times 1 hour apart`));
+    // --tz was given: the note says why the repeated hour's copies differ, and does not ask for --tz.
+    expect(stderr).toContain("are read in --tz Europe/Berlin, where the hour that repeats when the clocks go back is read as one");
+    expect(stderr).not.toContain("name the zone");
     const run = runCli(["export", journal, local, "--all"]);
     expect(run.stdout).toBe(expected(sessions));
     expect(runCli(["export", journal, local, "--all", "--tz", "Europe/Berlin"]).stdout).toBe(expected(sessions, "Europe/Berlin"));
