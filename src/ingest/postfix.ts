@@ -29,10 +29,14 @@ const HOST_KEY = 4_294_967_296;
 // What a session the later part of a file saw end stands for (see absorbPart).
 const ENDED_SESSION: Session = Object.freeze({ tls: -1, ip: ENDED, connected: false });
 
+/** The session key of a host id and process id, and its parts. */
+const sessionKey = (host: number, pid: number): number => host * HOST_KEY + pid;
+const hostOf = (key: number): number => Math.floor(key / HOST_KEY);
+const pidOf = (key: number): number => key - hostOf(key) * HOST_KEY;
+
 /** A 32-bit seed of a session key (host and process), for the hashes of its failed-login lines. */
 function processSeed(key: number): number {
-  const host = Math.floor(key / HOST_KEY);
-  return (Math.imul(host, 0x9e3779b1) ^ (key - host * HOST_KEY)) | 0;
+  return (Math.imul(hostOf(key), 0x9e3779b1) ^ pidOf(key)) | 0;
 }
 
 /** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */
@@ -115,8 +119,8 @@ export class PostfixSmtpd {
       this.lastHostId = this.hosts.intern(b, hostStart, hostEnd);
       this.lastHostLength = length;
       this.lastHost.set(b.subarray(hostStart, hostEnd));
-    } else if (!same) return this.hosts.intern(b, hostStart, hostEnd) * HOST_KEY + pid;
-    return this.lastHostId * HOST_KEY + pid;
+    } else if (!same) return sessionKey(this.hosts.intern(b, hostStart, hostEnd), pid);
+    return sessionKey(this.lastHostId, pid);
   }
 
   /** Reads one smtpd message, bytes [p, end), of the session `key`. */
@@ -147,8 +151,7 @@ export class PostfixSmtpd {
       const textEnd = trimDelimiters(b, p, end);
       if (this.part === undefined) this.repeats.failedLogin(b, p, textEnd, processSeed(key), timestamp, ip);
       else {
-        const host = Math.floor(key / HOST_KEY);
-        this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, textEnd), hashBytes2(b, p, textEnd), host, key - host * HOST_KEY, ip);
+        this.part.failedLogin(lineNumber, timestamp, hashBytes(b, p, textEnd), hashBytes2(b, p, textEnd), hostOf(key), pidOf(key), ip);
       }
       return;
     }
@@ -183,7 +186,7 @@ export class PostfixSmtpd {
     // A TLS line of another client than the session's is a session whose connect line is not in the input.
     if (session !== undefined && session.ip === ip) session.tls = tls;
     else this.sessions.set(key, { tls, ip, connected: false });
-    this.hostLogsTls(Math.floor(key / HOST_KEY));
+    this.hostLogsTls(hostOf(key));
   }
 
   /** A host's smtpd logs TLS in this file: its sessions seen from their start without a TLS line are `none`. */
@@ -236,7 +239,7 @@ export class PostfixSmtpd {
       return;
     }
     // The host is part of the key: queue ids are unique on one server only.
-    const host = Math.floor(key / HOST_KEY);
+    const host = hostOf(key);
     if (part === undefined && this.repeats.submission(b, p, q, host, timestamp, q, userEnd)) return;
     let auth = methodStart < 0 ? this.auths.get(b, 0, 0, (raw) => this.normalizer.authOf(raw)) : this.auths.get(b, methodStart, valueEnd(b, methodStart, end), (raw) => this.normalizer.authSpellingOf(raw));
     let spelling: string | undefined;
@@ -253,7 +256,7 @@ export class PostfixSmtpd {
     if (part !== undefined) {
       // What the part cannot know is left to the first reader: a session it did not see begin, its host's TLS lines before it, repeats.
       const tls = session === undefined ? PENDING_SESSION : this.tlsIn(session, ipHash, host);
-      part.submission(lineNumber, timestamp, hashBytes(b, p, q), hashBytes2(b, p, q), host, key - host * HOST_KEY, sender, ip, auth, tls, ipHash, spelling, hashBytes(b, q, userEnd));
+      part.submission(lineNumber, timestamp, hashBytes(b, p, q), hashBytes2(b, p, q), host, pidOf(key), sender, ip, auth, tls, ipHash, spelling, hashBytes(b, q, userEnd));
       return;
     }
     const tls = this.tlsIn(session, ipHash, host);
@@ -284,14 +287,14 @@ export class PostfixSmtpd {
       const host = hosts[e[at + 5]!]!;
       const pid = e[at + 6]!;
       if (e[at] === FAILED_LOGIN) {
-        this.repeats.failedLoginKey(seeded(e[at + 3]!, processSeed(host * HOST_KEY + pid)), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
+        this.repeats.failedLoginKey(seeded(e[at + 3]!, processSeed(sessionKey(host, pid))), e[at + 4]!, timestamp, f.failedIps[e[at + 7]!]!);
         continue;
       }
       if (this.repeats.submissionKey(seeded(e[at + 3]!, host), e[at + 4]!, timestamp, e[at + 13]!)) continue;
       const auth = e[at + 9]!;
       if (e[at + 12]! >= 0) this.report.unrecognisedAuth(this.source, e[at + 1]! + lineOffset, f.authSpellings[e[at + 12]!]!);
       let tls = e[at + 10]!;
-      if (tls === PENDING_SESSION) tls = this.tlsIn(this.sessions.get(host * HOST_KEY + pid), e[at + 11]!, host);
+      if (tls === PENDING_SESSION) tls = this.tlsIn(this.sessions.get(sessionKey(host, pid)), e[at + 11]!, host);
       else if (tls === HELD && this.hostHasTls[host] === true) tls = NONE;
       const sender = e[at + 7]!;
       const ip = e[at + 8]!;
@@ -301,7 +304,7 @@ export class PostfixSmtpd {
     }
     const s = f.sessions;
     for (let at = 0; at < s.length; at += 5) {
-      const key = hosts[s[at]!]! * HOST_KEY + s[at + 1]!;
+      const key = sessionKey(hosts[s[at]!]!, s[at + 1]!);
       if (s[at + 3] === ENDED) this.sessions.delete(key);
       else this.sessions.set(key, { tls: s[at + 2]!, ip: s[at + 3]!, connected: s[at + 4] === 1 });
     }
@@ -315,8 +318,7 @@ export class PostfixSmtpd {
     const sessions = new Float64Array(this.sessions.size * 5);
     let at = 0;
     for (const [key, session] of this.sessions) {
-      const host = Math.floor(key / HOST_KEY);
-      sessions.set([host, key - host * HOST_KEY, session.tls, session.ip, session.connected ? 1 : 0], at);
+      sessions.set([hostOf(key), pidOf(key), session.tls, session.ip, session.connected ? 1 : 0], at);
       at += 5;
     }
     const hostsWithTls = this.hostHasTls.flatMap((has, host) => (has ? [host] : []));
