@@ -125,6 +125,8 @@ export interface ColumnFit {
   align: Align[];
   /** Columns of names that may be shortened (first to a readable width, at last to `minimum`). */
   shrinkable?: number[];
+  /** Columns of values (not names) that may be shortened by cutting their ends, alike on every row. */
+  cutAtEnd?: number[];
   /** Columns that may be left out, in this order, when shortening names to a readable width is not enough. */
   droppable?: number[];
   readable?: number;
@@ -144,9 +146,14 @@ export function alignColumns(
   const natural = new Array<number>(columns).fill(0);
   for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i]!, displayWidth(cell))));
   const names = new Set(fit.shrinkable ?? []);
-  const floors = (floor: number): number[] => natural.map((w, c) => (names.has(c) ? Math.min(w, Math.max(floor, identifyingWidth(rows.slice(1).map((r) => r[c] ?? "")))) : w));
+  const values = new Set(fit.cutAtEnd ?? []);
+  const floors = (floor: number): number[] => natural.map((w, c) => (names.has(c) ? Math.min(w, Math.max(floor, identifyingWidth(rows.slice(1).map((r) => r[c] ?? "")))) : values.has(c) ? Math.min(w, floor) : w));
   const plan = fitWidths(natural, floors(fit.readable ?? 24), floors(fit.minimum ?? 10), fit.droppable ?? [], width - displayWidth(indent), 2);
-  const cut = plan.kept.map((c) => (natural[c]! > plan.widths[c]! ? shortenNames(rows.map((row) => row[c] ?? ""), plan.widths[c]!) : undefined));
+  const cut = plan.kept.map((c) => {
+    if (natural[c]! <= plan.widths[c]!) return undefined;
+    const column = rows.map((row) => row[c] ?? "");
+    return values.has(c) ? column.map((cell) => truncate(cell, plan.widths[c]!)) : shortenNames(column, plan.widths[c]!);
+  });
   return rows.map((row, r) => {
     const cells = plan.kept.map((c, k) => {
       const cell = cut[k]?.[r] ?? row[c] ?? "";

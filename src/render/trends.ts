@@ -87,7 +87,7 @@ export function comparisonText(comparison: Comparison, terminal: Terminal): stri
   const fits = alignColumns(full, { align: ["left", "left", "left", "left"] }).every((l) => l.length <= tableWidth(terminal));
   const table = fits ? full : rowsOf(compact);
   // One by one: a spread of every new sender's line would overflow the call stack.
-  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1, 2, 3], readable: 20 }, tableWidth(terminal), "  ", (text, row) =>
+  for (const line of alignColumns(table, { align: ["left", "left", "left", "left"], shrinkable: [1], cutAtEnd: [2, 3], readable: 20 }, tableWidth(terminal), "  ", (text, row) =>
     row === 0 ? paint.dim(text) : row <= urgent.length ? paint.yellow(text) : text)) lines.push(line);
   if (others.length > OTHER_SENDERS) lines.push(paint.dim(`  … and ${thousands(others.length - OTHER_SENDERS)} more (--format json lists every sender)`));
   return `${lines.join("\n")}\n`;

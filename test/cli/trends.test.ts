@@ -153,6 +153,18 @@ describe("change over time, on a generated history", () => {
     expect(runCli(["summary", log, "--compare", "last week"]).stderr).toContain("--compare: 'last week' is neither previous nor FROM..TO");
   });
 
+  it("at 60 columns, each window's TLS and auth keep their start (cut at the end, alike on every row)", () => {
+    const run = runCli(["summary", log, "--compare", "2026-11-02..2026-11-08", "--width", "60"]);
+    const lines = run.stdout.split("\n");
+    const table = lines.slice(lines.findIndex((l) => /^ {2}status +sender +before +after$/.test(l)) + 1).filter((l) => /^ {2}(new|regressed|fixed|quiet|still) /.test(l));
+    expect(table.length).toBeGreaterThan(0);
+    for (const line of table) {
+      expect(line.length).toBeLessThanOrEqual(60);
+      // before and after: a TLS version, none/unknown or an empty window (—) first; never a cut start (…).
+      for (const cell of line.trim().split(/\s{2,}/).slice(2)) expect(cell, line).toMatch(/^(TLS|SSL|none|unknown|-)/);
+    }
+  });
+
   it("says when a fall in senders on legacy TLS may be a sender whose TLS became unknown", () => {
     const rows = [
       // was-legacy: TLS1.0 before, TLS unknown after (its "fix" cannot be told); still-legacy: TLS1.0 in both.
