@@ -126,12 +126,13 @@ interface GroupRows {
  * open-addressing slots hold rows, not keys: a key is compared where its row keeps it.
  */
 class GroupTable implements GroupRows {
-  private slots = new Int32Array(2048);
+  // Small at first, to grow before V8 compiles the code that uses it (see the ingest's SMALL_TABLE).
+  private slots = new Int32Array(16);
   size = 0;
-  keys = new Float64Array(1024);
-  messages = new Float64Array(1024);
-  first = new Float64Array(1024);
-  last = new Float64Array(1024);
+  keys = new Float64Array(8);
+  messages = new Float64Array(8);
+  first = new Float64Array(8);
+  last = new Float64Array(8);
 
   /** Adds to the group of a key (made when new); returns its row, which stays the same from then on. */
   add(key: number, messages: number, first: number, last: number): number {
@@ -659,13 +660,27 @@ function largest(values: Float64Array): number {
   return max;
 }
 
-/** One stable pass of radixOrder: `order` by the digit of `keys` at `scale`, into `next`. */
+/** One stable pass of radixOrder: `order` by the digit of `keys` at `scale`, into `next` (its three loops each a function: see above). */
 function radixPass(keys: Float64Array, scale: number, order: Int32Array, next: Int32Array, counts: Int32Array): void {
-  const n = order.length;
   counts.fill(0);
-  for (let i = 0; i < n; i++) counts[(Math.floor(keys[i]! / scale) % DIGIT) + 1]!++;
-  for (let d = 1; d <= DIGIT; d++) counts[d]! += counts[d - 1]!;
-  for (let i = 0; i < n; i++) {
+  countDigits(keys, scale, counts);
+  runningSums(counts);
+  placeByDigit(keys, scale, order, next, counts);
+}
+
+/** How many keys have each digit at `scale`, at counts[digit + 1]. */
+function countDigits(keys: Float64Array, scale: number, counts: Int32Array): void {
+  for (let i = 0; i < keys.length; i++) counts[(Math.floor(keys[i]! / scale) % DIGIT) + 1]!++;
+}
+
+/** Counts turned into each digit's first place. */
+function runningSums(counts: Int32Array): void {
+  for (let d = 1; d < counts.length; d++) counts[d]! += counts[d - 1]!;
+}
+
+/** `order` into `next` by each id's digit at `scale`, in order within a digit. */
+function placeByDigit(keys: Float64Array, scale: number, order: Int32Array, next: Int32Array, counts: Int32Array): void {
+  for (let i = 0; i < order.length; i++) {
     const id = order[i]!;
     next[counts[Math.floor(keys[id]! / scale) % DIGIT]!++] = id;
   }
@@ -704,9 +719,13 @@ interface Ranks {
 
 /** Each row's place in the export's order as two numbers, (period, sender) and (TLS, auth) ranks, and its address. */
 function packRanks(keys: Float64Array, rows: Int32Array, pairSender: readonly number[], pairIp: readonly number[], ranks: Ranks): { primary: Float64Array; secondary: Float64Array; address: Int32Array } {
-  const primary = new Float64Array(rows.length);
-  const secondary = new Float64Array(rows.length);
-  const address = new Int32Array(rows.length);
+  const packed = { primary: new Float64Array(rows.length), secondary: new Float64Array(rows.length), address: new Int32Array(rows.length) };
+  fillRanks(keys, rows, pairSender, pairIp, ranks, packed.primary, packed.secondary, packed.address);
+  return packed;
+}
+
+/** packRanks' loop, alone in its function (see above: the return after it had no type feedback when V8 compiled the loop). */
+function fillRanks(keys: Float64Array, rows: Int32Array, pairSender: readonly number[], pairIp: readonly number[], ranks: Ranks, primary: Float64Array, secondary: Float64Array, address: Int32Array): void {
   for (let r = 0; r < rows.length; r++) {
     const key = keys[rows[r]!]!;
     const pair = Math.floor(key / (32 * BUCKETS));
@@ -714,7 +733,6 @@ function packRanks(keys: Float64Array, rows: Int32Array, pairSender: readonly nu
     secondary[r] = ranks.tls[Math.floor(key / 4) % 8]! * 4 + ranks.auth[key % 4]!;
     address[r] = pairIp[pair]!;
   }
-  return { primary, secondary, address };
 }
 
 /** Puts each run of rows in `order` with the same primary and secondary in order of their addresses' text (a run is mostly one row). */
@@ -756,9 +774,15 @@ function mergedColumns(rolled: GroupRows, rows: Int32Array, order: Int32Array, p
     period: new Int32Array(size), sender: new Int32Array(size), clientIp: new Int32Array(size), tls: new Uint8Array(size), auth: new Uint8Array(size),
     messages: new Float64Array(size), firstSeen: new Float64Array(size), lastSeen: new Float64Array(size), size: 0,
   };
+  columns.size = mergeInto(columns, rolled, rows, order, pairSender, pairIp);
+  return columns;
+}
+
+/** mergedColumns' loop, alone in its function (see above); returns the number of rows written. */
+function mergeInto(columns: Omit<GroupColumns, "senders" | "domains" | "clientIps">, rolled: GroupRows, rows: Int32Array, order: Int32Array, pairSender: readonly number[], pairIp: readonly number[]): number {
   let row = -1;
   let previous = NaN;
-  for (let r = 0; r < size; r++) {
+  for (let r = 0; r < rows.length; r++) {
     const i = rows[order[r]!]!;
     const key = rolled.keys[i]!;
     if (key === previous) {
@@ -779,8 +803,7 @@ function mergedColumns(rolled: GroupRows, rows: Int32Array, order: Int32Array, p
     columns.firstSeen[row] = rolled.first[i]!;
     columns.lastSeen[row] = rolled.last[i]!;
   }
-  columns.size = row + 1;
-  return columns;
+  return row + 1;
 }
 
 /** The groups as objects, made from the columns. */

@@ -4,8 +4,9 @@
  * which on the hot path means one garbage object per record; this does not.
  */
 export class NumberIndex {
-  private keys = new Float64Array(1 << 12);
-  private slots = new Int32Array(1 << 12);
+  // Small at first, to grow before V8 compiles the code that uses it (see the ingest's SMALL_TABLE).
+  private keys = new Float64Array(16);
+  private slots = new Int32Array(16);
   /** Number of keys held; the next new key gets this index. */
   size = 0;
 

@@ -1,4 +1,4 @@
-import { doubledSlots, grow } from "./byte-interner.js";
+import { SMALL_TABLE, doubledSlots, grow } from "./byte-interner.js";
 
 /**
  * The distinct line tails of a log (the bytes after each record's timestamp), each with a value the
@@ -8,11 +8,12 @@ import { doubledSlots, grow } from "./byte-interner.js";
  * line) is then read the general way, and memory does not grow with the input.
  */
 export class LineTails {
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 10);
-  private starts = new Int32Array(1 << 10);
-  private lengths = new Int32Array(1 << 10);
-  private arena = new Uint8Array(1 << 16);
+  // Small at first (see SMALL_TABLE): the tables grow while the reader is young.
+  private slots = new Int32Array(SMALL_TABLE * 2);
+  private hashes = new Int32Array(SMALL_TABLE);
+  private starts = new Int32Array(SMALL_TABLE);
+  private lengths = new Int32Array(SMALL_TABLE);
+  private arena = new Uint8Array(SMALL_TABLE * 32);
   private arenaView = new DataView(this.arena.buffer);
   private used = 0;
   // Where find would put the tail it did not find (add uses it).
@@ -21,7 +22,7 @@ export class LineTails {
   /** Number of tails held. */
   size = 0;
   // The value given to each tail by add.
-  private values = new Int32Array(1 << 10);
+  private values = new Int32Array(SMALL_TABLE);
 
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | undefined;
