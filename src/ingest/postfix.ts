@@ -281,6 +281,22 @@ export class PostfixSmtpd {
     for (const host of f.hostsWithTls) this.hostLogsTls(hosts[host]!);
     const senders = f.senders.map((sender, i) => this.sink.senderId(sender, f.domains[i]!));
     const ips = f.ips.map((ip) => this.sink.clientIpId(ip));
+    this.replayEvents(f, lineOffset, hosts, senders, ips);
+    const s = f.sessions;
+    for (let at = 0; at < s.length; at += 5) {
+      const key = sessionKey(hosts[s[at]!]!, s[at + 1]!);
+      if (s[at + 3] === ENDED) this.sessions.delete(key);
+      else this.sessions.set(key, { tls: s[at + 2]!, ip: s[at + 3]!, connected: s[at + 4] === 1 });
+    }
+    this.lines += f.smtpdLines;
+  }
+
+  /**
+   * absorbPart's submissions and failed logins, in order; hosts, senders and addresses are the part's
+   * ids turned into this reader's. A method of its own: V8 compiles the loop as it runs, and the code
+   * after a loop compiled so has no type feedback (it was thrown away there, and compiled again).
+   */
+  private replayEvents(f: SyslogPartFindings, lineOffset: number, hosts: readonly number[], senders: readonly number[], ips: readonly number[]): void {
     const e = f.events;
     for (let at = 0; at < f.count * PART_WIDTH; at += PART_WIDTH) {
       const timestamp = e[at + 2]!;
@@ -302,13 +318,6 @@ export class PostfixSmtpd {
       if (tls === HELD) this.hold(timestamp, f.senders[sender]!, auth, f.ips[ip]!, host);
       else this.sink.addIds(timestamp, senders[sender]!, ips[ip]!, tls, auth, 1);
     }
-    const s = f.sessions;
-    for (let at = 0; at < s.length; at += 5) {
-      const key = sessionKey(hosts[s[at]!]!, s[at + 1]!);
-      if (s[at + 3] === ENDED) this.sessions.delete(key);
-      else this.sessions.set(key, { tls: s[at + 2]!, ip: s[at + 3]!, connected: s[at + 4] === 1 });
-    }
-    this.lines += f.smtpdLines;
   }
 
   /** What a part reader found, as SyslogPartFindings (without the report's counts and the decision to decline). */

@@ -63,7 +63,8 @@ export const PART_WIDTH = 14;
 
 /** The events of a part as they are read (PostfixSmtpd in part mode writes them). */
 export class PartLog {
-  private events: Float64Array<ArrayBuffer> = new Float64Array(PART_WIDTH * 4096);
+  // Small at first, to grow before V8 compiles the code that writes it (see SMALL_TABLE in byte-interner.ts).
+  private events: Float64Array<ArrayBuffer> = new Float64Array(PART_WIDTH * 8);
   count = 0;
   readonly authSpellings: string[] = [];
   readonly failedIps: string[] = [];
