@@ -81,8 +81,18 @@ function addTally(map: Map<string, Tally>, key: string, messages: number, firstS
   }
 }
 
-/** Per-sender totals, largest first, then by sender. Read from the columns: linear in the groups, no group objects. */
-export function senderTotals(aggregate: Aggregate): SenderTotal[] {
+// An aggregate's sender totals, made once: a summary, its comparison and the report's tables each ask
+// (100,000 senders: 4-6 times 0.1-0.2 s and 100 MB of objects, for the same list).
+const senderTotalsMade = new WeakMap<Aggregate, readonly SenderTotal[]>();
+
+/** Per-sender totals, largest first, then by sender. Read from the columns: linear in the groups, no group objects; made once per aggregate. */
+export function senderTotals(aggregate: Aggregate): readonly SenderTotal[] {
+  let totals = senderTotalsMade.get(aggregate);
+  if (totals === undefined) senderTotalsMade.set(aggregate, (totals = totalsBySender(aggregate)));
+  return totals;
+}
+
+function totalsBySender(aggregate: Aggregate): SenderTotal[] {
   const c = aggregate.columns;
   // A sender id stands for one (sender, domain).
   const bySender = new Array<SenderTotal | undefined>(c.senders.length);
@@ -262,7 +272,7 @@ export function categoryDetails(aggregate: Aggregate, category: Category): Sende
 }
 
 /** The values of a category present among some senders, in canonical order. */
-export function valuesPresent(senders: SenderTotal[], category: Category): string[] {
+export function valuesPresent(senders: readonly SenderTotal[], category: Category): string[] {
   const present = new Set<string>();
   for (const s of senders) for (const v of talliesOf(s, category).keys()) present.add(v);
   return CATEGORY_VALUES[category].filter((v) => present.has(v));

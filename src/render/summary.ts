@@ -89,7 +89,7 @@ function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, terminal
   return lines;
 }
 
-function senderLines(senders: SenderTotal[], limit: number, aggregate: Aggregate, terminal: Terminal): string[] {
+function senderLines(senders: readonly SenderTotal[], limit: number, aggregate: Aggregate, terminal: Terminal): string[] {
   const { paint } = terminal;
   const shown = senders.slice(0, limit);
   const rows = [["sender", "messages", "TLS", "auth", "client IPs", "last seen"]];
