@@ -38,7 +38,7 @@ export class ByteInterner {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
-      if (entry === 0) return this.insert(slot, hash, bytes, start, end, end, end);
+      if (entry === 0) return this.insertBytes(slot, hash, bytes, start, end);
       const id = entry - 1;
       if (this.hashes[id] === hash && this.lengths[id] === length && this.same(id, bytes, start, length)) return id;
     }
@@ -81,16 +81,15 @@ export class ByteInterner {
   }
 
   private insertTuple(slot: number, hash: number, length: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, count: number): number {
-    const key = new Uint8Array(length);
-    let at = 0;
+    const id = this.reserve(slot, hash, length);
+    const arena = this.arena;
+    let at = this.starts[id]!;
     for (let k = 0; k < count; k++) {
       const start = starts[k]!;
       const end = start < 0 ? start : ends[k]!;
-      key[at++] = end - start;
-      if (end > start) key.set(bytes.subarray(start, end), at);
-      at += end - start;
+      arena[at++] = end - start;
+      for (let i = start; i < end; i++) arena[at++] = bytes[i]!;
     }
-    const id = this.insert(slot, hash, key, 0, length, length, length);
     return id;
   }
 
@@ -110,8 +109,16 @@ export class ByteInterner {
     return true;
   }
 
-  private insert(slot: number, hash: number, bytes: Uint8Array, start: number, end: number, start2: number, end2: number): number {
-    const length = end - start + end2 - start2;
+  /** Adds bytes [start, end) of a buffer under a new id, copied byte by byte (values are short: a subarray for `set` made an object per new value). */
+  private insertBytes(slot: number, hash: number, bytes: Uint8Array, start: number, end: number): number {
+    const id = this.reserve(slot, hash, end - start);
+    const arena = this.arena;
+    for (let i = start, at = this.starts[id]!; i < end; i++, at++) arena[at] = bytes[i]!;
+    return id;
+  }
+
+  /** A new id for `length` bytes at `slot` of the table, their room in the arena (starts[id]) left for the caller to fill. */
+  private reserve(slot: number, hash: number, length: number): number {
     const id = this.size++;
     if (id === this.hashes.length) {
       this.hashes = grow(this.hashes);
@@ -123,8 +130,6 @@ export class ByteInterner {
       bigger.set(this.arena);
       this.arena = bigger;
     }
-    this.arena.set(bytes.subarray(start, end), this.used);
-    this.arena.set(bytes.subarray(start2, end2), this.used + end - start);
     this.hashes[id] = hash;
     this.starts[id] = this.used;
     this.lengths[id] = length;

@@ -89,7 +89,8 @@ export class LineTails {
       this.arena = bigger;
       this.arenaView = new DataView(bigger.buffer);
     }
-    this.arena.set(bytes.subarray(start, end), this.used);
+    // Byte by byte: a tail is short, and a subarray for `set` made two objects per new tail.
+    for (let i = start, at = this.used; i < end; i++, at++) this.arena[at] = bytes[i]!;
     this.hashes[id] = this.freeHash;
     this.starts[id] = this.used;
     this.lengths[id] = length;
