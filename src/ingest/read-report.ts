@@ -123,16 +123,27 @@ export class ReadReport {
   }
 
   /**
+   * Where no `--date-order` was given and the dates read say day first (some can only be day first,
+   * none only month first) while others that could be either were read month first: the one-line
+   * usage error that stops the run, as those were read in the wrong month. Undefined otherwise.
+   */
+  dateOrderConflict(): string | undefined {
+    const dayFirst = this.slashDates.first["day-first"];
+    const either = this.slashDates.either;
+    if (dayFirst === undefined || either === 0 || this.slashDates["month-first"] > 0) return undefined;
+    return `${dayFirst.source}:${dayFirst.line}: '${shorten(dayFirst.reason.trim())}' can only be day first, and ${either} other slash ${either === 1 ? "date was" : "dates were"} read month first: give --date-order dmy (or --date-order mdy to read them so)`;
+  }
+
+  /**
    * Says (as a note) that slash dates which could be either order were read month first, where no
-   * date of the input tells month first: the user may mean day first, and nothing else would say so.
+   * date of the input tells the order: the user may mean day first, and nothing else would say so.
+   * (With a date that can only be day first, dateOrderConflict stops the run instead.)
    */
   noteDateOrder(): void {
     const either = this.slashDates.first.either;
-    if (either === undefined || this.slashDates["month-first"] > 0) return;
+    if (either === undefined || this.slashDates["month-first"] > 0 || this.slashDates["day-first"] > 0) return;
     const example = `${either.source}:${either.line}: ${quote(either.reason)} read as ${monthFirstDate(either.reason)}`;
-    this.note(this.slashDates["day-first"] > 0
-      ? `${this.slashDates.either} slash ${this.slashDates.either === 1 ? "date" : "dates"} that could be either order ${this.slashDates.either === 1 ? "was" : "were"} read month first (${example}); for day-first dates use --date-order dmy`
-      : `slash dates read month first (M/D/YYYY, as US and Microsoft exports), as none says otherwise (${example}); for day-first dates use --date-order dmy, or --date-order mdy to confirm`);
+    this.note(`slash dates read month first (M/D/YYYY, as US and Microsoft exports), as none says otherwise (${example}); for day-first dates use --date-order dmy, or --date-order mdy to confirm`);
   }
 
   /** Notes a TLS spelling that was read as `unknown`. */
@@ -164,6 +175,10 @@ function monthFirstDate(text: string): string {
 
 /** A log value quoted for a message, shortened, with control characters escaped. */
 export function quote(value: string): string {
-  const short = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-  return JSON.stringify(short);
+  return JSON.stringify(shorten(value));
+}
+
+/** A log value cut to 60 characters for a message. */
+function shorten(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}…` : value;
 }

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { InputError } from "../core/errors.js";
+import { InputError, UsageError } from "../core/errors.js";
 import type { Field } from "./columns.js";
 import { csvHeader, readCsv } from "./csv.js";
 import { readExchange } from "./exchange.js";
@@ -156,6 +156,8 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   }
   // A log of sessions alone (or of lines another input repeats) is part of a run that has submissions.
   if (report.records === 0 && report.failedLogins === 0) report.empty.push(...sessionsOnly);
+  const conflict = report.dateOrderConflict();
+  if (conflict !== undefined) throw new UsageError(conflict);
   report.noteDateOrder();
   // Inputs that hold no records were read all the same (exit 0, with a note); records that are all bad
   // were not. A log of failed logins alone (a password-guessing burst) is a valid input.

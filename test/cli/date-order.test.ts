@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { put, runCli, scratch } from "../helpers.js";
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const HEADER = "timestamp,sender,tls,auth";
 
@@ -18,24 +21,55 @@ describe("slash dates without --date-order", () => {
     expect(fixed.stdout).toContain("2026-11-20,a@x.example,x.example,TLS1.2,basic,,1,2026-11-20T14:03:00Z,2026-11-20T14:03:00Z\n");
   });
 
-  it("the hint is in the warning even where other bad records come first, and says that the ambiguous ones were read month first", () => {
+  it("the hint is in the warning even where other bad records come first", () => {
     const file = put(folder, "mixed.csv", [
       HEADER,
       "2026-11-02T10:00:00Z,,TLS1.2,LOGIN",
       "garbage,c@x.example,TLS1.2,LOGIN",
       "2026-11-02T10:00:00Z,,TLS1.2,LOGIN",
-      "05/11/2026 14:03,a@x.example,TLS1.2,LOGIN",
+      "2026-11-05T14:03:00Z,a@x.example,TLS1.2,LOGIN",
       "20/11/2026 14:03,b@x.example,TLS1.0,XOAUTH2",
       "",
     ].join("\n"));
     const run = runCli(["export", "--all", file]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("2026-05-11,a@x.example,");
-    const lines = run.stderr.trimEnd().split("\n");
-    expect(lines).toEqual([
-      `smtp-auth-report: note: 1 slash date that could be either order was read month first (${file}:5: "05/11/2026 14:03" read as May 11, 2026); for day-first dates use --date-order dmy`,
-      expect.stringMatching(new RegExp(`^smtp-auth-report: warning: day-first dates\\? use --date-order dmy \\(first at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:6: "20/11/2026 14:03"\\) \\| skipped 4 of 5 records; first: `)),
-    ]);
+    expect(run.stdout).toContain("2026-11-05,a@x.example,");
+    expect(run.stderr).toMatch(new RegExp(`^smtp-auth-report: warning: day-first dates\\? use --date-order dmy \\(first at ${escaped(file)}:6: "20/11/2026 14:03"\\) \\| skipped 4 of 5 records; first: [^\\n]*\\n$`));
+  });
+
+  describe("dates that can only be day first beside dates that could be either, none only month first: a usage error, no output", () => {
+    // A month of day-first dates: the 1st to the 12th could be either order, the 13th on only day first.
+    const days = Array.from({ length: 30 }, (_, i) => `${String(i + 1).padStart(2, "0")}/11/2026 08:00,printer@x.example,TLS1.0,LOGIN`);
+    const rows = [...days, ...Array.from({ length: 40 }, (_, i) => `2026-11-${String(1 + (i % 30)).padStart(2, "0")}T09:00:00Z,s${i}@x.example,TLS1.2,LOGIN`)];
+    const file = put(folder, "november.csv", `${HEADER}\n${rows.join("\n")}\n`);
+    const readings = { "two threads": { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" }, "one thread": { SMTP_AUTH_REPORT_THREADS: "1" }, "the plain path": { SMTP_AUTH_REPORT_PLAIN: "1" } };
+    for (const [name, env] of Object.entries(readings)) {
+      it(`${name}: exit 2 naming the first day-first date and how many were read month first; -o keeps the previous file`, () => {
+        const output = put(folder, `previous-${name}.csv`, "the previous report\n");
+        const run = runCli(["export", "--all", file, "-o", output, "--fail-on", "legacy-tls"], { env });
+        expect(run.stderr).toBe(`smtp-auth-report: ${file}:14: '13/11/2026 08:00' can only be day first, and 12 other slash dates were read month first: give --date-order dmy (or --date-order mdy to read them so)\n`);
+        expect(run.code).toBe(2);
+        expect(readFileSync(output, "utf8")).toBe("the previous report\n");
+        const dmy = runCli(["export", "--all", file, "--date-order", "dmy"], { env });
+        expect(dmy.code).toBe(0);
+        expect(dmy.stdout).toContain("2026-11-01,printer@x.example,x.example,TLS1.0,basic,,1,");
+        expect(dmy.stdout).toContain("2026-11-30,printer@x.example,x.example,TLS1.0,basic,,1,");
+        // As the message says, mdy reads the either-order ones month first and skips the rest.
+        const mdy = runCli(["export", "--all", file, "--date-order", "mdy"], { env });
+        expect(mdy.code).toBe(0);
+        expect(mdy.stdout).toContain("2026-01-11,printer@x.example,");
+        expect(mdy.stderr).toMatch(/^smtp-auth-report: warning: skipped 18 of 70 records; first: /);
+      });
+    }
+
+    it("one month-first-only date settles the order: read month first as before, the day-first ones skipped", () => {
+      const told = put(folder, "told-mdy.csv", `${HEADER}\n${days.join("\n")}\n11/20/2026 08:00,us@x.example,TLS1.2,LOGIN\n`);
+      const run = runCli(["export", "--all", told]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("2026-01-11,printer@x.example,");
+      expect(run.stdout).toContain("2026-11-20,us@x.example,");
+      expect(run.stderr).toBe(`smtp-auth-report: warning: skipped 18 of 31 records; first: ${[13, 14, 15].map((day) => `${told}:${day + 1}: timestamp "${day}/11/2026 08:00" not understood: day-first dates? use --date-order dmy`).join("; ")}\n`);
+    });
   });
 
   it("dates that could be either order: read month first (US), with a note saying so and how to change it; none with --date-order", () => {
