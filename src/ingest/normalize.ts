@@ -104,7 +104,7 @@ export class RecordNormalizer {
     const raw = text(senderValue);
     const key = domainValue === undefined ? raw : `${raw}\u0000${text(domainValue)}`;
     return cached(this.senders, key, () => {
-      const sender = raw.trim().toLowerCase();
+      const sender = bareAddress(raw.trim()).toLowerCase();
       const domain = domainOf(sender) || text(domainValue).trim().toLowerCase().replace(/^@/, "");
       return sender === "" ? -1 : this.sink.senderId(sender, domain);
     });
@@ -136,6 +136,16 @@ export class RecordNormalizer {
   ipOf(value: RawValue): number {
     return cached(this.ips, text(value), (raw) => this.sink.clientIpId(raw.trim()));
   }
+}
+
+/**
+ * A sender as an address: the address inside the last `<...>` of a value that ends with `>` (a display
+ * name and brackets, `Printer HQ <printer@contoso.com>`, `<printer@contoso.com>`), else the value itself.
+ */
+function bareAddress(sender: string): string {
+  const open = sender.endsWith(">") ? sender.lastIndexOf("<") : -1;
+  const inner = open < 0 ? "" : sender.slice(open + 1, -1).trim();
+  return inner === "" ? sender : inner;
 }
 
 /** The value cached for a raw text, computed the first time it is asked for. */

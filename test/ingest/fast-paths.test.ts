@@ -17,7 +17,7 @@ import { runCli, scratch } from "../helpers.js";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 9, 20);
-const SENDERS = ["scanner@a.example", "App@B.example", "erp@sub.a.example", "printer01", " spaced@a.example ", "x;y@a.example", ""];
+const SENDERS = ["scanner@a.example", "App@B.example", "erp@sub.a.example", "printer01", " spaced@a.example ", "x;y@a.example", "", "Scanner HQ <SCANNER@a.example>", "<erp@sub.a.example>", "a>b", "<>"];
 const TLS = ["TLS1.2", "TLSv1", "tls 1.3", "none", "", "TLS9", "SSLv3"];
 const AUTH = ["LOGIN", "XOAUTH2", "basic", "", "weird"];
 const IPS = ["10.0.0.1", "192.0.2.7", "", "2001:db8::1"];
