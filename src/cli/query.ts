@@ -149,8 +149,9 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
     timeZone: zone.name, by: options.by, from, to, all: options.all === true, now,
     filters: { domains: options.domain ?? [], senders: options.sender ?? [], tls: options.tls ?? [], auth: options.auth ?? [], clientIps: options.clientIp ?? [] },
   };
-  // A comparison judges each sender on all it sent: both windows are read without --tls and --auth, then narrowed to them.
-  const narrowAfter = compare !== undefined && filtersOnTlsOrAuth(spec.filters);
+  // --tls and --auth are applied after reading: whether the input tells TLS and auth is judged on all it
+  // holds (an --auth basic of an input without auth is n/a, not 0), and a comparison judges each sender on all it sent.
+  const narrowAfter = filtersOnTlsOrAuth(spec.filters);
   const readSpec: AggregatorSpec = narrowAfter ? { ...spec, filters: withoutTlsAndAuth(spec.filters) } : spec;
   const aggregator = createAggregator(readSpec);
   const request: RangeRequest = { from, to, all: options.all === true };
@@ -195,7 +196,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const earlier = narrowAfter && wholeEarlier !== undefined ? narrowToTlsAndAuth(wholeEarlier, spec.filters) : wholeEarlier;
   let trends: Trends | undefined;
   return {
-    aggregate, report, earlier, untold: untoldInRange(aggregate, report),
+    aggregate, report, earlier, untold: untoldInRange(whole, report),
     get trends(): Trends | undefined {
       if (earlier !== undefined) {
         let comparison: Comparison | undefined;

@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
 import { clientIpsText, tableWidth } from "./pivots.js";
-import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeText, thousands, unknownNote } from "./text.js";
+import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -21,6 +21,10 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   ];
   if (summary.messages === 0) {
     lines.push(`  No submissions in this range${filters === undefined ? "" : " with these filters"}.`);
+    // --tls or --auth on an input that cannot tell it leaves nothing: that is n/a with its reason, not "none".
+    // (A range without submissions says so below, once.)
+    const untold = (["tls", "auth"] as const).filter((c) => summary.untold[c] !== undefined).map((c) => useFigure(summary, c));
+    if (untold.length > 0 && rangeOutsideInput(aggregate) === undefined) lines.push("", ...figureLines(untold, summary, terminal));
     // Stale input must not read as a quiet week (this text is what a cron job mails).
     const empty = `${lines.join("\n")}\n${notAllClearText(aggregate, width)}`;
     // A log of failed logins alone (a password-guessing burst) still has those to show.
@@ -35,9 +39,8 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     ["Senders using SMTP AUTH", thousands(summary.senders), ""],
     ["Messages", thousands(summary.messages), ""],
     ["Domains", thousands(summary.domains), ""],
-    // A category the data cannot tell is n/a with its reason, never a reassuring 0.
-    summary.untold.tls === undefined ? ["Senders on legacy TLS", thousands(summary.legacyTlsSenders.length), unknownNote(summary.unknownTlsSenders, "TLS") || "TLS older than 1.2, or no TLS"] : ["Senders on legacy TLS", "n/a", summary.untold.tls],
-    summary.untold.auth === undefined ? ["Senders on Basic auth", thousands(summary.basicAuthSenders.length), unknownNote(summary.unknownAuthSenders, "auth") || "password logins (LOGIN, PLAIN, ...)"] : ["Senders on Basic auth", "n/a", summary.untold.auth],
+    useFigure(summary, "tls"),
+    useFigure(summary, "auth"),
   ];
   if (failed !== undefined) {
     const total = failed.reduce((n, f) => n + f.failures, 0);
@@ -46,18 +49,7 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
     const from = aggregate.failedLoginsExtent === undefined ? scope! : `from ${thousands(failed.length)} client ${failed.length === 1 ? "address" : "addresses"}${scope === undefined ? "" : `; ${scope}`}`;
     figures.push(["Failed logins", thousands(total), `${from}${unfiltered === undefined ? "" : `; ${unfiltered}`}`]);
   }
-  // Each figure's note (an n/a's reason above all) goes under it, wrapped, where it does not fit beside it.
-  const numbers = alignColumns(figures.map(([label, value]) => [label, value]), { align: ["left", "right"] }, width, "  ", (text, row, column) => {
-    const alarming = (row === 3 || row === 4) && summary[row === 3 ? "legacyTlsSenders" : "basicAuthSenders"].length > 0;
-    return column === 1 && alarming ? paint.yellow.bold(text) : text;
-  });
-  // The values are right-aligned, so every figure line is as wide as the widest.
-  const figureWidth = 2 + largest(figures.map(([label]) => displayWidth(label))) + 2 + largest(figures.map(([, value]) => displayWidth(value)));
-  figures.forEach(([, , note], i) => {
-    if (note === "") lines.push(numbers[i]!);
-    else if (figureWidth + 2 + displayWidth(note) <= width) lines.push(`${numbers[i]!}  ${paint.dim(note)}`);
-    else lines.push(numbers[i]!, ...wrapText(note, width, "    ").map((l) => paint.dim(l)));
-  });
+  lines.push(...figureLines(figures, summary, terminal));
 
   for (const category of ["tls", "auth"] as const) {
     lines.push("", paint.bold(category === "tls" ? "TLS usage" : "Authentication"));
@@ -79,6 +71,32 @@ export function summaryText(aggregate: Aggregate, summary: Summary, terminal: Te
   }
   if (failed !== undefined && failed.length > 0) lines.push(...failedLoginLines(failed, terminal));
   return `${lines.join("\n")}\n`;
+}
+
+const USE_LABEL = { tls: "Senders on legacy TLS", auth: "Senders on Basic auth" } as const;
+
+/** The figure of senders on legacy TLS (Basic auth): n/a with its reason where the data cannot tell it, never a reassuring 0. */
+function useFigure(summary: Summary, category: "tls" | "auth"): [string, string, string] {
+  const untold = summary.untold[category];
+  if (untold !== undefined) return [USE_LABEL[category], "n/a", untold];
+  const senders = category === "tls" ? summary.legacyTlsSenders : summary.basicAuthSenders;
+  const unknown = unknownNote(category === "tls" ? summary.unknownTlsSenders : summary.unknownAuthSenders, category === "tls" ? "TLS" : "auth");
+  return [USE_LABEL[category], thousands(senders.length), unknown || (category === "tls" ? "TLS older than 1.2, or no TLS" : "password logins (LOGIN, PLAIN, ...)")];
+}
+
+/** Figures as label, value and note; each note (an n/a's reason above all) goes under its figure, wrapped, where it does not fit beside it. */
+function figureLines(figures: [string, string, string][], summary: Summary, terminal: Terminal): string[] {
+  const { paint, width } = terminal;
+  const alarming = (label: string): boolean => (label === USE_LABEL.tls && summary.legacyTlsSenders.length > 0) || (label === USE_LABEL.auth && summary.basicAuthSenders.length > 0);
+  const numbers = alignColumns(figures.map(([label, value]) => [label, value]), { align: ["left", "right"] }, width, "  ", (text, row, column) =>
+    (column === 1 && alarming(figures[row]![0]) ? paint.yellow.bold(text) : text));
+  // The values are right-aligned, so every figure line is as wide as the widest.
+  const figureWidth = 2 + largest(figures.map(([label]) => displayWidth(label))) + 2 + largest(figures.map(([, value]) => displayWidth(value)));
+  return figures.flatMap(([, , note], i) => {
+    if (note === "") return [numbers[i]!];
+    if (figureWidth + 2 + displayWidth(note) <= width) return [`${numbers[i]!}  ${paint.dim(note)}`];
+    return [numbers[i]!, ...wrapText(note, width, "    ").map((l) => paint.dim(l))];
+  });
 }
 
 function failedLoginLines(failed: NonNullable<Summary["failedLogins"]>, terminal: Terminal): string[] {
