@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Aggregate } from "../engine/aggregate.js";
-import type { Category } from "../engine/views.js";
+import type { Category, Untold } from "../engine/views.js";
 import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
@@ -27,7 +27,8 @@ const drawings = (): Promise<Drawings> => import("../render/pivots.js");
 
 /** One pivot view: what it renders for each format, with or without `--details` (charts and tables from the drawings). */
 interface PivotView {
-  chart(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
+  /** `untold`: what the range cannot tell, with the reason (a share of it is n/a). */
+  chart(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings, untold: Untold): string;
   table(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
   rows(aggregate: Aggregate, options: PivotOptions): Rows;
   detailsTable(aggregate: Aggregate, options: PivotOptions, terminal: Terminal, draw: Drawings): string;
@@ -46,7 +47,7 @@ export const VOLUME_VIEW: PivotView = {
 /** The views of `tls` and `auth`. */
 export function categoryView(category: Category): PivotView {
   return {
-    chart: (a, o, t, draw) => draw.categoryChart(a, category, o.metric ?? "percent", o.top, t),
+    chart: (a, o, t, draw, untold) => draw.categoryChart(a, category, o.metric ?? "percent", o.top, t, untold),
     table: (a, o, t, draw) => draw.categoryPeriodTable(a, category, o.metric ?? "percent", o.top, t),
     rows: (a, o) => (o.metric === "senders" ? categorySendersTable(a, category, o.top) : categoryTable(a, category, o.top)),
     detailsTable: (a, o, t, draw) => draw.categoryDetailsText(a, category, o.top, t),
@@ -76,7 +77,7 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       const terminal = terminalFor(options);
       const draw = await drawings();
       if (options.details) text = view.detailsTable(aggregate, options, terminal, draw);
-      else text = format === "chart" ? view.chart(aggregate, options, terminal, draw) : view.table(aggregate, options, terminal, draw);
+      else text = format === "chart" ? view.chart(aggregate, options, terminal, draw, query.untold) : view.table(aggregate, options, terminal, draw);
       // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
       text += notAllClearText(aggregate, terminal.width);
     }

@@ -237,6 +237,10 @@ export interface ShareSpec extends ChartSpec {
   flagName: string;
   /** Said beside the legend of each flagged series. */
   legendMark: string;
+  /** Series of messages whose TLS version (auth kind) is unknown: a period of nothing else has no share to show (n/a). */
+  unknown: boolean[];
+  /** Said under the bars where a period's share is n/a: why it cannot be told. */
+  untoldNote: string;
 }
 
 /**
@@ -260,7 +264,9 @@ export function renderShareBars(spec: ShareSpec, terminal: Terminal): string {
   const values = groupedValues(spec.series, groups);
   const sums = groups.map((_, g) => values.reduce((n, v) => n + v[g]!, 0));
   const flaggedSums = groups.map((_, g) => values.reduce((n, v, i) => n + (spec.flagged[i] ? v[g]! : 0), 0));
-  const flagTexts = flaggedSums.map((n, g) => (sums[g] === 0 ? "" : `${percentText(percent(n, sums[g]!))} %`));
+  // A period whose messages all have the category unknown tells no share: n/a, never a calm 0.00 %.
+  const untold = groups.map((_, g) => sums[g]! > 0 && values.every((v, i) => spec.unknown[i] || v[g] === 0));
+  const flagTexts = flaggedSums.map((n, g) => (sums[g] === 0 ? "" : untold[g] ? "n/a" : `${percentText(percent(n, sums[g]!))} %`));
   const countTexts = sums.map((n) => thousands(n));
   const labels = groups.map((g) => `${g.label}${g.partial ? "*" : " "}`);
   const labelWidth = largest(labels.map(displayWidth));
@@ -281,6 +287,7 @@ export function renderShareBars(spec: ShareSpec, terminal: Terminal): string {
   });
   const notes = [mergeNote(spec, merge, "row"), partialNote(groups, spec.unit, merge)];
   for (const note of notes) if (note !== undefined) lines.push(...wrapText(note, terminal.width, " ").map((l) => paint.dim(l)));
+  if (untold.includes(true)) lines.push(...wrapText(spec.untoldNote, terminal.width, " ").map((l) => paint.yellow(l)));
   lines.push("", ...legend);
   return `${lines.join("\n")}\n`;
 }

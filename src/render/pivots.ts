@@ -1,15 +1,15 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import {
   categoryDetails, categorySeries, largestSeries, needsAction, percent, periodTotals, senderTotals, senderNeedsAction, talliesOf,
-  topSeries, valuesPresent, volumeSeries, CATEGORY_VALUES, type Category, type Series, type SenderTotal,
+  topSeries, valuesPresent, volumeSeries, CATEGORY_VALUES, type Category, type Series, type SenderTotal, type Untold,
 } from "../engine/views.js";
 import { compareText } from "../core/record.js";
 import { categorySenderSeries, progressSeries } from "../engine/progress.js";
 import { renderChart, renderShareBars, type Metric, type Terminal } from "./chart.js";
-import type { Align } from "./layout.js";
+import { wrapText, type Align } from "./layout.js";
 import { naturalWidth, renderTable } from "./table.js";
 import { markPartialPeriods } from "./period-groups.js";
-import { domainLabel, escapeTerminal, filtersLine, localTime, percentText, rangeText, thousands } from "./text.js";
+import { domainLabel, escapeTerminal, filtersLine, localTime, percentText, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
 /** Charts show this many series unless `--top` says otherwise; the rest is summed as `other`. */
 export const CHART_SERIES = 8;
@@ -36,19 +36,26 @@ export function volumeChart(aggregate: Aggregate, top: number | undefined, termi
 }
 
 /** `tls` / `auth` as a chart: per period, one line per TLS version or auth kind. */
-export function categoryChart(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal): string {
+export function categoryChart(aggregate: Aggregate, category: Category, metric: Metric, top: number | undefined, terminal: Terminal, untold: Untold = {}): string {
   if (metric === "senders") return categorySendersChart(aggregate, category, top, terminal);
   const series = topSeries(categorySeries(aggregate, category), top ?? CHART_SERIES, aggregate.periods.length);
   const base = { rangeText: rangeText(aggregate.range), filters: filtersLine(aggregate.filters), range: aggregate.range, periods: aggregate.periods, unit: aggregate.unit };
   if (metric === "messages") return renderChart({ ...base, title: TITLES[category], series, colors: series.map((s) => VALUE_COLORS[s.name]) }, terminal);
   // Shares as stacked bars, what needs action first: a small legacy share stays in sight.
   const ordered = [...series.filter((s) => needsAction(category, s.name)), ...series.filter((s) => !needsAction(category, s.name))];
-  return renderShareBars({
+  const flagName = category === "tls" ? "legacy" : "basic";
+  const chart = renderShareBars({
     ...base, title: `${TITLES[category]} (share of each period's messages)`, series: ordered,
     colors: ordered.map((s) => VALUE_COLORS[s.name]), fills: ordered.map((s) => VALUE_FILLS[s.name] ?? "+"),
-    flagged: ordered.map((s) => needsAction(category, s.name)), flagName: category === "tls" ? "legacy" : "basic",
+    flagged: ordered.map((s) => needsAction(category, s.name)), flagName,
     legendMark: category === "tls" ? "legacy" : "password logins",
+    // As the summary: the share of what cannot be told is n/a with the reason.
+    unknown: ordered.map((s) => s.name === "unknown"),
+    untoldNote: `${flagName} n/a: ${untold[category] ?? `every message of the period has ${category === "tls" ? "TLS" : "auth"} unknown`}`,
   }, terminal);
+  // A --tls or --auth filter that left nothing of an input that cannot tell it: no bars, and the reason.
+  if (series.length > 0 || untold[category] === undefined || rangeOutsideInput(aggregate) !== undefined) return chart;
+  return `${chart}\n${wrapText(`${flagName} n/a: ${untold[category]}`, terminal.width, "  ").map((l) => terminal.paint.yellow(l)).join("\n")}\n`;
 }
 
 /** `tls|auth --metric senders`: distinct senders per period for each TLS version or auth kind (no `other`: senders do not add up). */
