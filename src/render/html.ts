@@ -11,7 +11,7 @@ import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, comparisonCoverageNote, comparisonScopeNote, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { domainLabel, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { domainLabel, escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -25,14 +25,18 @@ export interface ReportContext {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-/** Text made safe for HTML content and attribute values. */
+/**
+ * Text made safe for HTML content and attribute values, with the log's invisible and reordering
+ * characters shown as the terminal shows them (`\u202e`, `\x1b`): a right-to-left override would
+ * reverse a name in the page, a zero-width space hide in it.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+  return escapeTerminal(text).replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
-/** JSON made safe inside a `<script>` element (no `</script>`, no HTML comment openers). */
+/** The page's data for its script: every text shown as escapeHtml shows it; safe inside a `<script>` element (no `</script>`, no HTML comment openers). */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? escapeTerminal(v) : v)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
 const SERIES_COLORS: Record<string, string> = {
