@@ -49,7 +49,8 @@ const PALETTE = ["#2563eb", "#f59e0b", "#db2777", "#16a34a", "#7c3aed", "#dc2626
 interface HtmlTable {
   id: string;
   caption: string;
-  columns: { label: string; numeric?: boolean }[];
+  /** `wrap`: names and other text from the log, which may run long: wrapped anywhere inside the cell rather than pushing the other columns out of view. */
+  columns: { label: string; numeric?: boolean; wrap?: boolean }[];
   /** Each cell: the text shown, and for numbers the value sorted on. */
   rows: { cells: (string | { text: string; sort: number })[]; flagged?: boolean }[];
   note?: string;
@@ -61,11 +62,11 @@ interface HtmlTable {
 export const PAGE_TABLE_ROWS = 2_000;
 
 function tableHtml(table: HtmlTable): string {
-  const head = table.columns.map((c, i) => `<th data-column="${i}"${c.numeric ? ' data-numeric="1" class="num"' : ""} tabindex="0">${escapeHtml(c.label)}</th>`).join("");
+  const head = table.columns.map((c, i) => `<th data-column="${i}"${c.numeric ? ' data-numeric="1" class="num"' : c.wrap ? ' data-wrap="1"' : ""} tabindex="0">${escapeHtml(c.label)}</th>`).join("");
   const cut = table.rows.length - PAGE_TABLE_ROWS;
   const body = table.rows.slice(0, PAGE_TABLE_ROWS).map((row) => {
     const cells = row.cells.map((cell, i) => {
-      if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`;
+      if (typeof cell === "string") return `<td${table.columns[i]?.numeric ? ' class="num"' : table.columns[i]?.wrap ? ' class="wrap"' : ""}>${escapeHtml(cell)}</td>`;
       return `<td class="num" data-sort="${cell.sort}">${escapeHtml(cell.text)}</td>`;
     }).join("");
     return `<tr${row.flagged ? ' class="flagged"' : ""}>${cells}</tr>`;
@@ -222,7 +223,7 @@ function compareSendersTable(comparison: Comparison): HtmlTable {
   const counts = STATUS_ORDER.map((s) => `${thousands(comparison.counts[s])} ${s}`).join(", ");
   return {
     id: "compare-senders", caption: `Senders on legacy TLS or Basic auth: ${counts}`,
-    columns: [{ label: "Status" }, { label: "Sender" }, { label: "Before" }, { label: "After" }],
+    columns: [{ label: "Status" }, { label: "Sender", wrap: true }, { label: "Before" }, { label: "After" }],
     wholeReport: true,
     rows: comparison.senders.map((s) => ({ flagged: s.status === "new" || s.status === "regressed", cells: [s.status, s.sender, windowText(s.before), windowText(s.after)] })),
     note: ["new: first seen now, with a problem; regressed: a problem now that it did not have before (it sent without one, or had the other one); fixed: a problem before, none now while still sending; quiet: a problem before, no mail now; still: a problem in both.", comparisonScopeNote(comparison)].filter((n) => n !== undefined).join(" "),
@@ -235,7 +236,7 @@ function unusualTable(unusual: Unusual[], earlier: Aggregate, aggregate: Aggrega
   if (unjudged !== undefined) return { id: "unusual-table", caption: "Unusual activity: cannot be judged", columns: [], rows: [], note: `Cannot be judged: ${unjudged}.`, wholeReport: true };
   return {
     id: "unusual-table", wholeReport: true, caption: `Unusual activity: ${unusual.length === 0 ? "none" : thousands(unusual.length)}`,
-    columns: [{ label: "Period" }, { label: "Sender" }, { label: "Kind" }, { label: "Evidence" }],
+    columns: [{ label: "Period" }, { label: "Sender", wrap: true }, { label: "Kind" }, { label: "Evidence", wrap: true }],
     rows: unusual.map((u) => ({ flagged: true, cells: [u.period.label, u.sender, u.kind.replace(/_/g, " "), evidenceText(u, aggregate)] })),
     note: `Judged against each sender's history: ${rangeText(earlier.range)} and the range's other ${aggregate.unit}s.`
       + (earlier.columns.size === 0 ? " The earlier window holds no submissions: new addresses cannot be told." : ""),
@@ -248,7 +249,7 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
   return {
     id: `${category}-table`,
     caption: category === "tls" ? "TLS usage by sender" : "Authentication by sender",
-    columns: [{ label: "Sender" }, { label: "Domain" }, ...values.map((v) => ({ label: `${v} %`, numeric: true })), { label: "Messages", numeric: true }, { label: "Last seen" }],
+    columns: [{ label: "Sender", wrap: true }, { label: "Domain", wrap: true }, ...values.map((v) => ({ label: `${v} %`, numeric: true })), { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: senders.map((s) => ({
       flagged: senderNeedsAction(s, category),
       cells: [
@@ -303,7 +304,7 @@ function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
   return {
     id: "action-table",
     caption: "Action needed: senders and clients on legacy TLS or Basic auth",
-    columns: [{ label: "Sender" }, { label: "Client IP" }, { label: "Problem" }, { label: "TLS" }, { label: "Auth" }, { label: "Messages", numeric: true }, { label: "Last seen" }],
+    columns: [{ label: "Sender", wrap: true }, { label: "Client IP", wrap: true }, { label: "Problem" }, { label: "TLS" }, { label: "Auth" }, { label: "Messages", numeric: true }, { label: "Last seen" }],
     rows: rows.map((r) => ({
       cells: [r.sender, r.ip || "(unknown)", problems(r), CATEGORY_VALUES.tls.filter((v) => r.tls.has(v)).join(" "), CATEGORY_VALUES.auth.filter((v) => r.auth.has(v)).join(" "), number(r.messages), localTime(r.last, aggregate.range)],
     })),
@@ -322,7 +323,7 @@ function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | 
   return tableHtml({
     id: "failed-table",
     caption: `Failed logins by client address: ${thousands(total)} from ${thousands(failed.length)} ${failed.length === 1 ? "address" : "addresses"}`,
-    columns: [{ label: "Client IP" }, { label: "Failed logins", numeric: true }],
+    columns: [{ label: "Client IP", wrap: true }, { label: "Failed logins", numeric: true }],
     rows: failed.map((f) => ({ cells: [f.clientIp, number(f.failures)] })),
     note: [failed.length === 0 ? "No failed logins in this range." : undefined, scope === undefined ? undefined : `${scope[0]!.toUpperCase()}${scope.slice(1)}.`, unfiltered === undefined ? undefined : `${unfiltered}.`].filter((n) => n !== undefined).join(" ") || undefined,
     wholeReport: true,
@@ -359,7 +360,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
   const volume: HtmlTable = {
     id: "volume-table",
     caption: "Sending volume by sender",
-    columns: [{ label: "Sender" }, { label: "Domain" }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
+    columns: [{ label: "Sender", wrap: true }, { label: "Domain", wrap: true }, { label: "Messages", numeric: true }, { label: "Share", numeric: true }, { label: "First seen" }, { label: "Last seen" }],
     rows: senders.map((s) => ({ cells: [s.sender, domainLabel(s.domain), number(s.messages), share(s.messages, summary.messages), localTime(s.firstSeen, aggregate.range), localTime(s.lastSeen, aggregate.range)] })),
   };
   const cube = filterCube(aggregate);
@@ -411,7 +412,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .chart { border: 1px solid var(--line); border-radius: 8px; padding: 12px; min-width: 0; } .chart h2 { margin-bottom: 8px; }
 .chart .canvas-box { position: relative; height: 260px; }
 .progress { margin-bottom: 24px; }
-.show { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 16px; } .show select { padding: 4px 6px; max-width: 100%; } .show .note { flex-basis: 100%; margin: 0; }
+.show { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 16px; } .show label { max-width: 100%; overflow-wrap: anywhere; } .show select { padding: 4px 6px; max-width: 100%; } .show .note { flex-basis: 100%; margin: 0; }
 .scope { margin: 0 0 6px; padding: 4px 8px; border-left: 4px solid #f59e0b; background: var(--alert-bg); overflow-wrap: anywhere; }
 .table-block { margin-bottom: 28px; }
 .table-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; justify-content: space-between; margin-bottom: 6px; }
@@ -419,6 +420,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0; }
 .scroll { max-height: 480px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+/* A long name wraps in its cell (at any character: an address has no spaces) and keeps the other columns in view; never narrower than 10em. */
+td.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 10em; }
 th { position: sticky; top: 0; background: #f9fafb; cursor: pointer; user-select: none; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -180,13 +180,14 @@ export const REPORT_SCRIPT = String.raw`
   function fillTable(id, rows, note) {
     var block = document.getElementById(id), table = block && block.querySelector("table");
     if (!table) return;
-    var numeric = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.dataset.numeric === "1"; }), body = document.createDocumentFragment();
+    var heads = table.tHead.rows[0].cells, body = document.createDocumentFragment();
+    var numeric = Array.prototype.map.call(heads, function (th) { return th.dataset.numeric === "1"; }), wrap = Array.prototype.map.call(heads, function (th) { return th.dataset.wrap === "1"; });
     rows.slice(0, data.tableRows).forEach(function (row) {
       var tr = document.createElement("tr");
       if (row.flagged) tr.className = "flagged";
       row.cells.forEach(function (cell, i) {
         var td = document.createElement("td");
-        if (typeof cell === "string") { td.textContent = cell; if (numeric[i]) td.className = "num"; }
+        if (typeof cell === "string") { td.textContent = cell; if (numeric[i]) td.className = "num"; else if (wrap[i]) td.className = "wrap"; }
         else { td.className = "num"; td.dataset.sort = String(cell[1]); td.textContent = cell[0]; }
         tr.appendChild(td);
       });

@@ -1,5 +1,6 @@
 // Names from the log in the report page: shown with the terminal's visible escapes (a right-to-left
-// override, zero-width space or control character cannot reorder, hide or blank a name).
+// override, zero-width space or control character cannot reorder, hide or blank a name), and long
+// names wrap inside their cells instead of pushing the table's columns out of view.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -36,7 +37,7 @@ describe("report: names from the log as the terminal shows them", () => {
     const html = readFileSync(page, "utf8");
     // (Matched as booleans: a failure must not print the page, with its chart library.)
     expect(INVISIBLE.exec(html)?.[0]).toBeUndefined();
-    expect(html.includes('<td>billing@\\u202emoc.elpmaxe</td>')).toBe(true);
+    expect(html.includes('<td class="wrap">billing@\\u202emoc.elpmaxe</td>')).toBe(true);
     expect(html.includes("<option>\\u202emoc.elpmaxe</option>")).toBe(true);
     const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!);
     expect(data.topSenders.map((s: [string, number]) => s[0]).sort()).toEqual([...SHOWN].sort());
@@ -62,5 +63,59 @@ describe("report: names from the log as the terminal shows them", () => {
     expect(await senders()).toEqual(["billing@\\u202emoc.elpmaxe"]);
     expect(await tab.textContent("#show-note")).toContain("\\u202emoc.elpmaxe");
     await tab.close();
+  }, 60_000);
+});
+
+describe("report: a long name wraps in its cell", () => {
+  let browser: Browser;
+  const long = `${"x".repeat(120)}@a-very-long-domain-name-that-a-relay-wrote-into-its-export.example`;
+  const input = put(folder, "long.csv", [
+    "timestamp,sender,tls,auth,client_ip",
+    `2026-11-20T10:00:00Z,${long},TLS1.0,LOGIN,10.0.0.1`,
+    "2026-11-20T11:00:00Z,printer@b.example,TLS1.2,XOAUTH2,10.0.0.2",
+    "",
+  ].join("\n"));
+  const out = join(folder, "long.html");
+  beforeAll(async () => {
+    expect(long.length).toBeGreaterThan(180);
+    expect(runCli(["report", input, "--all", "-o", out]).code).toBe(0);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => browser?.close());
+
+  it("at 1280 px every table fits its box with its last column in view; at 390 px the page and the menu fit, and the name wraps", async () => {
+    const measure = async (width: number) => {
+      const tab = await browser.newPage({ viewport: { width, height: 900 } });
+      await tab.goto(`file://${out}`);
+      await tab.screenshot({ path: join(folder, `long-${width}.png`), fullPage: true });
+      const seen = await tab.evaluate((name) => {
+        const blocks = ["action-table", "volume-table", "tls-table", "auth-table"].map((id) => document.getElementById(id)!);
+        const cell = Array.from(document.querySelectorAll<HTMLTableCellElement>("#volume-table td")).find((td) => td.textContent === name)!;
+        // The lines a cell's text takes.
+        const lines = (td: HTMLTableCellElement): number => { const range = document.createRange(); range.selectNodeContents(td); return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size; };
+        const dates = Array.from(document.querySelectorAll<HTMLTableCellElement>("#volume-table tbody td:last-child, #action-table tbody td:last-child"));
+        return {
+          page: document.documentElement.scrollWidth,
+          boxes: blocks.map((b) => { const box = b.querySelector(".scroll")!; return [b.id, box.scrollWidth, box.clientWidth] as const; }),
+          menu: document.getElementById("show-domain")!.getBoundingClientRect().right,
+          name: { width: cell.getBoundingClientRect().width },
+          // A date is on one line: only names wrap.
+          dateLines: Math.max(...dates.map(lines)),
+          nameLines: lines(cell),
+        };
+      }, long);
+      await tab.close();
+      return seen;
+    };
+    const wide = await measure(1280);
+    for (const [id, scroll, client] of wide.boxes) expect(scroll, id).toBeLessThanOrEqual(client);
+    expect(wide.nameLines).toBeGreaterThan(1);
+    expect(wide.dateLines).toBe(1);
+    const phone = await measure(390);
+    expect(phone.page).toBeLessThanOrEqual(390);
+    expect(phone.menu).toBeLessThanOrEqual(390);
+    expect(phone.name.width).toBeLessThan(300);
+    expect(phone.nameLines).toBeGreaterThan(3);
+    expect(phone.dateLines).toBe(1);
   }, 60_000);
 });

@@ -533,7 +533,7 @@ describe("report command", () => {
     for (const m of readFileSync(log, "utf8").matchAll(/\[([^\]]+)\]: SASL \S+ authentication failed/g)) expected.set(m[1]!, (expected.get(m[1]!) ?? 0) + 1);
     expect(expected.size).toBeGreaterThan(1);
     const section = /<section class="table-block" id="failed-table">[\s\S]*?<\/section>/.exec(readFileSync(out, "utf8"))![0];
-    const rows = [...section.matchAll(/<tr><td>([^<]+)<\/td><td class="num" data-sort="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...section.matchAll(/<tr><td class="wrap">([^<]+)<\/td><td class="num" data-sort="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
     expect(new Map(rows as [string, number][])).toEqual(expected);
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
     expect(section).toContain(`Failed logins by client address: ${total.toLocaleString("en-US")} from ${expected.size} addresses`);
