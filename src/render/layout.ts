@@ -142,6 +142,25 @@ export function alignColumns(
   rows: string[][], fit: ColumnFit, width = Infinity, indent = "  ",
   paint: (text: string, row: number, column: number) => string = (t) => t,
 ): string[] {
+  return fitColumns(rows, fit, width, indent, paint).lines;
+}
+
+/** The note under a table that left columns out at its width: which, and how to see them (`how`). */
+export function leftOutNote(names: string[], how = "--width, or --format csv"): string | undefined {
+  return names.length === 0 ? undefined : `Left out at this width: ${names.join(", ")} (${how})`;
+}
+
+/** The note under a summary's table (two spaces in, as its rows) that left columns out (by index): the summary's JSON has them all. */
+export function leftOutLines(header: string[], leftOut: number[], width: number, dim: (text: string) => string): string[] {
+  const note = leftOutNote(leftOut.map((c) => header[c]!), "--width, or --format json");
+  return note === undefined ? [] : wrapText(note, width, "  ").map((l) => dim(l));
+}
+
+/** alignColumns, and the columns it left out (by index), for a table that says which. */
+export function fitColumns(
+  rows: string[][], fit: ColumnFit, width = Infinity, indent = "  ",
+  paint: (text: string, row: number, column: number) => string = (t) => t,
+): { lines: string[]; leftOut: number[] } {
   const columns = rows[0]?.length ?? 0;
   const natural = new Array<number>(columns).fill(0);
   for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i]!, displayWidth(cell))));
@@ -154,7 +173,7 @@ export function alignColumns(
     const column = rows.map((row) => row[c] ?? "");
     return values.has(c) ? column.map((cell) => truncate(cell, plan.widths[c]!)) : shortenNames(column, plan.widths[c]!);
   });
-  return rows.map((row, r) => {
+  const lines = rows.map((row, r) => {
     const cells = plan.kept.map((c, k) => {
       const cell = cut[k]?.[r] ?? row[c] ?? "";
       const gap = " ".repeat(Math.max(0, plan.widths[c]! - displayWidth(cell)));
@@ -163,6 +182,7 @@ export function alignColumns(
     });
     return (indent + cells.join("  ")).trimEnd();
   });
+  return { lines, leftOut: natural.map((_, c) => c).filter((c) => !plan.kept.includes(c)) };
 }
 
 /** Column widths that fit, and which columns are kept (in order). */

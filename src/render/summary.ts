@@ -1,7 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "../engine/views.js";
 import type { Terminal } from "./chart.js";
-import { alignColumns, displayWidth, largest, wrapText } from "./layout.js";
+import { alignColumns, displayWidth, fitColumns, largest, leftOutLines, wrapText } from "./layout.js";
 import { clientIpsText, tableWidth } from "./pivots.js";
 import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
 
@@ -123,7 +123,7 @@ function senderLines(senders: readonly SenderTotal[], limit: number, aggregate: 
   }
   // At narrow widths the last seen goes first, then the addresses; the sender is shortened last.
   const fit = { align: ["left", "right", "left", "left", "left", "left"] as const, shrinkable: [0, 4], droppable: [5, 4] };
-  const lines = alignColumns(rows, { ...fit, align: [...fit.align] }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
+  const { lines, leftOut } = fitColumns(rows, { ...fit, align: [...fit.align] }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
   if (senders.length > limit) lines.push(paint.dim(`  … and ${thousands(senders.length - limit)} more`));
-  return lines;
+  return [...lines, ...leftOutLines(rows[0]!, leftOut, terminal.width, paint.dim)];
 }

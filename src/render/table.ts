@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { displayWidth, fitWidths, identifyingWidth, shortenNames, wrapText, type Align } from "./layout.js";
+import { displayWidth, fitWidths, identifyingWidth, leftOutNote, shortenNames, wrapText, type Align } from "./layout.js";
 import { thousands } from "./text.js";
 
 /** A table to draw: header, body rows, an optional totals row, and how many rows were left out. */
@@ -102,8 +102,8 @@ export function renderTable(spec: TableSpec, width: number, paint: ChalkInstance
     const hint = spec.leftOutHint ?? { what: "rows", how: "--top, or --format csv for all" };
     notes.push(`… and ${thousands(spec.leftOut)} more ${spec.leftOut === 1 ? hint.what.replace(/s$/, "") : hint.what} (${hint.how})`);
   }
-  const dropped = spec.header.filter((_, c) => !kept.includes(c));
-  if (dropped.length > 0) notes.push(`Left out at this width: ${dropped.join(", ")} (--width, or --format csv)`);
+  const dropped = leftOutNote(spec.header.filter((_, c) => !kept.includes(c)));
+  if (dropped !== undefined) notes.push(dropped);
   if (spec.notes) notes.push(...spec.notes);
   for (const note of notes) lines.push(...wrapText(note, width).map((l) => paint.dim(l)));
   return `${lines.join("\n")}\n`;

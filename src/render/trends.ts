@@ -4,7 +4,7 @@ import type { Aggregate } from "../engine/aggregate.js";
 import { FIGURES, STATUS_ORDER, type Comparison, type Figure, type SenderWindow } from "../engine/compare.js";
 import type { Unusual } from "../engine/unusual.js";
 import type { Terminal } from "./chart.js";
-import { alignColumns, wrapText } from "./layout.js";
+import { alignColumns, fitColumns, leftOutLines, wrapText } from "./layout.js";
 import { tableWidth } from "./pivots.js";
 import { earlierPartlyCovered, escapeTerminal, isoInstant, localTime, rangeJson, rangeOutsideInput, rangeText, thousands } from "./text.js";
 
@@ -117,7 +117,8 @@ export function unusualText(unusual: Unusual[], earlier: Aggregate, aggregate: A
   if (unusual.length > 0) {
     const rows = [["period", "sender", "kind", "evidence"], ...unusual.map((u) => [u.period.label, escapeTerminal(u.sender), u.kind.replace(/_/g, " "), evidenceText(u, aggregate)])];
     // At narrow widths the evidence is shortened (the JSON keeps it whole), then the period goes.
-    for (const line of alignColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text))) lines.push(line);
+    const table = fitColumns(rows, { align: ["left", "left", "left", "left"], shrinkable: [1, 3], droppable: [0], readable: 40 }, tableWidth(terminal), "  ", (text, row) => (row === 0 ? paint.dim(text) : text));
+    lines.push(...table.lines, ...leftOutLines(rows[0]!, table.leftOut, width, paint.dim));
   }
   return `${lines.join("\n")}\n`;
 }
