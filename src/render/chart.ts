@@ -5,7 +5,7 @@ import type { Period, PeriodUnit } from "../core/period.js";
 import type { DateRange } from "../engine/range.js";
 import { percent, type Series } from "../engine/views.js";
 import { alignColumns, displayWidth, largest, truncate, wrapText } from "./layout.js";
-import { groupPeriods, mergeFor, partialNote, type Merge, type PeriodGroup } from "./period-groups.js";
+import { groupPeriods, markPartialPeriods, mergeFor, partialNote, type Merge, type PeriodGroup } from "./period-groups.js";
 import { escapeTerminal, percentText, thousands } from "./text.js";
 
 /** What a chart shows on its y-axis: message counts, each series' share of the period's messages, or distinct senders. */
@@ -102,7 +102,11 @@ export function renderChart(spec: ChartSpec, terminal: Terminal): string {
   const looks = seriesLooks(spec, paint);
   const legend = legendLines(spec, total, looks.map((l) => l.color(l.style[0]!.repeat(3))), terminal.width);
   if (spec.periods.length < 2) {
-    lines.push("", ...wrapText(`One ${spec.unit} only (${spec.periods[0]?.label ?? ""}): nothing to draw over time; try a finer --by or a longer range.`, terminal.width, "  "), "", ...legend);
+    // The one period marked `*` where the range cuts it, as the table marks it.
+    const { labels, note } = markPartialPeriods(spec.periods, spec.unit, spec.range);
+    lines.push("", ...wrapText(`One ${spec.unit} only (${labels[0] ?? ""}): nothing to draw over time; try a finer --by or a longer range.`, terminal.width, "  "));
+    if (note !== undefined) lines.push(...wrapText(note, terminal.width, "  ").map((l) => paint.dim(l)));
+    lines.push("", ...legend);
     return `${lines.join("\n")}\n`;
   }
 

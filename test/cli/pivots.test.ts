@@ -292,7 +292,7 @@ describe("charts and tables read well", () => {
   });
 
   it("say so for a single period and for an empty range", () => {
-    expect(runCli(["volume", CSV_FIXTURE, "--by", "month"]).stdout).toContain("One month only (2026-11-01): nothing to draw over time");
+    expect(runCli(["volume", CSV_FIXTURE, "--by", "month"]).stdout).toContain("One month only (2026-11-01*): nothing to draw over time");
     expect(runCli(["tls", CSV_FIXTURE, "--by", "month"]).stdout).toMatch(/^ 2026-11\* .*18\.14 %     1,097$/m);
     const empty = runCli(["auth", CSV_FIXTURE, "--from", "2025-01-01", "--to", "2025-01-02"]);
     expect(empty.code).toBe(0);
