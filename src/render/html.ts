@@ -281,7 +281,7 @@ function actionNote(aggregate: Aggregate, summary: Summary, rows: number): strin
   return "Nothing to do: no legacy TLS and no Basic authentication in this range.";
 }
 
-/** Senders and client addresses still on legacy TLS or Basic auth, most recent first. */
+/** Senders and client addresses still on legacy TLS or Basic auth, in the order of the summary's action list. */
 function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
   const byPair = new Map<string, { sender: string; domain: string; ip: string; tls: Set<string>; auth: Set<string>; messages: number; last: number }>();
   for (const g of aggregate.groups) {
@@ -294,9 +294,11 @@ function actionTable(aggregate: Aggregate, summary: Summary): HtmlTable {
     row.messages += g.messages;
     row.last = Math.max(row.last, g.lastSeen);
   }
-  // Legacy TLS first (refused already in many places), then Basic auth; the most recent first.
+  // The senders in the summary's order (legacy TLS first, refused already in many places, then Basic auth;
+  // each by messages), a sender's addresses together: legacy TLS first, then by messages.
+  const rank = new Map(summary.actionNeeded.map((s, i) => [s.sender, i]));
   const legacy = (r: { tls: Set<string> }): number => Number([...r.tls].some((v) => needsAction("tls", v)));
-  const rows = [...byPair.values()].sort((a, b) => legacy(b) - legacy(a) || b.last - a.last || compareText(a.sender, b.sender) || compareText(a.ip, b.ip));
+  const rows = [...byPair.values()].sort((a, b) => rank.get(a.sender)! - rank.get(b.sender)! || legacy(b) - legacy(a) || b.messages - a.messages || compareText(a.ip, b.ip));
   const problems = (r: { tls: Set<string>; auth: Set<string> }): string => [
     ...CATEGORY_VALUES.tls.filter((v) => r.tls.has(v) && needsAction("tls", v)).map((v) => (v === "none" ? "no TLS" : v)),
     ...(r.auth.has("basic") ? ["Basic auth"] : []),

@@ -103,7 +103,7 @@ export const REPORT_SCRIPT = String.raw`
       sender.tls[t] = (sender.tls[t] || 0) + m; sender.auth[a] = (sender.auth[a] || 0) + m;
       if (!isLegacy && !isBasic) continue;
       var key = s + "," + ip, pair = pairs[key];
-      if (!pair) actions.push(pair = pairs[key] = { sender: cube.senders[s], ip: cube.ips[ip], tls: [], auth: [], messages: 0, last: last });
+      if (!pair) actions.push(pair = pairs[key] = { owner: sender, sender: cube.senders[s], ip: cube.ips[ip], tls: [], auth: [], messages: 0, last: last });
       pair.tls[t] = 1; pair.auth[a] = 1; pair.messages += m; pair.last = Math.max(pair.last, last);
     }
     var labels = data.labels.slice(from, to + 1);
@@ -120,7 +120,7 @@ export const REPORT_SCRIPT = String.raw`
       counts.forEach(function (c, k) { if (c.some(function (v) { return v > 0; })) sets.push({ label: values[k], color: data.colors[values[k]] || data.palette[sets.length % data.palette.length], messages: c, shares: c.map(function (v, i) { return share(v, totals[i]); }) }); });
       return { labels: labels, datasets: sets };
     }
-    // The details tables, in the server's orders: by messages; those needing action first; legacy TLS first, then the most recent.
+    // The details tables, in the server's orders: by messages; those needing action first; legacy TLS first, then by messages.
     senders.sort(function (a, b) { return b.messages - a.messages || text(a.name, b.name) || text(a.domain, b.domain); });
     function categoryRows(category) {
       var all = category === "tls" ? data.tlsValues : data.authValues, shown = data.tableValues[category];
@@ -134,7 +134,10 @@ export const REPORT_SCRIPT = String.raw`
         });
     }
     function hasLegacy(r) { return r.tls.some(function (v, k) { return v && data.legacy[k]; }) ? 1 : 0; }
-    actions.sort(function (a, b) { return hasLegacy(b) - hasLegacy(a) || b.last - a.last || text(a.sender, b.sender) || text(a.ip, b.ip); });
+    // The summary's order: senders on legacy TLS first, then on Basic auth, each by all their messages; a sender's addresses together, legacy TLS first, then by messages.
+    actions.sort(function (a, b) {
+      return (legacy[b.owner.id] || 0) - (legacy[a.owner.id] || 0) || b.owner.messages - a.owner.messages || text(a.sender, b.sender) || hasLegacy(b) - hasLegacy(a) || b.messages - a.messages || text(a.ip, b.ip);
+    });
     function present(values, set) { return values.filter(function (v, k) { return set[k]; }); }
     return {
       tiles: { senders: senders.length, messages: messages, legacy: count(legacy), basic: count(basic) },

@@ -59,8 +59,12 @@ function naiveTables(rows: CsvRow[]) {
   };
   const pairs = new Map<string, CsvRow[]>();
   for (const r of rows.filter((x) => LEGACY.includes(x.tls) || x.auth === "basic")) pairs.set(`${r.sender} ${r.ip}`, [...(pairs.get(`${r.sender} ${r.ip}`) ?? []), r]);
+  // The summary's order: senders on legacy TLS first, then by all their messages; a sender's addresses together, legacy TLS first, then by messages.
+  const senderOf = (own: CsvRow[]) => senders.find((s) => s.sender === own[0]!.sender)!;
+  const senderLegacy = (own: CsvRow[]): number => Number(senderOf(own).own.some((r) => LEGACY.includes(r.tls)));
   const action = [...pairs.values()].map((own) => ({ own, last: own.map((r) => r.time).sort().at(-1)!, legacy: own.some((r) => LEGACY.includes(r.tls)) }))
-    .sort((a, b) => Number(b.legacy) - Number(a.legacy) || text(b.last, a.last) || text(a.own[0]!.sender, b.own[0]!.sender) || text(a.own[0]!.ip, b.own[0]!.ip))
+    .sort((a, b) => senderLegacy(b.own) - senderLegacy(a.own) || senderOf(b.own).own.length - senderOf(a.own).own.length || text(a.own[0]!.sender, b.own[0]!.sender)
+      || Number(b.legacy) - Number(a.legacy) || b.own.length - a.own.length || text(a.own[0]!.ip, b.own[0]!.ip))
     .map(({ own, last }) => {
       const tls = TLS_ORDER.filter((v) => own.some((r) => r.tls === v));
       const auth = AUTH_ORDER.filter((v) => own.some((r) => r.auth === v));
