@@ -32,13 +32,22 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
+/**
+ * True for a line before a CSV's header that is no header: PowerShell 5.1's `#TYPE ...` (Export-Csv
+ * without -NoTypeInformation), or a line of delimiters and spaces alone (Excel saves rows left empty
+ * above the table as `;;;`), blank lines too.
+ */
+export function isLineBeforeHeader(line: string): boolean {
+  return line.startsWith("#TYPE ") || /^[,;\t| ]*$/.test(line);
+}
+
 /** The header line of a CSV head and an Excel `sep=X` line before it, if any. */
-function headerOf(head: Buffer): { delimiter: string; sepLine: boolean } {
+function headerOf(head: Buffer): { delimiter: string; sepLine: boolean; header: string | undefined } {
   const lines = textLines(head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, ""));
   const sep = /^sep=(.)\s*$/i.exec(lines[0] ?? "");
-  if (sep) return { delimiter: sep[1]!, sepLine: true };
-  const header = lines.find((line) => line.trim() !== "") ?? "";
-  return { delimiter: detectDelimiter(header), sepLine: false };
+  const header = lines.slice(sep ? 1 : 0).find((line) => !isLineBeforeHeader(line));
+  if (sep) return { delimiter: sep[1]!, sepLine: true, header };
+  return { delimiter: detectDelimiter(header ?? ""), sepLine: false, header };
 }
 
 /** What a CSV splitter hands on: each record's fields and line, or why a record is broken. */
@@ -145,9 +154,7 @@ function parseQuoted(text: string, delimiter: string): string[] | undefined {
 
 /** The delimiter and header fields of a CSV from its first bytes, for reading a later part of it. */
 export function csvHeader(head: Buffer): { delimiter: string; fields: string[] } | undefined {
-  const { delimiter, sepLine } = headerOf(head);
-  const lines = textLines(head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, ""));
-  const header = lines.slice(sepLine ? 1 : 0).find((line) => line.trim() !== "");
+  const { delimiter, header } = headerOf(head);
   return header === undefined ? undefined : { delimiter, fields: parseQuoted(header, delimiter) ?? [] };
 }
 
@@ -212,6 +219,7 @@ export async function readCsv(
       if (sepLine) return;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    if (columns === undefined && !splitter.open && isLineBeforeHeader(text)) return;
     splitter.line(text, number);
   };
   // The faster path still, for a timestamp in the first column: each distinct line tail (the bytes

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { isAbsolute } from "node:path";
 import type { Readable } from "node:stream";
 import { InputError, UsageError } from "../core/errors.js";
+import { isLineBeforeHeader } from "./csv.js";
 import { textLines } from "./lines.js";
 
 /** One input: a file path, or standard input (`path` undefined). */
@@ -282,7 +283,8 @@ export function detectFormat(head: Buffer, source: string): InputFormat {
   }
   const text = head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, "");
   // journalctl writes `-- Boot ... --` and `-- Logs begin at ... --` between the lines.
-  const firstLine = textLines(text).find((line) => line.trim() !== "" && !line.startsWith("-- ")) ?? "";
+  // A CSV's header may come after lines that are none (isLineBeforeHeader: `#TYPE ...`, `;;;`).
+  const firstLine = textLines(text).find((line) => line.trim() !== "" && !line.startsWith("-- ") && !isLineBeforeHeader(line)) ?? "";
   if (/^#(Software: Microsoft Exchange|Fields:.*session-id)/im.test(text)) return "exchange";
   if (firstLine.trimStart().startsWith("{")) return /"__REALTIME_TIMESTAMP" *:/.test(firstLine) ? "journal" : "jsonl";
   if (SYSLOG_MAIL.test(text)) return "postfix";
