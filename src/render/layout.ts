@@ -214,10 +214,23 @@ export function fitWidths(natural: number[], readable: number[], minimum: number
     return widths;
   };
   let widths = shrunk(readable);
+  const dropped: number[] = [];
   for (const drop of droppable) {
     if (total(widths) <= width) break;
-    if (kept.includes(drop)) kept.splice(kept.indexOf(drop), 1);
+    if (kept.includes(drop)) {
+      kept.splice(kept.indexOf(drop), 1);
+      dropped.push(drop);
+    }
     widths = shrunk(readable);
+  }
+  // Columns left out before a too-wide one went may fit without it: back in, the one that matters most first.
+  if (total(widths) <= width) {
+    for (const back of dropped.slice(0, -1).reverse()) {
+      kept.splice(kept.findIndex((c) => c > back) < 0 ? kept.length : kept.findIndex((c) => c > back), 0, back);
+      const tried = shrunk(readable);
+      if (total(tried) <= width) widths = tried;
+      else kept.splice(kept.indexOf(back), 1);
+    }
   }
   if (total(widths) > width) widths = shrunk(minimum);
   for (const drop of lastResort) {
