@@ -10,7 +10,7 @@ import { unusualActivity, type Unusual } from "../engine/unusual.js";
 import type { FilterOptions } from "../engine/filter.js";
 import { checkRangeOrder, isRelativeBound, resolveBound, type RangeRequest } from "../engine/range.js";
 import { TeeSink } from "../engine/tee-sink.js";
-import { needsAction, untoldCategories, type Category, type Untold } from "../engine/views.js";
+import { needsAction, untoldCategories, type Category, type PartlyTold, type Untold } from "../engine/views.js";
 import { parseColumnMaps } from "../ingest/columns.js";
 import { expandInputs } from "../ingest/open.js";
 import { readInputs } from "../ingest/read.js";
@@ -43,6 +43,8 @@ export interface QueryResult {
   readonly trends: Trends | undefined;
   /** Categories every submission in the range leaves unknown, with the input's reason. */
   untold: Untold;
+  /** Categories some inputs with submissions in the range cannot tell while others can (their counts are partial). */
+  partlyTold: PartlyTold;
 }
 
 /** Change over time: the range compared with the earlier window, and the unusual activity in it. */
@@ -101,6 +103,27 @@ function untoldInRange(aggregate: Aggregate, report: ReadReport): Untold {
   const outside = rangeOutsideInput(aggregate);
   if (outside !== undefined) return { tls: outside, auth: outside };
   return untoldCategories(aggregate, untoldWhy(report, aggregate.filters));
+}
+
+/**
+ * The categories that inputs with submissions in the range cannot tell while the range's others can
+ * (where every submission leaves one unknown, it is untold instead): their counts are of the inputs
+ * that tell them. `inRange` is, per input, how many of its submissions the range and filters select.
+ */
+function partlyToldInRange(untold: Untold, report: ReadReport, inRange: Map<string, number>): PartlyTold {
+  const partly: PartlyTold = {};
+  for (const category of ["tls", "auth"] as const) {
+    if (untold[category] !== undefined) continue;
+    const byWhy = new Map<string, string[]>();
+    for (const u of report.untoldInputs) {
+      if (u.category !== category || (inRange.get(u.source) ?? 0) === 0) continue;
+      const inputs = byWhy.get(u.why);
+      if (inputs === undefined) byWhy.set(u.why, [u.source]);
+      else inputs.push(u.source);
+    }
+    if (byWhy.size > 0) partly[category] = [...byWhy].map(([why, inputs]) => ({ inputs, why }));
+  }
+  return partly;
 }
 
 /**
@@ -171,6 +194,9 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const plain = process.env.SMTP_AUTH_REPORT_PLAIN === "1";
   const started = performance.now();
   const checkMemory = memoryGuard(() => aggregator.held);
+  // Per input, the submissions the range and filters select (whatever their TLS and auth).
+  const inRange = new Map<string, number>();
+  let selectedBefore = 0;
   const report = await readInputs(
     sources,
     { zone, dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
@@ -181,7 +207,11 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
         checkMemory();
       },
       // Tests split small files with SMTP_AUTH_REPORT_SPLIT_BYTES (the default is 24 MiB).
-      splitBytes: Number(process.env.SMTP_AUTH_REPORT_SPLIT_BYTES) || undefined },
+      splitBytes: Number(process.env.SMTP_AUTH_REPORT_SPLIT_BYTES) || undefined,
+      afterInput: (source) => {
+        inRange.set(source, aggregator.selected - selectedBefore);
+        selectedBefore = aggregator.selected;
+      } },
     earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),
   ).finally(() => progress.stop());
   const read = performance.now();
@@ -195,8 +225,9 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const wholeEarlier = earlierAggregator?.finish(earlierWindow(compare!, request, aggregate.range, options.by));
   const earlier = narrowAfter && wholeEarlier !== undefined ? narrowToTlsAndAuth(wholeEarlier, spec.filters) : wholeEarlier;
   let trends: Trends | undefined;
+  const untold = untoldInRange(whole, report);
   return {
-    aggregate, report, earlier, untold: untoldInRange(whole, report),
+    aggregate, report, earlier, untold, partlyTold: rangeOutsideInput(whole) === undefined ? partlyToldInRange(untold, report, inRange) : {},
     get trends(): Trends | undefined {
       if (earlier !== undefined) {
         let comparison: Comparison | undefined;
@@ -297,6 +328,8 @@ function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
   if (outside !== undefined) return { outcome: "undecided", message: `cannot decide: ${outside}` };
   const told = categories.filter((c) => untold[c] === undefined);
   const cannot = categories.filter((c) => untold[c] !== undefined).map((c) => `${USE_TEXT[c]} cannot be told (${untold[c]})`);
+  // Inputs that cannot tell a dimension the others tell: no all-clear from the others alone.
+  const partly = categories.flatMap((c) => (query.partlyTold[c] ?? []).map((g) => `${someOf(g.inputs)} ${g.inputs.length === 1 ? "has" : "have"} no ${c === "tls" ? "TLS" : "auth"} information (${g.why})`));
   // Read from the columns: group objects are not needed (an export may have millions).
   const c = aggregate.columns;
   const flagged = { tls: TLS_FLAGS, auth: AUTH_FLAGS };
@@ -308,9 +341,10 @@ function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
   }
   if (senders.size > 0) {
     const found = `${thousands(senders.size)} ${senders.size === 1 ? "sender" : "senders"} used ${told.map((t) => USE_TEXT[t]).join(" or ")} in the range`;
-    return { outcome: "found", message: [found, ...cannot].join("; ") };
+    return { outcome: "found", message: [found, ...cannot, ...partly].join("; ") };
   }
-  if (cannot.length > 0) return { outcome: "undecided", message: `cannot decide: ${cannot.join("; ")}` };
+  if (cannot.length > 0) return { outcome: "undecided", message: `cannot decide: ${[...cannot, ...partly].join("; ")}` };
+  if (partly.length > 0) return { outcome: "undecided", message: `cannot be decided: ${partly.join("; ")}` };
   const none = `none found: no ${told.map((t) => USE_TEXT[t]).join(" or ")}`;
   if (c.size === 0) return { outcome: "clear", message: `${none}${filteredOut(aggregate)}` };
   const senderCount = new Set(c.sender).size;

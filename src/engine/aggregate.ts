@@ -87,6 +87,8 @@ export interface GroupSnapshot {
   max: number;
   /** Buckets that held a submission before the filters (filtered aggregators only). */
   anyBuckets: number[];
+  /** See SubmissionAggregator.selected. */
+  selected: number;
 }
 
 /** What an aggregator is made from, as plain data (a worker thread makes its own from it). */
@@ -228,6 +230,12 @@ export class SubmissionAggregator implements SubmissionSink {
   private readonly anyBuckets: Set<number> | undefined;
   private lastAnyFrom = 0;
   private lastAnyTo = 0;
+  /**
+   * Submissions (records) in the bounds whose sender, domain and client address the filters select,
+   * whatever their TLS and auth: read before and after an input, it tells whether the input has any
+   * in the range (an input that cannot tell TLS makes a count of legacy TLS partial only then).
+   */
+  selected = 0;
 
   constructor(
     private readonly calendar: Calendar,
@@ -274,7 +282,9 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Counts submissions given by ids and codes (outside the bounds or filters, it only widens the extent). */
   addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last = timestamp): void {
     if (last > this.max) this.max = last;
-    if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp] || !this.tlsKept[tls] || !this.authKept[auth]) return;
+    if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp]) return;
+    this.selected++;
+    if (!this.tlsKept[tls] || !this.authKept[auth]) return;
     this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, last);
   }
 
@@ -289,7 +299,9 @@ export class SubmissionAggregator implements SubmissionSink {
    * bucket's bounds), or -1 when nothing was counted.
    */
   addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
-    if (!this.admit(timestamp, messages) || pair < 0 || !this.tlsKept[tls] || !this.authKept[auth]) return -1;
+    if (!this.admit(timestamp, messages) || pair < 0) return -1;
+    this.selected++;
+    if (!this.tlsKept[tls] || !this.authKept[auth]) return -1;
     const row = this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
     this.rowFrom = this.dayFrom;
     this.rowTo = this.dayTo;
@@ -298,7 +310,9 @@ export class SubmissionAggregator implements SubmissionSink {
 
   /** Counts a submission into a row from addPair, for a timestamp in [rowFrom, rowTo) as it was then. */
   bumpRow(row: number, timestamp: number, messages: number): void {
-    if (this.admit(timestamp, messages)) this.groups.bump(row, messages, timestamp);
+    if (!this.admit(timestamp, messages)) return;
+    this.selected++;
+    this.groups.bump(row, messages, timestamp);
   }
 
   /** The bounds of the bucket of the row addPair returned last (empty for hours, whose rows are not reused). */
@@ -332,7 +346,9 @@ export class SubmissionAggregator implements SubmissionSink {
     const sender = this.senderId(s.sender, s.domain);
     const ip = this.clientIpId(s.clientIp);
     const auth = AUTH_CODE.get(s.auth)!;
-    if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip] || !this.authKept[auth]) return;
+    if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip]) return;
+    this.selected++;
+    if (!this.authKept[auth]) return;
     let table = this.unsettled.get(group);
     if (table === undefined) this.unsettled.set(group, (table = new GroupTable()));
     table.add(this.key(s.timestamp, sender, ip, 0, auth), s.messages, s.timestamp, s.timestamp);
@@ -412,7 +428,7 @@ export class SubmissionAggregator implements SubmissionSink {
       senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
       // Views of the table's own arrays, not copies: their buffers move to the thread they are posted to.
       keys: g.keys.subarray(0, g.size), messages: g.messages.subarray(0, g.size), first: g.first.subarray(0, g.size), last: g.last.subarray(0, g.size),
-      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets],
+      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets], selected: this.selected,
     };
   }
 
@@ -431,6 +447,7 @@ export class SubmissionAggregator implements SubmissionSink {
     if (part.min < this.min) this.min = part.min;
     if (part.max > this.max) this.max = part.max;
     for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
+    this.selected += part.selected;
   }
 
   /** Oldest and newest failed login read, whatever the range; undefined before the first. */

@@ -173,18 +173,21 @@ export interface Summary {
   failedLogins: FailedLogin[] | undefined;
   /** Categories the data cannot tell, with the reason: their sender counts are unknown, not zero. */
   untold: Untold;
+  /** Categories that some inputs with submissions in the range cannot tell while others can: their sender counts are of the others only. */
+  partlyTold: PartlyTold;
   /** Senders not counted above whose TLS version (auth kind) is unknown for some of their messages: the counts above are lower bounds while these exist. */
   unknownTlsSenders: number;
   unknownAuthSenders: number;
 }
 
 /** The summary of an aggregate; `top` senders are listed; `untold` says which categories are unknown and why. */
-export function summarize(aggregate: Aggregate, top: number, untold: Untold = untoldCategories(aggregate)): Summary {
+export function summarize(aggregate: Aggregate, top: number, untold: Untold = untoldCategories(aggregate), partlyTold: PartlyTold = {}): Summary {
   const senders = senderTotals(aggregate);
   const legacyTlsSenders = senders.filter((s) => senderNeedsAction(s, "tls"));
   const basicAuthSenders = senders.filter((s) => senderNeedsAction(s, "auth"));
   return {
     untold,
+    partlyTold,
     unknownTlsSenders: senders.filter((s) => !senderNeedsAction(s, "tls") && talliesOf(s, "tls").has("unknown")).length,
     unknownAuthSenders: senders.filter((s) => !senderNeedsAction(s, "auth") && talliesOf(s, "auth").has("unknown")).length,
     senders: senders.length,
@@ -280,6 +283,15 @@ export function valuesPresent(senders: readonly SenderTotal[], category: Categor
 
 /** Why the input cannot tell a category, for each category it cannot tell (see untoldCategories). */
 export type Untold = Partial<Record<Category, string>>;
+
+/** Inputs that cannot tell a category, with why: one reason and the inputs it holds for. */
+export interface UntoldInputs {
+  inputs: string[];
+  why: string;
+}
+
+/** Per category, the inputs with submissions in the range that cannot tell it while others in the run can. */
+export type PartlyTold = Partial<Record<Category, UntoldInputs[]>>;
 
 const UNTOLD_LABEL = { tls: "TLS", auth: "auth" } as const;
 

@@ -178,6 +178,7 @@ export async function readCsv(
   const useHeader = (fields: string[]): void => {
     const resolved = resolveColumns(fields, maps, source);
     columns = resolved.index;
+    report.columnsFound(source, columns.tls_version !== undefined, columns.auth !== undefined);
     width = fields.length;
     if (resolved.timestampInUtc) zone = Zone.named("UTC");
     stamps = new InstantReader(zone);

@@ -44,6 +44,10 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
   let fileHasTls = run.exchangeHasTls;
   // Accepted MAIL FROM lines of sessions whose start and login came before the input.
   let beganBefore = 0;
+  // Whether this file itself has a TLS line and an AUTH command: a file with submissions and neither cannot tell it at all.
+  let tlsHere = false;
+  let authHere = false;
+  const recordsBefore = report.records;
   await eachLine(bytes, (buffer, start, end, lineNumber) => {
     const rawLine = buffer.toString("utf8", start, end);
     const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
@@ -85,6 +89,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     if (event === "*") {
       const tls = TLS_NEGOTIATED.exec(context) ?? TLS_NEGOTIATED.exec(data);
       if (tls) {
+        tlsHere = true;
         session.tls = parseTlsVersion(tls[1]!) ?? "unknown";
         if (!fileHasTls) {
           fileHasTls = run.exchangeHasTls = true;
@@ -102,6 +107,7 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     if (event === "<") {
       const command = data.trimStart().toUpperCase();
       if (command.startsWith("AUTH ")) {
+        authHere = true;
         const mechanism = data.trim().split(/\s+/)[1] ?? "";
         session.auth = parseAuthKind(mechanism);
         if (mechanism !== "" && recognisedAuthKind(mechanism) === undefined) report.unrecognisedAuth(source, lineNumber, mechanism);
@@ -151,6 +157,10 @@ export async function readExchange(source: string, bytes: AsyncGenerator<Buffer>
     else sink.add(submission);
   }, (lineNumber, reason) => report.skip(source, lineNumber, reason));
   repeats.finish(source);
+  if (report.records > recordsBefore) {
+    if (!tlsHere) report.untoldInput(source, "tls", "no TLS negotiation lines; set protocol logging to Verbose on the receive connector");
+    if (!authHere) report.untoldInput(source, "auth", "no AUTH commands");
+  }
   if (beganBefore > 0) {
     const lines = beganBefore === 1 ? "line was" : "lines were";
     // The day's files by Exchange's name (`RECV2026102009-2.LOG` → `RECV20261020*.LOG`).

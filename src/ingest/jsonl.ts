@@ -50,6 +50,7 @@ export async function readJsonl(
     if (columns === undefined) {
       try {
         columns = resolveColumns(keys, maps, source);
+        report.columnsFound(source, columns.index.tls_version !== undefined, columns.index.auth !== undefined);
       } catch (error) {
         // The first object's keys name the fields as a CSV header does; later odd objects are bad records.
         if (firstShape) throw error;

@@ -22,6 +22,8 @@ const CLIENT = Buffer.from(": client=");
 const WARNING = Buffer.from("warning: ");
 const METHOD = Buffer.from(", sasl_method=");
 const USERNAME = Buffer.from(", sasl_username=");
+// Why a Postfix log without TLS lines cannot tell TLS, with the fix.
+const POSTFIX_NO_TLS = "no TLS lines; Postfix writes them with smtpd_tls_loglevel = 1 or more";
 const NONE = TLS_CODE.get("none")!;
 const UNKNOWN = TLS_CODE.get("unknown")!;
 // A session key is host id * HOST_KEY + process id (process ids are below 2^32 on every system; Linux's below 2^22).
@@ -89,6 +91,10 @@ export class PostfixSmtpd {
   private readonly auths = new BytesMemo();
   /** Lines of smtpd's read (sessions, TLS, submissions, failed logins). */
   lines = 0;
+  // Whether this file has a TLS line (or its later part had one), and the records read before it: a file
+  // with submissions and no TLS line cannot tell TLS at all (see finish).
+  private fileHasTls = false;
+  private readonly recordsBefore: number;
 
   constructor(
     private readonly source: string,
@@ -105,6 +111,7 @@ export class PostfixSmtpd {
     this.hostHasTls = run.hostsWithTls;
     this.unsettledHosts = run.unsettledHosts;
     this.repeats = new Repeats(run, report, sink);
+    this.recordsBefore = report.records;
   }
 
   /** The session key of a host (bytes) and process id. */
@@ -186,6 +193,7 @@ export class PostfixSmtpd {
     // A TLS line of another client than the session's is a session whose connect line is not in the input.
     if (session !== undefined && session.ip === ip) session.tls = tls;
     else this.sessions.set(key, { tls, ip, connected: false });
+    this.fileHasTls = true;
     this.hostLogsTls(hostOf(key));
   }
 
@@ -279,6 +287,7 @@ export class PostfixSmtpd {
       return this.hosts.intern(bytes, 0, bytes.length);
     });
     for (const host of f.hostsWithTls) this.hostLogsTls(hosts[host]!);
+    if (f.hostsWithTls.length > 0) this.fileHasTls = true;
     const senders = f.senders.map((sender, i) => this.sink.senderId(sender, f.domains[i]!));
     const ips = f.ips.map((ip) => this.sink.clientIpId(ip));
     this.replayEvents(f, lineOffset, hosts, senders, ips);
@@ -341,6 +350,7 @@ export class PostfixSmtpd {
    */
   finish(): void {
     this.repeats.finish(this.source);
+    if (this.lines > 0 && !this.fileHasTls && this.report.records > this.recordsBefore) this.report.untoldInput(this.source, "tls", POSTFIX_NO_TLS);
   }
 
   /** A hash of the address inside the first `[...]` from a position, or -1. */

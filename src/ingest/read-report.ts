@@ -22,6 +22,21 @@ export interface ReportCounts {
   unknownAuth: number;
   unknownAuthExamples: RecordProblem[];
   slashDates: SlashDateCounts;
+  /** Per input, whether some header or object shape of it had a TLS (auth) column (see columnsFound). */
+  columnsTell: [string, ColumnsTell][];
+}
+
+/** Whether an input's columns (keys) name a TLS version and an auth kind. */
+export interface ColumnsTell {
+  tls: boolean;
+  auth: boolean;
+}
+
+/** An input that cannot tell TLS or auth at all (no column, key or log line for it), and why, in words with the fix. */
+export interface UntoldInput {
+  source: string;
+  category: "tls" | "auth";
+  why: string;
 }
 
 /** Slash dates read without `--date-order`, by the orders their numbers allow, with the first of each. */
@@ -57,6 +72,14 @@ export class ReadReport {
   readonly slashDates: SlashDateCounts = { "day-first": 0, "month-first": 0, either: 0, first: {} };
   /** Things reading assumed or noticed that the user should know (one line each, shown on stderr). */
   readonly notes: string[] = [];
+  /** Per CSV or JSONL input, whether any of its headers (object shapes) had a TLS and an auth column (key). */
+  readonly columnsTell = new Map<string, ColumnsTell>();
+  /**
+   * Inputs that cannot tell TLS or auth at all, decided per input from what its reader knows without
+   * looking at each record: no such column or key, a server log without TLS lines. Beside inputs that
+   * can tell, their records make a count of senders on legacy TLS (Basic auth) partial.
+   */
+  readonly untoldInputs: UntoldInput[] = [];
 
   constructor(private readonly strict: boolean) {}
 
@@ -72,8 +95,24 @@ export class ReadReport {
     if (!this.notes.includes(text)) this.notes.push(text);
   }
 
+  /** Notes a header (or object shape) of an input: whether it has a TLS and an auth column. */
+  columnsFound(source: string, tls: boolean, auth: boolean): void {
+    const seen = this.columnsTell.get(source);
+    if (seen === undefined) this.columnsTell.set(source, { tls, auth });
+    else {
+      seen.tls ||= tls;
+      seen.auth ||= auth;
+    }
+  }
+
+  /** Notes that an input cannot tell a category at all, and why (once per input and category). */
+  untoldInput(source: string, category: "tls" | "auth", why: string): void {
+    if (!this.untoldInputs.some((u) => u.source === source && u.category === category)) this.untoldInputs.push({ source, category, why });
+  }
+
   /** Adds what reading a later part of a file found; its line numbers are moved on by `lineOffset`. */
   absorb(part: ReportCounts, lineOffset: number): void {
+    for (const [source, tells] of part.columnsTell) this.columnsFound(source, tells.tls, tells.auth);
     this.records += part.records;
     this.skipped += part.skipped;
     this.unknownTls += part.unknownTls;
@@ -91,7 +130,7 @@ export class ReadReport {
 
   /** The counts as plain data (what a worker thread posts). */
   counts(): ReportCounts {
-    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples, unknownAuth: this.unknownAuth, unknownAuthExamples: this.unknownAuthExamples, slashDates: this.slashDates };
+    return { records: this.records, skipped: this.skipped, examples: this.examples, unknownTls: this.unknownTls, unknownTlsExamples: this.unknownTlsExamples, unknownAuth: this.unknownAuth, unknownAuthExamples: this.unknownAuthExamples, slashDates: this.slashDates, columnsTell: [...this.columnsTell] };
   }
 
   /** Notes an auth value (mechanism or protocol name) that was read as `unknown`. */

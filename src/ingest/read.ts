@@ -33,7 +33,15 @@ export interface ReadOptions extends ReadSettings {
   splitBytes?: number;
   /** Hears how many bytes were read, for a progress bar. */
   onBytes?: (n: number) => void;
+  /** Told each input's name when it has been read in full (its parts merged): what the sink holds from it is known then. */
+  afterInput?: (source: string) => void;
 }
+
+// Why a CSV (JSONL) input without a TLS or auth column (key) cannot tell it, with the fix.
+const NO_COLUMN = {
+  csv: { tls: "no TLS column; name one with --map tls_version=COLUMN", auth: "no auth column; name one with --map auth=COLUMN" },
+  jsonl: { tls: "no record has a TLS key; name one with --map tls_version=KEY", auth: "no record has an auth key; name one with --map auth=KEY" },
+} as const;
 
 // The later part of a syslog file read by a second reader is at most this long: what it finds (about a
 // tenth of its size, a submission's numbers each) is held until the first part is read.
@@ -108,6 +116,8 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         } finally {
           part?.stop();
         }
+        const tells = report.columnsTell.get(source.name);
+        for (const category of ["tls", "auth"] as const) if (tells !== undefined && !tells[category]) report.untoldInput(source.name, category, NO_COLUMN[format][category]);
         break;
       }
       case "postfix": {
@@ -149,6 +159,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         serverLines = await readExchange(source.name, counted(), report, sink, run);
         break;
     }
+    options.afterInput?.(source.name);
     if (report.records + report.skipped + report.failedLogins === before) {
       (serverLines > 0 ? sessionsOnly : report.empty).push(source.name);
       if (options.format !== undefined && serverLines === 0) noteForcedFormat(head, source.name, options.format, report);

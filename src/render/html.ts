@@ -11,7 +11,7 @@ import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
 import { FIGURE_LABELS, comparisonCoverageNote, comparisonScopeNote, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
-import { domainLabel, escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { domainLabel, escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, partlyToldNote, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
 export interface ReportContext {
@@ -268,10 +268,12 @@ function categoryHtmlTable(aggregate: Aggregate, category: Category): HtmlTable 
 /** The action table's note: "nothing to do" only where the range holds submissions whose TLS and auth are told; else what it cannot show. */
 function actionNote(aggregate: Aggregate, summary: Summary, rows: number): string | undefined {
   const untold = summary.untold;
-  const cannot = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${c === "tls" ? "TLS" : "auth"}: ${untold[c]}`);
+  let cannot = (["tls", "auth"] as const).filter((c) => untold[c] !== undefined).map((c) => `${c === "tls" ? "TLS" : "auth"}: ${untold[c]}`);
   // Senders whose TLS or auth is unknown for some messages may need action too: never "nothing to do" past them.
-  if (untold.tls === undefined && summary.unknownTlsSenders > 0) cannot.push(unknownNote(summary.unknownTlsSenders, "TLS"));
-  if (untold.auth === undefined && summary.unknownAuthSenders > 0) cannot.push(unknownNote(summary.unknownAuthSenders, "auth"));
+  // (Where some inputs cannot tell it at all, those inputs are named instead.)
+  if (untold.tls === undefined) cannot.push(partlyToldNote(summary.partlyTold.tls, "TLS") || unknownNote(summary.unknownTlsSenders, "TLS"));
+  if (untold.auth === undefined) cannot.push(partlyToldNote(summary.partlyTold.auth, "auth") || unknownNote(summary.unknownAuthSenders, "auth"));
+  cannot = cannot.filter((note) => note !== "");
   if (rows > 0) return cannot.length > 0 ? `This list is not complete: ${cannot.join("; ")}.` : undefined;
   if (aggregate.columns.size === 0) {
     const outside = rangeOutsideInput(aggregate);
@@ -333,8 +335,10 @@ function failedLoginsHtml(failed: Summary["failedLogins"], unfiltered: string | 
 }
 
 /** A tile counting senders on legacy TLS or Basic auth: "n/a" with the reason where the data cannot tell. */
-function useTile(label: string, senders: number, untold: string | undefined, unknown: number, what: "TLS" | "auth"): { label: string; value: string; alert: boolean; note?: string } {
+function useTile(label: string, senders: number, untold: string | undefined, unknown: number, what: "TLS" | "auth", partly = ""): { label: string; value: string; alert: boolean; note?: string } {
   if (untold !== undefined) return { label, value: "n/a", alert: true, note: untold };
+  // Some inputs cannot tell it: the count is of the others, and says so.
+  if (partly !== "") return { label, value: thousands(senders), alert: true, note: partly };
   // Senders whose TLS (auth) is unknown make the count a lower bound: never a bare, reassuring 0.
   return unknown === 0 ? { label, value: thousands(senders), alert: senders > 0 } : { label, value: thousands(senders), alert: true, note: unknownNote(unknown, what) };
 }
@@ -353,8 +357,8 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     { id: "senders", label: "Senders using SMTP AUTH", value: thousands(summary.senders), alert: false },
     { id: "messages", label: "Messages", value: thousands(summary.messages), alert: false },
     // An n/a tile stays n/a whatever is picked: the data cannot tell it for any part.
-    { id: summary.untold.tls === undefined ? "legacy" : undefined, ...useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls, summary.unknownTlsSenders, "TLS") },
-    { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth") },
+    { id: summary.untold.tls === undefined ? "legacy" : undefined, ...useTile("Senders on legacy TLS", summary.legacyTlsSenders.length, summary.untold.tls, summary.unknownTlsSenders, "TLS", partlyToldNote(summary.partlyTold.tls, "TLS")) },
+    { id: summary.untold.auth === undefined ? "basic" : undefined, ...useTile("Senders on Basic auth", summary.basicAuthSenders.length, summary.untold.auth, summary.unknownAuthSenders, "auth", partlyToldNote(summary.partlyTold.auth, "auth")) },
     // An input that cannot record failed logins (a CSV export) says so: n/a, never a reassuring 0.
     failed === undefined ? { label: "Failed logins", value: "n/a", alert: false, note: FAILED_UNTOLD }
       : { id: "failed", label: "Failed logins", value: thousands(failed.reduce((n, f) => n + f.failures, 0)), alert: false, note: [failedLoginsScope(aggregate), failedLoginsFilterNote(aggregate.filters)].filter((n) => n !== undefined).join("; ") || undefined },
@@ -377,6 +381,7 @@ export function reportHtml(aggregate: Aggregate, summary: Summary, context: Repo
     legacy: CATEGORY_VALUES.tls.map((v) => needsAction("tls", v)), colors: SERIES_COLORS, palette: PALETTE, top: CHART_SERIES, topSendersShown: TOP_SENDERS,
     // What the details tables recount with: the columns they have, how many rows they carry, what the data cannot tell.
     tableRows: PAGE_TABLE_ROWS, tableValues: { tls: valuesPresent(senders, "tls"), auth: valuesPresent(senders, "auth") }, untold: summary.untold,
+    partly: { tls: partlyToldNote(summary.partlyTold.tls, "TLS"), auth: partlyToldNote(summary.partlyTold.auth, "auth") },
     everything: isFiltered(aggregate.filters) ? "all the filters above keep" : "all domains",
   };
   const domains = cube === null ? [] : [...new Set(cube.domains)].sort(compareText);

@@ -216,11 +216,13 @@ export const REPORT_SCRIPT = String.raw`
   // The action list's note for a part of the report: never an all-clear the data cannot give.
   // As the server says it: "not counted: 2 senders with TLS unknown".
   function unknownNote(senders, what) { return senders === 0 ? "" : "not counted: " + grouped(senders) + " " + (senders === 1 ? "sender" : "senders") + " with " + what + " unknown"; }
+  // Where inputs that cannot tell TLS (auth) are in the run, their senders are the unknown ones: they are named instead.
+  function lowerBound(senders, c) { return senders === 0 ? "" : data.partly[c] || unknownNote(senders, c === "tls" ? "TLS" : "auth"); }
   function actionNote(rows, messages, picked, unknown) {
     var cannot = ["tls", "auth"].filter(function (c) { return data.untold[c] !== undefined; }).map(function (c) { return (c === "tls" ? "TLS" : "auth") + ": " + data.untold[c]; });
     // Senders whose TLS or auth is unknown for some messages may need action too: never "nothing to do" past them.
-    if (data.untold.tls === undefined && unknown.tls > 0) cannot.push(unknownNote(unknown.tls, "TLS"));
-    if (data.untold.auth === undefined && unknown.auth > 0) cannot.push(unknownNote(unknown.auth, "auth"));
+    if (data.untold.tls === undefined && unknown.tls > 0) cannot.push(lowerBound(unknown.tls, "tls"));
+    if (data.untold.auth === undefined && unknown.auth > 0) cannot.push(lowerBound(unknown.auth, "auth"));
     if (rows > 0) return cannot.length > 0 ? "This list is not complete: " + cannot.join("; ") + "." : "";
     if (messages === 0) return "No submission of " + picked + ": nothing to judge.";
     if (cannot.length > 0) return "No use found, but this is not an all-clear: " + cannot.join("; ") + ".";
@@ -246,8 +248,8 @@ export const REPORT_SCRIPT = String.raw`
     var d = recount(domain, from, to);
     setTile("senders", d.tiles.senders, false);
     setTile("messages", d.tiles.messages, false);
-    setTile("legacy", d.tiles.legacy, true, unknownNote(d.unknown.tls, "TLS"));
-    setTile("basic", d.tiles.basic, true, unknownNote(d.unknown.auth, "auth"));
+    setTile("legacy", d.tiles.legacy, true, lowerBound(d.unknown.tls, "tls"));
+    setTile("basic", d.tiles.basic, true, lowerBound(d.unknown.auth, "auth"));
     drawAll(d);
     fillTable("volume-table", d.tables.volume);
     fillTable("tls-table", d.tables.tls);

@@ -3,7 +3,7 @@ import { CATEGORY_VALUES, needsAction, type SenderTotal, type Summary } from "..
 import type { Terminal } from "./chart.js";
 import { alignColumns, displayWidth, fitColumns, largest, leftOutLines, wrapText } from "./layout.js";
 import { clientIpsText, tableWidth } from "./pivots.js";
-import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeOutsideInput, rangeText, thousands, unknownNote } from "./text.js";
+import { escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filtersLine, partialCoverage, localTime, percentText, notAllClearText, rangeOutsideInput, partlyToldNote, rangeText, thousands, unknownNote } from "./text.js";
 
 const ACTION_LIST = 10;
 
@@ -80,7 +80,8 @@ function useFigure(summary: Summary, category: "tls" | "auth"): [string, string,
   const untold = summary.untold[category];
   if (untold !== undefined) return [USE_LABEL[category], "n/a", untold];
   const senders = category === "tls" ? summary.legacyTlsSenders : summary.basicAuthSenders;
-  const unknown = unknownNote(category === "tls" ? summary.unknownTlsSenders : summary.unknownAuthSenders, category === "tls" ? "TLS" : "auth");
+  // A count that some inputs cannot tell says whose it is, naming the others.
+  const unknown = partlyToldNote(summary.partlyTold[category], category === "tls" ? "TLS" : "auth") || unknownNote(category === "tls" ? summary.unknownTlsSenders : summary.unknownAuthSenders, category === "tls" ? "TLS" : "auth");
   return [USE_LABEL[category], thousands(senders.length), unknown || (category === "tls" ? "TLS older than 1.2, or no TLS" : "password logins (LOGIN, PLAIN, ...)")];
 }
 

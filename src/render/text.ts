@@ -1,6 +1,7 @@
 import type { Aggregate } from "../engine/aggregate.js";
 import type { FilterOptions } from "../engine/filter.js";
 import type { DateRange } from "../engine/range.js";
+import type { UntoldInputs } from "../engine/views.js";
 import { wrapText } from "./layout.js";
 
 // Characters a terminal shows as nothing, or that reorder what it shows: bidi marks, overrides and
@@ -222,7 +223,13 @@ export function filtersLine(filters: FilterOptions): string | undefined {
   return parts.length === 0 ? undefined : `Filtered: only ${parts.join("; ")}`;
 }
 
-/** A count of senders on legacy TLS (Basic auth) is a lower bound while other senders' TLS (auth) is unknown: said beside it. */
+/** Said beside a count of senders on legacy TLS (Basic auth) that some inputs with submissions in the range cannot tell: it counts the others only. */
+export function partlyToldNote(inputs: UntoldInputs[] | undefined, what: "TLS" | "auth"): string {
+  if (inputs === undefined) return "";
+  return `counts only the inputs that tell ${what}; not ${inputs.map((g) => `${g.inputs.length <= 3 ? g.inputs.join(", ") : `${g.inputs.slice(0, 3).join(", ")} and ${thousands(g.inputs.length - 3)} more`} (${g.why})`).join("; ")}`;
+}
+
+/** Said beside a count of senders that some senders with an unknown TLS version (auth kind) are not counted in. */
 export function unknownNote(senders: number, what: "TLS" | "auth"): string {
   return senders === 0 ? "" : `not counted: ${thousands(senders)} ${senders === 1 ? "sender" : "senders"} with ${what} unknown`;
 }

@@ -29,7 +29,7 @@ export function reportCommand(): Command {
       const comparison = options.compare === undefined ? undefined : trends.comparison;
       // The page's writer is loaded only here: other commands start without it.
       const { reportHtml } = await import("../../render/html.js");
-      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { earlier: trends.earlier, unusual: trends.unusual, comparison } });
+      const page = reportHtml(aggregate, summarize(aggregate, 10, query.untold, query.partlyTold), { inputs: files.length > 0 ? files : ["stdin"], generatedAt: currentTime(), chartLibrary: chartLibrary(), trends: { earlier: trends.earlier, unusual: trends.unusual, comparison } });
       await concludeWith(page, query, options, "text");
     });
 }

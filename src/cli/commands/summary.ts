@@ -20,7 +20,7 @@ export function summaryCommand(): Command {
       const { aggregate } = query;
       const trends = query.trends!;
       const comparison = options.compare === undefined ? undefined : trends.comparison;
-      const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold);
+      const summary = summarize(aggregate, options.top ?? TOP_SENDERS, query.untold, query.partlyTold);
       const terminal = format === "json" ? undefined : terminalFor(options);
       // The summary's writers are loaded only here: other commands start without them.
       const [{ summaryText }, { comparisonText, compareJson, unusualJson, unusualText }] = await Promise.all([import("../../render/summary.js"), import("../../render/trends.js")]);
