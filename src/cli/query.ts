@@ -315,7 +315,12 @@ export function failOnCode(query: QueryResult, options: Pick<CommonOptions, "fai
   if (failOn === undefined) return 0;
   const condition = conditions[failOn] ?? FAIL_CONDITIONS[failOn];
   if (condition === undefined) throw new UsageError(`--fail-on: '${failOn}' is not a condition; use ${Object.keys({ ...FAIL_CONDITIONS, ...conditions }).join(", ")}`);
-  const verdict = condition(query);
+  let verdict = condition(query);
+  // A filter value that matches no record of the input at all is most likely a typo: its "none found" is no all-clear.
+  const unmatched = query.aggregate.filtersMatchingNothing;
+  if (verdict.outcome === "clear" && unmatched.length > 0) {
+    verdict = { outcome: "undecided", message: `cannot be decided: ${unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ")}` };
+  }
   // --quiet silences the all-clear line only: a cron job's mail must say why it failed.
   if (verdict.outcome !== "clear" || options.quiet !== true) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
   return verdict.outcome === "found" ? EXIT_FOUND : verdict.outcome === "undecided" ? EXIT_UNDECIDED : 0;

@@ -1,5 +1,5 @@
 import { AUTH_CODE, AUTH_KINDS, TLS_CODE, TLS_VERSIONS, compareText as text, type AuthKind, type Submission, type SubmissionSink, type TlsVersion } from "../core/record.js";
-import { NO_FILTERS, compileSelection, type FilterOptions, type Selection } from "./filter.js";
+import { NO_FILTERS, compileSelection, valuesMatchingNothing, type FilterOptions, type Selection } from "./filter.js";
 import { NumberIndex, hash } from "./number-index.js";
 import { Calendar, type Period, type PeriodUnit } from "../core/period.js";
 import { completeRange, type DateRange, type RangeRequest } from "./range.js";
@@ -41,6 +41,8 @@ export interface Aggregate {
   rangeHasSubmissions: boolean;
   /** Which bounds of the range were asked for (`--from`/`--to`, or now), not taken from the input's own extent. */
   boundsAsked: { from: boolean; to: boolean };
+  /** `--domain`, `--sender` and `--client-ip` values that match no record of the input, whatever the range (`--domain contoso.con`): typos, most likely. */
+  filtersMatchingNothing: string[];
 }
 
 /** The failed logins of one client address in one local day, and the period that day is in. */
@@ -527,6 +529,8 @@ export class SubmissionAggregator implements SubmissionSink {
     const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets ?? [])].some((b) => place(b) >= 0);
     return {
       range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, failedLoginsExtent: this.failedExtent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
+      // Every sender, domain and address read is held (those the filters leave out too): a value that matches none of them matches no record.
+      filtersMatchingNothing: valuesMatchingNothing(this.filters, { senders: this.senders, domains: this.domains, clientIps: this.ips }),
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

@@ -54,6 +54,29 @@ export function compileClientIpFilter(clientIps: string[]): (clientIp: string) =
   };
 }
 
+/**
+ * The `--domain`, `--sender` and `--client-ip` values that match nothing the input holds (no sender,
+ * domain or client address of any record, whatever the range): most likely typos. Each is said as
+ * given, after its option: `--domain contoso.con`.
+ */
+export function valuesMatchingNothing(options: FilterOptions, held: { senders: readonly string[]; domains: readonly string[]; clientIps: readonly string[] }): string[] {
+  const unmatched: string[] = [];
+  const domains = new Set(held.domains);
+  for (const value of splitList(options.domains)) {
+    const domain = value.toLowerCase().replace(/^@/, "");
+    if (!domains.has(domain === "(none)" ? "" : domain)) unmatched.push(`--domain ${value}`);
+  }
+  for (const value of splitList(options.senders)) {
+    const pattern = wildcard(value);
+    if (!held.senders.some((sender) => pattern.test(sender))) unmatched.push(`--sender ${value}`);
+  }
+  for (const value of splitList(options.clientIps)) {
+    const inside = compileClientIpFilter([value]);
+    if (!held.clientIps.some(inside)) unmatched.push(`--client-ip ${value}`);
+  }
+  return unmatched;
+}
+
 function splitList(values: string[]): string[] {
   return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
 }

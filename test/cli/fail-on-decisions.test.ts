@@ -30,6 +30,8 @@ const clean = put(folder, "clean.csv", [
   "",
 ].join("\n"));
 
+// clean.csv with a sender of another domain on 2026-11-10 only.
+const older = put(folder, "older.csv", `${readFileSync(clean, "utf8")}2026-11-10T08:00:00Z,scanner@fabrikam.example,TLS1.2,XOAUTH2,192.0.2.70\n`);
 const run = (args: string[]) => runCli(args, { env: NOW });
 
 describe("no submissions in the range: --fail-on cannot decide, failed logins or not", () => {
@@ -82,9 +84,14 @@ describe("every --fail-on decision is said on stderr", () => {
 
   it("a filter that matches nothing in a range the input covers is said (a typo must not pass in silence)", () => {
     for (const command of ["summary", "export"]) {
+      // A value that matches no record of the input at all: no answer (exit 1).
       const result = run([command, clean, "--domain", "nrothwind.example", "--fail-on", "any"]);
-      expect(result.code).toBe(0);
-      expect(result.stderr).toContain("--fail-on any: none found: no legacy TLS or Basic auth: no submission in 2026-11-12 to 2026-11-18 (7 days, UTC) matches the filters (domain nrothwind.example); check them for a typo\n");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("--fail-on any: cannot be decided: --domain nrothwind.example matches no record of the input (a typo?)\n");
+      // A value that matches records outside the range only: an answer (exit 0), said.
+      const outside = run([command, older, "--from", "2026-11-16", "--domain", "fabrikam.example", "--fail-on", "any"]);
+      expect(outside.code).toBe(0);
+      expect(outside.stderr).toContain("--fail-on any: none found: no legacy TLS or Basic auth: no submission in 2026-11-16 to 2026-11-18 (3 days, UTC) matches the filters (domain fabrikam.example); check them for a typo\n");
     }
     expect(run(["summary", clean, "--domain", "nrothwind.example"]).stdout).toContain("  No submissions in this range with these filters.\n");
   });
