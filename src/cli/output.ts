@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
@@ -206,8 +206,21 @@ async function writeStream(chunks: Iterable<string | Uint8Array>, fd: 1 | 2, nam
   await new Promise<void>((resolve, reject) => stream.write("", (error) => (error ? reject(error) : resolve())));
 }
 
+/** Throws an OutputError where an existing file may not be written by this user (root may write any, as with `>`). */
+function refuseReadOnly(path: string, name: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new OutputError(`${name}: cannot write: permission denied (the file is read-only); the previous file is untouched`);
+    // Anything else (the file gone meanwhile) is left to the write itself.
+  }
+}
+
 /** A regular file: written beside, with the old file's mode and owner, and renamed into place when complete. */
 async function writeAtomically(chunks: Iterable<string | Uint8Array>, name: string, target: { path: string; mode?: number; uid?: number; gid?: number }): Promise<void> {
+  // A file we may not write is refused, as a shell's `>` would: the rename would replace it all the same.
+  if (target.mode !== undefined) refuseReadOnly(target.path, name);
   // Unique enough with the process id (opened with wx: never an existing file); node:crypto costs 5 ms at start.
   const temporary = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
   unfinished.add(temporary);
