@@ -108,15 +108,15 @@ function untoldInRange(aggregate: Aggregate, report: ReadReport): Untold {
 /**
  * The categories that inputs with submissions in the range cannot tell while the range's others can
  * (where every submission leaves one unknown, it is untold instead): their counts are of the inputs
- * that tell them. `inRange` is, per input, how many of its submissions the range and filters select.
+ * that tell them. `inRange` are the inputs with submissions in the range that the filters select.
  */
-function partlyToldInRange(untold: Untold, report: ReadReport, inRange: Map<string, number>): PartlyTold {
+function partlyToldInRange(untold: Untold, report: ReadReport, inRange: ReadonlySet<string>): PartlyTold {
   const partly: PartlyTold = {};
   for (const category of ["tls", "auth"] as const) {
     if (untold[category] !== undefined) continue;
     const byWhy = new Map<string, string[]>();
     for (const u of report.untoldInputs) {
-      if (u.category !== category || (inRange.get(u.source) ?? 0) === 0) continue;
+      if (u.category !== category || !inRange.has(u.source)) continue;
       const inputs = byWhy.get(u.why);
       if (inputs === undefined) byWhy.set(u.why, [u.source]);
       else inputs.push(u.source);
@@ -194,9 +194,6 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const plain = process.env.SMTP_AUTH_REPORT_PLAIN === "1";
   const started = performance.now();
   const checkMemory = memoryGuard(() => aggregator.held);
-  // Per input, the submissions the range and filters select (whatever their TLS and auth).
-  const inRange = new Map<string, number>();
-  let selectedBefore = 0;
   const report = await readInputs(
     sources,
     { zone, dateOrder: options.dateOrder ?? "mdy", dateOrderAssumed: options.dateOrder === undefined, plain, format: options.inputFormat, maps, strict: options.strict === true, year: options.year, now,
@@ -208,10 +205,8 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
       },
       // Tests split small files with SMTP_AUTH_REPORT_SPLIT_BYTES (the default is 24 MiB).
       splitBytes: Number(process.env.SMTP_AUTH_REPORT_SPLIT_BYTES) || undefined,
-      afterInput: (source) => {
-        inRange.set(source, aggregator.selected - selectedBefore);
-        selectedBefore = aggregator.selected;
-      } },
+      // Which inputs have submissions in the range is known per input (see partlyToldInRange).
+      afterInput: (source) => aggregator.endInput(source) },
     earlierAggregator === undefined ? aggregator : new TeeSink(aggregator, earlierAggregator),
   ).finally(() => progress.stop());
   const read = performance.now();
@@ -227,7 +222,7 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   let trends: Trends | undefined;
   const untold = untoldInRange(whole, report);
   return {
-    aggregate, report, earlier, untold, partlyTold: rangeOutsideInput(whole) === undefined ? partlyToldInRange(untold, report, inRange) : {},
+    aggregate, report, earlier, untold, partlyTold: rangeOutsideInput(whole) === undefined ? partlyToldInRange(untold, report, whole.inputsInRange) : {},
     get trends(): Trends | undefined {
       if (earlier !== undefined) {
         let comparison: Comparison | undefined;

@@ -43,6 +43,8 @@ export interface Aggregate {
   boundsAsked: { from: boolean; to: boolean };
   /** `--domain`, `--sender` and `--client-ip` values that match no record of the input, whatever the range (`--domain contoso.con`): typos, most likely. */
   filtersMatchingNothing: string[];
+  /** The inputs (named as to SubmissionAggregator.endInput) with a submission in the range whose sender, domain and address the filters select, whatever its TLS and auth. */
+  inputsInRange: ReadonlySet<string>;
 }
 
 /** The failed logins of one client address in one local day, and the period that day is in. */
@@ -89,8 +91,8 @@ export interface GroupSnapshot {
   max: number;
   /** Buckets that held a submission before the filters (filtered aggregators only). */
   anyBuckets: number[];
-  /** See SubmissionAggregator.selected. */
-  selected: number;
+  /** Buckets of the selected submissions of the input this part is of (see SubmissionAggregator.endInput). */
+  selectedBuckets: number[];
 }
 
 /** What an aggregator is made from, as plain data (a worker thread makes its own from it). */
@@ -232,12 +234,14 @@ export class SubmissionAggregator implements SubmissionSink {
   private readonly anyBuckets: Set<number> | undefined;
   private lastAnyFrom = 0;
   private lastAnyTo = 0;
-  /**
-   * Submissions (records) in the bounds whose sender, domain and client address the filters select,
-   * whatever their TLS and auth: read before and after an input, it tells whether the input has any
-   * in the range (an input that cannot tell TLS makes a count of legacy TLS partial only then).
-   */
-  selected = 0;
+  // The buckets of the current input's selected submissions (in the bounds, their sender, domain and
+  // address selected, whatever their TLS and auth), the last one's bounds kept; and those of each input
+  // ended (see endInput): an input that cannot tell TLS makes a count of legacy TLS partial only where
+  // it has such submissions in the range, known once the range is.
+  private inputBuckets = new Set<number>();
+  private lastSelectedFrom = 0;
+  private lastSelectedTo = 0;
+  private readonly bucketsByInput = new Map<string, Set<number>>();
 
   constructor(
     private readonly calendar: Calendar,
@@ -285,7 +289,7 @@ export class SubmissionAggregator implements SubmissionSink {
   addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last = timestamp): void {
     if (last > this.max) this.max = last;
     if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp]) return;
-    this.selected++;
+    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
     if (!this.tlsKept[tls] || !this.authKept[auth]) return;
     this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, last);
   }
@@ -302,7 +306,7 @@ export class SubmissionAggregator implements SubmissionSink {
    */
   addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
     if (!this.admit(timestamp, messages) || pair < 0) return -1;
-    this.selected++;
+    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
     if (!this.tlsKept[tls] || !this.authKept[auth]) return -1;
     const row = this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
     this.rowFrom = this.dayFrom;
@@ -313,7 +317,7 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Counts a submission into a row from addPair, for a timestamp in [rowFrom, rowTo) as it was then. */
   bumpRow(row: number, timestamp: number, messages: number): void {
     if (!this.admit(timestamp, messages)) return;
-    this.selected++;
+    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
     this.groups.bump(row, messages, timestamp);
   }
 
@@ -349,7 +353,7 @@ export class SubmissionAggregator implements SubmissionSink {
     const ip = this.clientIpId(s.clientIp);
     const auth = AUTH_CODE.get(s.auth)!;
     if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip]) return;
-    this.selected++;
+    if (s.timestamp < this.lastSelectedFrom || s.timestamp >= this.lastSelectedTo) this.markSelected(s.timestamp);
     if (!this.authKept[auth]) return;
     let table = this.unsettled.get(group);
     if (table === undefined) this.unsettled.set(group, (table = new GroupTable()));
@@ -410,6 +414,23 @@ export class SubmissionAggregator implements SubmissionSink {
     this.anyBuckets!.add(this.calendar.bucketIndex(bucket));
   }
 
+  /** Notes the bucket of a selected submission of the current input (see inputBuckets); the last one is kept, as records come mostly in order. */
+  private markSelected(timestamp: number): void {
+    const bucket = this.calendar.bucketOf(timestamp);
+    this.lastSelectedFrom = this.calendar.bucketStart(bucket);
+    this.lastSelectedTo = this.calendar.bucketStart(bucket + 1);
+    this.inputBuckets.add(this.calendar.bucketIndex(bucket));
+  }
+
+  /** Ends an input (named by the caller): whether it has selected submissions in the range is told by the aggregate (Aggregate.inputsInRange). */
+  endInput(name: string): void {
+    const buckets = this.bucketsByInput.get(name);
+    if (buckets === undefined) this.bucketsByInput.set(name, this.inputBuckets);
+    else for (const bucket of this.inputBuckets) buckets.add(bucket);
+    this.inputBuckets = new Set();
+    this.lastSelectedFrom = this.lastSelectedTo = 0;
+  }
+
   private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
     return ((this.pairOf(sender, ip) * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth;
   }
@@ -430,7 +451,7 @@ export class SubmissionAggregator implements SubmissionSink {
       senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
       // Views of the table's own arrays, not copies: their buffers move to the thread they are posted to.
       keys: g.keys.subarray(0, g.size), messages: g.messages.subarray(0, g.size), first: g.first.subarray(0, g.size), last: g.last.subarray(0, g.size),
-      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets], selected: this.selected,
+      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets], selectedBuckets: [...this.inputBuckets],
     };
   }
 
@@ -449,7 +470,7 @@ export class SubmissionAggregator implements SubmissionSink {
     if (part.min < this.min) this.min = part.min;
     if (part.max > this.max) this.max = part.max;
     for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
-    this.selected += part.selected;
+    for (const bucket of part.selectedBuckets) this.inputBuckets.add(bucket);
   }
 
   /** Oldest and newest failed login read, whatever the range; undefined before the first. */
@@ -531,6 +552,7 @@ export class SubmissionAggregator implements SubmissionSink {
       range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, failedLoginsExtent: this.failedExtent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
       // Every sender, domain and address read is held (those the filters leave out too): a value that matches none of them matches no record.
       filtersMatchingNothing: valuesMatchingNothing(this.filters, { senders: this.senders, domains: this.domains, clientIps: this.ips }),
+      inputsInRange: new Set([...this.bucketsByInput].filter(([, buckets]) => [...buckets].some((b) => place(b) >= 0)).map(([name]) => name)),
       get groups(): Group[] {
         groups ??= groupObjects(columns, periods);
         return groups;

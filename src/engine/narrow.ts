@@ -40,7 +40,7 @@ export function narrowToTlsAndAuth(whole: Aggregate, filters: FilterOptions): Ag
     // Failed logins have no TLS or auth: --tls and --auth never applied to them.
     failedLogins: whole.failedLogins, failedLoginsByDay: whole.failedLoginsByDay,
     extent: whole.extent, failedLoginsExtent: whole.failedLoginsExtent, rangeHasSubmissions: whole.rangeHasSubmissions, boundsAsked: whole.boundsAsked,
-    filtersMatchingNothing: whole.filtersMatchingNothing,
+    filtersMatchingNothing: whole.filtersMatchingNothing, inputsInRange: whole.inputsInRange,
     get groups() {
       groups ??= whole.groups.filter((g) => selection.tls(g.tls) && selection.auth(g.auth));
       return groups;

@@ -63,6 +63,10 @@ describe("an input that cannot tell TLS or auth beside one that can", () => {
     const range = runCli(["summary", later, shifted, "--from", "2026-11-20", "--to", "2026-11-21", "--fail-on", "any"], { cwd: folder });
     expect(range.code).toBe(0);
     expect(range.stderr).toContain("--fail-on any: none found");
+    // The default range (the newest record's last seven days) too, known only once all is read.
+    const lastWeek = runCli(["summary", later, shifted, "--fail-on", "any"], { cwd: folder });
+    expect(lastWeek.code).toBe(0);
+    expect(lastWeek.stderr).toContain("--fail-on any: none found");
     const filtered = runCli(["summary", clean, trace, "--domain", "b.example", "--fail-on", "any"], { cwd: folder });
     expect(filtered.code).toBe(0);
     expect(filtered.stderr).toContain("--fail-on any: none found");
