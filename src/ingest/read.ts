@@ -9,6 +9,7 @@ import { readJournal } from "./journal.js";
 import { readSyslog } from "./syslog.js";
 import type { ReadSettings } from "./normalize.js";
 import { detectFormat, fileBytes, inputBytes, isGzip, isPlainUtf8File, oldestFirst, peek, type InputFormat, type InputSource } from "./open.js";
+import { MAX_LINE_BYTES } from "./lines.js";
 import { splitPoint, type PartReader } from "./parallel.js";
 import { DAY_FIRST_HINT, ReadReport } from "./read-report.js";
 import { serverLogRun } from "./server-log-run.js";
@@ -69,7 +70,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     const counted = (): AsyncGenerator<Buffer> => {
       options.onBytes?.(peeked);
       live = true;
-      return all;
+      return firstLineChecked(source.name, all);
     };
     if (head.length === 0) {
       report.empty.push(source.name);
@@ -77,7 +78,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
     }
     // A plain UTF-8 file is read with readSync into one reused buffer (no stream, no chunk per read, no
     // waits for the thread pool); gzip, other encodings, pipes, standard input and the plain path stream.
-    const plainFile = (): AsyncGenerator<Buffer> => !options.plain && source.path !== undefined && isPlainUtf8File(source.path) ? fileBytes(source.path, 0, Infinity, close, options.onBytes) : counted();
+    const plainFile = (): AsyncGenerator<Buffer> => !options.plain && source.path !== undefined && isPlainUtf8File(source.path) ? firstLineChecked(source.name, fileBytes(source.path, 0, Infinity, close, options.onBytes)) : counted();
     const before = report.records + report.skipped + report.failedLogins;
     let serverLines = 0;
     const format = options.format ?? detectFormat(head, source.name);
@@ -96,7 +97,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         // A CSV's split line may be inside a quoted field (JSON strings hold no line end): the first
         // reader knows when it gets there, and then reads on past the split itself.
         let quoteOpen = (): boolean => false;
-        const first = part === undefined ? plainFile() : fileBytes(source.path!, 0, split!, close, options.onBytes);
+        const first = part === undefined ? plainFile() : firstLineChecked(source.name, fileBytes(source.path!, 0, split!, close, options.onBytes));
         const bytes = part === undefined ? first : (async function* () {
           yield* first;
           if (!quoteOpen()) return;
@@ -137,7 +138,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
         part.result.catch(() => undefined);
         let found: SyslogPartFindings | undefined;
         const bytes = (async function* () {
-          yield* fileBytes(path, 0, split, close, options.onBytes);
+          yield* firstLineChecked(source.name, fileBytes(path, 0, split, close, options.onBytes));
           const result = await part.result;
           if (result.declined) yield* fileBytes(path, split, size, undefined, options.onBytes);
           else found = result;
@@ -181,6 +182,32 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
   return report;
 }
 
+/**
+ * The bytes of an input from its start, stopped with an InputError where its first line runs over
+ * MAX_LINE_BYTES: a file without line ends, or a header line of megabytes, is no log or CSV (every
+ * reader would skip it as one bad line and then find no header, or take the next line for it).
+ */
+async function* firstLineChecked(source: string, bytes: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    for (let length = 0; ;) {
+      const next = await bytes.next();
+      if (next.done) return;
+      const chunk = next.value;
+      const lf = chunk.indexOf(10);
+      const cr = chunk.indexOf(13);
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (length + (end < 0 ? chunk.length : end) > MAX_LINE_BYTES) {
+        throw new InputError(`${source}:1: the first line is longer than ${MAX_LINE_BYTES / (1 << 20)} MiB (no line ends, or not a log/CSV)`);
+      }
+      yield chunk;
+      if (end >= 0) break;
+      length += chunk.length;
+    }
+    yield* bytes;
+  } finally {
+    await bytes.return(undefined);
+  }
+}
 
 /** A format forced on an input that yielded nothing: says when its content looks like another format. */
 function noteForcedFormat(head: Buffer, source: string, forced: InputFormat, report: ReadReport): void {

@@ -38,7 +38,7 @@ describe("small reader defects (#15 item 8)", () => {
     const endless = put(folder, "endless.jsonl", `{"time":"${"9".repeat(3 << 20)}`);
     const none = runCli(["export", endless]);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe(`smtp-auth-report: no submission could be read: all 1 records were bad; first: ${endless}:1: a line longer than 1 MiB (no line ends, or not a log); skipped\n`);
+    expect(none.stderr).toBe(`smtp-auth-report: ${endless}:1: the first line is longer than 1 MiB (no line ends, or not a log/CSV)\n`);
   });
 
   it("a JSONL sender that is an object or a boolean is a bad record, not a sender", () => {
