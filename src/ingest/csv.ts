@@ -41,6 +41,20 @@ export function isLineBeforeHeader(line: string): boolean {
   return line.startsWith("#TYPE ") || /^[,;\t| ]*$/.test(line);
 }
 
+/**
+ * True when a line is no text a CSV header holds: C0 control characters other than tab, or U+FFFD
+ * (the mark of bytes that were not text) in most of it. Binary data without NUL bytes.
+ */
+export function looksBinary(line: string): boolean {
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(line)) return true;
+  let marks = 0;
+  for (let at = line.indexOf("\uFFFD"); at >= 0; at = line.indexOf("\uFFFD", at + 1)) marks++;
+  return marks * 2 > line.length;
+}
+
+/** What the user sees for binary data without NUL bytes (a NUL byte is told by detectFormat). */
+export const binaryData = (source: string): InputError => new InputError(`${source}: not a format this tool reads (binary data?)`);
+
 /** The header line of a CSV head and an Excel `sep=X` line before it, if any. */
 function headerOf(head: Buffer): { delimiter: string; sepLine: boolean; header: string | undefined } {
   const lines = textLines(head.toString("utf8", 0, Math.min(head.length, 65_536)).replace(/^\uFEFF/, ""));
@@ -176,6 +190,7 @@ export async function readCsv(
   let zone = settings.zone;
   let stamps = new InstantReader(zone);
   const useHeader = (fields: string[]): void => {
+    if (looksBinary(fields.join(delimiter))) throw binaryData(source);
     const resolved = resolveColumns(fields, maps, source);
     columns = resolved.index;
     report.columnsFound(source, columns.tls_version !== undefined, columns.auth !== undefined);

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { isAbsolute } from "node:path";
 import type { Readable } from "node:stream";
 import { InputError, UsageError } from "../core/errors.js";
-import { isLineBeforeHeader } from "./csv.js";
+import { binaryData, isLineBeforeHeader, looksBinary } from "./csv.js";
 import { textLines } from "./lines.js";
 
 /** One input: a file path, or standard input (`path` undefined). */
@@ -291,6 +291,7 @@ export function detectFormat(head: Buffer, source: string): InputFormat {
   if (EXIM_MAIN.test(text)) return "exim";
   if (EXCHANGE_LINE.test(firstLine)) return "exchange";
   if (SYSLOG_ANY.test(firstLine)) return "postfix";
+  if (looksBinary(firstLine)) throw binaryData(source);
   if (/[,;\t|]/.test(firstLine)) return "csv";
   throw new InputError(`${source}: not a format this tool reads; expected ${FORMATS_READ} (or name it with --input-format); the first line is ${quoteLine(firstLine)}`);
 }
