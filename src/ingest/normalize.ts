@@ -57,6 +57,11 @@ export class RecordNormalizer {
         this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood: ${DAY_FIRST_HINT}`);
         return;
       }
+      // A US date read with --date-order dmy: the advice below would name its very form.
+      if (this.settings.dateOrder === "dmy" && typeof timestampValue === "string" && slashDateOrder(timestampValue) === "month-first") {
+        this.report.skip(this.source, line, `timestamp ${quote(timestampValue)} not understood: month first (M/D/YYYY h:mm AM/PM), but --date-order dmy was given`);
+        return;
+      }
       this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
       return;
     }

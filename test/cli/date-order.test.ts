@@ -5,6 +5,7 @@ import { put, runCli, scratch } from "../helpers.js";
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const HEADER = "timestamp,sender,tls,auth";
+const READINGS = { "two threads": { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" }, "one thread": { SMTP_AUTH_REPORT_THREADS: "1" }, "the plain path": { SMTP_AUTH_REPORT_PLAIN: "1" } };
 
 describe("slash dates without --date-order", () => {
   const folder = scratch();
@@ -42,8 +43,7 @@ describe("slash dates without --date-order", () => {
     const days = Array.from({ length: 30 }, (_, i) => `${String(i + 1).padStart(2, "0")}/11/2026 08:00,printer@x.example,TLS1.0,LOGIN`);
     const rows = [...days, ...Array.from({ length: 40 }, (_, i) => `2026-11-${String(1 + (i % 30)).padStart(2, "0")}T09:00:00Z,s${i}@x.example,TLS1.2,LOGIN`)];
     const file = put(folder, "november.csv", `${HEADER}\n${rows.join("\n")}\n`);
-    const readings = { "two threads": { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" }, "one thread": { SMTP_AUTH_REPORT_THREADS: "1" }, "the plain path": { SMTP_AUTH_REPORT_PLAIN: "1" } };
-    for (const [name, env] of Object.entries(readings)) {
+    for (const [name, env] of Object.entries(READINGS)) {
       it(`${name}: exit 2 naming the first day-first date and how many were read month first; -o keeps the previous file`, () => {
         const output = put(folder, `previous-${name}.csv`, "the previous report\n");
         const run = runCli(["export", "--all", file, "-o", output, "--fail-on", "legacy-tls"], { env });
@@ -99,5 +99,17 @@ describe("slash dates without --date-order", () => {
     const ambiguous = put(folder, "split-either.csv", `${HEADER}\n${rows.join("\n")}\n05/11/2026 10:00,late@x.example,TLS1.2,LOGIN\n`);
     const either = runCli(["export", "--all", ambiguous], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "1000" } });
     expect(either.stderr).toBe(`smtp-auth-report: note: slash dates read month first (M/D/YYYY, as US and Microsoft exports), as none says otherwise (${ambiguous}:402: "05/11/2026 10:00" read as May 11, 2026); for day-first dates use --date-order dmy, or --date-order mdy to confirm\n`);
+  });
+
+  describe("--date-order dmy with a date that can only be month first", () => {
+    const file = put(folder, "us-with-dmy.csv", `${HEADER}\n${Array.from({ length: 30 }, (_, i) => `${String(1 + (i % 12)).padStart(2, "0")}/11/2026 08:00,s${i}@x.example,TLS1.2,LOGIN`).join("\n")}\n11/16/2026 12:04:04 AM,us@x.example,TLS1.2,LOGIN\n`);
+    for (const [name, env] of Object.entries(READINGS)) {
+      it(`${name}: the skip says it is month first and --date-order dmy was given, not to use its own format`, () => {
+        const run = runCli(["export", "--all", file, "--date-order", "dmy"], { env });
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain("2026-11-01,s0@x.example,");
+        expect(run.stderr).toBe(`smtp-auth-report: warning: skipped 1 of 31 records; first: ${file}:32: timestamp "11/16/2026 12:04:04 AM" not understood: month first (M/D/YYYY h:mm AM/PM), but --date-order dmy was given\n`);
+      });
+    }
   });
 });
