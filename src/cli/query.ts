@@ -314,7 +314,7 @@ export function failOnCode(query: QueryResult, options: Pick<CommonOptions, "fai
   // A filter value that matches no record of the input at all is most likely a typo: its "none found" is no all-clear.
   const unmatched = query.aggregate.filtersMatchingNothing;
   if (verdict.outcome === "clear" && unmatched.length > 0) {
-    verdict = { outcome: "undecided", message: `cannot be decided: ${unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ")}` };
+    verdict = { outcome: "undecided", message: `cannot decide: ${unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ")}` };
   }
   // --quiet silences the all-clear line only: a cron job's mail must say why it failed.
   if (verdict.outcome !== "clear" || options.quiet !== true) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
@@ -344,7 +344,7 @@ function useVerdict(query: QueryResult, categories: Category[]): FailVerdict {
     return { outcome: "found", message: [found, ...cannot, ...partly].join("; ") };
   }
   if (cannot.length > 0) return { outcome: "undecided", message: `cannot decide: ${[...cannot, ...partly].join("; ")}` };
-  if (partly.length > 0) return { outcome: "undecided", message: `cannot be decided: ${partly.join("; ")}` };
+  if (partly.length > 0) return { outcome: "undecided", message: `cannot decide: ${partly.join("; ")}` };
   const none = `none found: no ${told.map((t) => USE_TEXT[t]).join(" or ")}`;
   if (c.size === 0) return { outcome: "clear", message: `${none}${filteredOut(aggregate)}` };
   const senderCount = new Set(c.sender).size;

@@ -87,7 +87,7 @@ describe("every --fail-on decision is said on stderr", () => {
       // A value that matches no record of the input at all: no answer (exit 1).
       const result = run([command, clean, "--domain", "nrothwind.example", "--fail-on", "any"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain("--fail-on any: cannot be decided: --domain nrothwind.example matches no record of the input (a typo?)\n");
+      expect(result.stderr).toContain("--fail-on any: cannot decide: --domain nrothwind.example matches no record of the input (a typo?)\n");
       // A value that matches records outside the range only: an answer (exit 0), said.
       const outside = run([command, older, "--from", "2026-11-16", "--domain", "fabrikam.example", "--fail-on", "any"]);
       expect(outside.code).toBe(0);

@@ -27,13 +27,13 @@ describe("an input that cannot tell TLS or auth beside one that can", () => {
   it("--fail-on exits 1 naming the input and its fix, not 0", () => {
     const any = runCli(["summary", clean, trace, "--fail-on", "any", "--quiet"], { cwd: folder });
     expect(any.code).toBe(1);
-    expect(any.stderr).toBe(`smtp-auth-report: --fail-on any: cannot be decided: ${TRACE_TLS}; ${TRACE_AUTH}\n`);
+    expect(any.stderr).toBe(`smtp-auth-report: --fail-on any: cannot decide: ${TRACE_TLS}; ${TRACE_AUTH}\n`);
     const tls = runCli(["summary", clean, trace, "--fail-on", "legacy-tls", "--quiet"], { cwd: folder });
     expect(tls.code).toBe(1);
-    expect(tls.stderr).toBe(`smtp-auth-report: --fail-on legacy-tls: cannot be decided: ${TRACE_TLS}\n`);
+    expect(tls.stderr).toBe(`smtp-auth-report: --fail-on legacy-tls: cannot decide: ${TRACE_TLS}\n`);
     const auth = runCli(["summary", clean, trace, "--fail-on", "basic-auth", "--quiet"], { cwd: folder });
     expect(auth.code).toBe(1);
-    expect(auth.stderr).toBe(`smtp-auth-report: --fail-on basic-auth: cannot be decided: ${TRACE_AUTH}\n`);
+    expect(auth.stderr).toBe(`smtp-auth-report: --fail-on basic-auth: cannot decide: ${TRACE_AUTH}\n`);
   });
 
   it("use found among the inputs that tell still exits 3, and names the input that cannot", () => {
@@ -76,7 +76,7 @@ describe("an input that cannot tell TLS or auth beside one that can", () => {
     const log = file("mail.log", DAYS.map((time, i) => `${time.replace("Z", "+00:00")} mx1 postfix/submission/smtpd[${100 + i}]: 4AB${i}: client=pc[10.0.0.9], sasl_method=XOAUTH2, sasl_username=clerk@a.example`).join("\n") + "\n");
     const run = runCli(["summary", clean, log, "--fail-on", "legacy-tls", "--quiet"], { cwd: folder });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("smtp-auth-report: --fail-on legacy-tls: cannot be decided: mail.log has no TLS information (no TLS lines; Postfix writes them with smtpd_tls_loglevel = 1 or more)\n");
+    expect(run.stderr).toBe("smtp-auth-report: --fail-on legacy-tls: cannot decide: mail.log has no TLS information (no TLS lines; Postfix writes them with smtpd_tls_loglevel = 1 or more)\n");
     // Its auth is told (sasl_method): --fail-on basic-auth decides.
     expect(runCli(["summary", clean, log, "--fail-on", "basic-auth", "--quiet"], { cwd: folder }).code).toBe(0);
   });
@@ -95,6 +95,6 @@ describe("an input that cannot tell TLS or auth beside one that can", () => {
     const none = file("no-tls.jsonl", `${lines.slice(0, 300).join("\n")}\n`);
     const partly = runCli(["summary", clean, none, "--fail-on", "legacy-tls", "--quiet"], { cwd: folder, env: split });
     expect(partly.code).toBe(1);
-    expect(partly.stderr).toBe("smtp-auth-report: --fail-on legacy-tls: cannot be decided: no-tls.jsonl has no TLS information (no record has a TLS key; name one with --map tls_version=KEY)\n");
+    expect(partly.stderr).toBe("smtp-auth-report: --fail-on legacy-tls: cannot decide: no-tls.jsonl has no TLS information (no record has a TLS key; name one with --map tls_version=KEY)\n");
   });
 });
