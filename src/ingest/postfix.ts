@@ -41,6 +41,17 @@ function processSeed(key: number): number {
   return (Math.imul(hostOf(key), 0x9e3779b1) ^ pidOf(key)) | 0;
 }
 
+/**
+ * At the run's end: the Postfix files that cannot tell TLS, said in the report. A file without TLS lines
+ * of its own whose host logs TLS in another input of the run (a fresh mail.log after logrotate, holding
+ * the end of a session begun in mail.log.1) tells it as its sessions are read: `none` where seen from
+ * their start, the version where it was logged before; only a file none of whose hosts ever logs TLS
+ * cannot tell (its submissions are `unknown`).
+ */
+export function untoldPostfixFiles(run: ServerLogRun, report: ReadReport): void {
+  for (const file of run.filesWithoutTls) if (!file.hosts.some((host) => run.hostsWithTls[host] === true)) report.untoldInput(file.source, "tls", POSTFIX_NO_TLS);
+}
+
 /** The end of a line without a trailing run of `,` `;` or tabs (the empty cells of a spreadsheet's save). */
 export function trimDelimiters(b: Uint8Array, start: number, end: number): number {
   while (end > start && (b[end - 1] === 44 || b[end - 1] === 59 || b[end - 1] === 9 || b[end - 1] === 32)) end--;
@@ -91,9 +102,10 @@ export class PostfixSmtpd {
   private readonly auths = new BytesMemo();
   /** Lines of smtpd's read (sessions, TLS, submissions, failed logins). */
   lines = 0;
-  // Whether this file has a TLS line (or its later part had one), and the records read before it: a file
-  // with submissions and no TLS line cannot tell TLS at all (see finish).
+  // Whether this file has a TLS line (or its later part had one), the hosts of its smtpd lines, and the
+  // records read before it: a file with submissions and no TLS line may not tell TLS at all (see finish).
   private fileHasTls = false;
+  private readonly fileHosts = new Set<number>();
   private readonly recordsBefore: number;
 
   constructor(
@@ -101,7 +113,7 @@ export class PostfixSmtpd {
     private readonly sink: SubmissionSink,
     private readonly report: ReadReport,
     private readonly normalizer: RecordNormalizer,
-    run: ServerLogRun,
+    private readonly run: ServerLogRun,
     /** With it, this reads the later part of a file for another reader, and writes what it found here. */
     private readonly part?: PartLog,
   ) {
@@ -124,9 +136,14 @@ export class PostfixSmtpd {
     for (let i = 0; same && i < length; i++) same = b[hostStart + i] === this.lastHost[i];
     if (!same && length <= this.lastHost.length) {
       this.lastHostId = this.hosts.intern(b, hostStart, hostEnd);
+      this.fileHosts.add(this.lastHostId);
       this.lastHostLength = length;
       this.lastHost.set(b.subarray(hostStart, hostEnd));
-    } else if (!same) return sessionKey(this.hosts.intern(b, hostStart, hostEnd), pid);
+    } else if (!same) {
+      const host = this.hosts.intern(b, hostStart, hostEnd);
+      this.fileHosts.add(host);
+      return sessionKey(host, pid);
+    }
     return sessionKey(this.lastHostId, pid);
   }
 
@@ -287,6 +304,7 @@ export class PostfixSmtpd {
       return this.hosts.intern(bytes, 0, bytes.length);
     });
     for (const host of f.hostsWithTls) this.hostLogsTls(hosts[host]!);
+    for (const host of hosts) this.fileHosts.add(host);
     if (f.hostsWithTls.length > 0) this.fileHasTls = true;
     const senders = f.senders.map((sender, i) => this.sink.senderId(sender, f.domains[i]!));
     const ips = f.ips.map((ip) => this.sink.clientIpId(ip));
@@ -350,7 +368,7 @@ export class PostfixSmtpd {
    */
   finish(): void {
     this.repeats.finish(this.source);
-    if (this.lines > 0 && !this.fileHasTls && this.report.records > this.recordsBefore) this.report.untoldInput(this.source, "tls", POSTFIX_NO_TLS);
+    if (this.lines > 0 && !this.fileHasTls && this.report.records > this.recordsBefore) this.run.filesWithoutTls.push({ source: this.source, hosts: [...this.fileHosts] });
   }
 
   /** A hash of the address inside the first `[...]` from a position, or -1. */

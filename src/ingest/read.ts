@@ -13,6 +13,7 @@ import { MAX_LINE_BYTES } from "./lines.js";
 import { splitPoint, type PartReader } from "./parallel.js";
 import { DAY_FIRST_HINT, ReadReport } from "./read-report.js";
 import { serverLogRun } from "./server-log-run.js";
+import { untoldPostfixFiles } from "./postfix.js";
 import type { SyslogPartFindings, SyslogPartReader } from "./syslog-part.js";
 import type { SubmissionSink } from "../core/record.js";
 
@@ -166,6 +167,7 @@ export async function readInputs(sources: InputSource[], options: ReadOptions, s
       if (options.format !== undefined && serverLines === 0) noteForcedFormat(head, source.name, options.format, report);
     }
   }
+  untoldPostfixFiles(run, report);
   // A log of sessions alone (or of lines another input repeats) is part of a run that has submissions.
   if (report.records === 0 && report.failedLogins === 0) report.empty.push(...sessionsOnly);
   const conflict = report.dateOrderConflict();

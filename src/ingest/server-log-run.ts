@@ -227,6 +227,11 @@ export interface ServerLogRun {
   /** Postfix hosts whose waiting submissions are held in the sink (their group is the host id). */
   unsettledHosts: Set<number>;
   /**
+   * Postfix files with submissions and no TLS line of their own, with the hosts of their smtpd lines: one
+   * cannot tell TLS only if none of its hosts logs TLS anywhere in the run (see untoldPostfixFiles).
+   */
+  filesWithoutTls: { source: string; hosts: number[] }[];
+  /**
    * Postfix submissions (host, queue id and text) and failed-login lines by minute and second, to tell a
    * copy whose times are whole hours off; only in a run of several inputs (one input is not its own copy).
    */
@@ -243,7 +248,7 @@ export interface ServerLogRun {
 export function serverLogRun(several = true, zone = "UTC"): ServerLogRun {
   return {
     submissions: new SeenKeys(), failures: new SeenKeys(), doubled: false, sessions: new Map(), hosts: new ByteInterner(), exchange: new Map(),
-    hostsWithTls: [], exchangeHasTls: false, unsettledHosts: new Set(),
+    hostsWithTls: [], exchangeHasTls: false, unsettledHosts: new Set(), filesWithoutTls: [],
     shifted: several ? { submissions: new ShiftedKeys(), failures: new ShiftedKeys() } : undefined, inputs: 0, zoneNoted: false, zone,
   };
 }

@@ -81,6 +81,23 @@ describe("an input that cannot tell TLS or auth beside one that can", () => {
     expect(runCli(["summary", clean, log, "--fail-on", "basic-auth", "--quiet"], { cwd: folder }).code).toBe(0);
   });
 
+  it("a fresh mail.log after logrotate, without TLS lines of its own, tells TLS where its host logs it in mail.log.1", () => {
+    // mail.log.1: a session with its TLS line; mail.log: that session's submission only (review 11: exit 1 at every cron run after logrotate).
+    const older = file("rotated.log.1", [
+      "2026-11-21T09:00:00+00:00 mx1 postfix/submission/smtpd[300]: connect from pc[10.0.0.9]",
+      "2026-11-21T09:00:01+00:00 mx1 postfix/submission/smtpd[300]: Anonymous TLS connection established from pc[10.0.0.9]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
+    ].join("\n") + "\n");
+    const fresh = file("rotated.log", "2026-11-21T09:00:05+00:00 mx1 postfix/submission/smtpd[300]: 5CD1: client=pc[10.0.0.9], sasl_method=LOGIN, sasl_username=clerk@a.example\n");
+    const run = runCli(["summary", clean, older, fresh, "--fail-on", "legacy-tls"], { cwd: folder });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("--fail-on legacy-tls: none found");
+    // A host that never logs TLS in the run: its file still cannot tell.
+    const other = file("other-host.log", "2026-11-21T09:00:05+00:00 mx2 postfix/submission/smtpd[300]: 5CD2: client=pc[10.0.0.9], sasl_method=LOGIN, sasl_username=clerk@a.example\n");
+    const untold = runCli(["summary", clean, older, other, "--fail-on", "legacy-tls", "--quiet"], { cwd: folder });
+    expect(untold.code).toBe(1);
+    expect(untold.stderr).toContain("other-host.log has no TLS information");
+  });
+
   it("a JSONL input tells TLS where any of its records has the key, in the part a second thread reads too", () => {
     const lines = Array.from({ length: 400 }, (_, i) => {
       const time = new Date(Date.parse(DAYS[0]!) + i * 60_000).toISOString();
