@@ -7,7 +7,7 @@ import { createAggregator, type Aggregate, type AggregatorSpec } from "../engine
 import { compareWindows, earlierBounds, earlierWindow, isNewProblem, type CompareRequest, type Comparison } from "../engine/compare.js";
 import { filtersOnTlsOrAuth, narrowToTlsAndAuth, withoutTlsAndAuth } from "../engine/narrow.js";
 import { unusualActivity, type Unusual } from "../engine/unusual.js";
-import type { FilterOptions } from "../engine/filter.js";
+import { filterSelectsNothing, type FilterOptions } from "../engine/filter.js";
 import { checkRangeOrder, isRelativeBound, resolveBound, type RangeRequest } from "../engine/range.js";
 import { TeeSink } from "../engine/tee-sink.js";
 import { needsAction, untoldCategories, type Category, type PartlyTold, type Untold } from "../engine/views.js";
@@ -311,13 +311,16 @@ export function failOnCode(query: QueryResult, options: Pick<CommonOptions, "fai
   const condition = conditions[failOn] ?? FAIL_CONDITIONS[failOn];
   if (condition === undefined) throw new UsageError(`--fail-on: '${failOn}' is not a condition; use ${Object.keys({ ...FAIL_CONDITIONS, ...conditions }).join(", ")}`);
   let verdict = condition(query);
-  // A filter value that matches no record of the input at all is most likely a typo: its "none found" is no all-clear.
+  // A filter value that matches no record of the input at all is most likely a typo: a filter all of
+  // whose values match nothing gives no all-clear; a value beside others that match (one quiet domain of
+  // a watch list) is said, even with --quiet, and the others' answer stands.
   const unmatched = query.aggregate.filtersMatchingNothing;
+  const typos = unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ");
   if (verdict.outcome === "clear" && unmatched.length > 0) {
-    verdict = { outcome: "undecided", message: `cannot decide: ${unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ")}` };
+    verdict = filterSelectsNothing(query.aggregate.filters, unmatched) ? { outcome: "undecided", message: `cannot decide: ${typos}` } : { outcome: "clear", message: `${verdict.message}; ${typos}` };
   }
   // --quiet silences the all-clear line only: a cron job's mail must say why it failed.
-  if (verdict.outcome !== "clear" || options.quiet !== true) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
+  if (verdict.outcome !== "clear" || options.quiet !== true || unmatched.length > 0) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);
   return verdict.outcome === "found" ? EXIT_FOUND : verdict.outcome === "undecided" ? EXIT_UNDECIDED : 0;
 }
 

@@ -77,6 +77,19 @@ export function valuesMatchingNothing(options: FilterOptions, held: { senders: r
   return unmatched;
 }
 
+/**
+ * True when every value given to one of --domain, --sender and --client-ip is among `unmatched` (from
+ * valuesMatchingNothing): that filter selects nothing of the input. One quiet domain of a watch list
+ * (`--domain a.example,b.example`) leaves the others' answer standing.
+ */
+export function filterSelectsNothing(options: FilterOptions, unmatched: readonly string[]): boolean {
+  const kinds: [string, string[]][] = [["--domain", options.domains], ["--sender", options.senders], ["--client-ip", options.clientIps]];
+  return kinds.some(([flag, values]) => {
+    const given = splitList(values);
+    return given.length > 0 && given.every((value) => unmatched.includes(`${flag} ${value}`));
+  });
+}
+
 function splitList(values: string[]): string[] {
   return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
 }
