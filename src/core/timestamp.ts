@@ -64,7 +64,7 @@ function parseAny(value: string | number, zone: Zone, order: DateOrder): number 
 /** What the first two numbers of an `a/b/YYYY` date allow: only day first, only month first, or either. */
 export type SlashDateOrder = "day-first" | "month-first" | "either";
 
-const SLASH_START = /^\s*(\d{1,2})\/(\d{1,2})\/\d{4}/;
+const SLASH_START = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/;
 
 /**
  * The orders an `a/b/YYYY` date can be read in, told by its numbers alone (a number over 12 is a day);
@@ -75,7 +75,11 @@ export function slashDateOrder(text: string): SlashDateOrder | undefined {
   if (!m) return undefined;
   const first = +m[1]!;
   const second = +m[2]!;
-  if (first < 1 || second < 1) return undefined;
+  const year = +m[3]!;
+  // A date outside the years read (a placeholder 31/12/9999) is skipped whatever its order: it tells none.
+  if (first < 1 || second < 1 || year < EARLIEST_YEAR || year > LATEST_YEAR) return undefined;
+  // 11/11/2026 reads the same either way.
+  if (first === second) return undefined;
   if (first <= 12 && second <= 12) return "either";
   if (first <= 12 && second <= 31) return "month-first";
   if (second <= 12 && first <= 31) return "day-first";

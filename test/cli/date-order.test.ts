@@ -47,7 +47,7 @@ describe("slash dates without --date-order", () => {
       it(`${name}: exit 2 naming the first day-first date and how many were read month first; -o keeps the previous file`, () => {
         const output = put(folder, `previous-${name}.csv`, "the previous report\n");
         const run = runCli(["export", "--all", file, "-o", output, "--fail-on", "legacy-tls"], { env });
-        expect(run.stderr).toBe(`smtp-auth-report: ${file}:14: '13/11/2026 08:00' can only be day first, and 12 other slash dates were read month first: give --date-order dmy (or --date-order mdy to read them so)\n`);
+        expect(run.stderr).toBe(`smtp-auth-report: ${file}:14: '13/11/2026 08:00' can only be day first, and 11 other slash dates were read month first: give --date-order dmy (or --date-order mdy to read them so)\n`);
         expect(run.code).toBe(2);
         expect(readFileSync(output, "utf8")).toBe("the previous report\n");
         const dmy = runCli(["export", "--all", file, "--date-order", "dmy"], { env });
@@ -61,6 +61,18 @@ describe("slash dates without --date-order", () => {
         expect(mdy.stderr).toMatch(/^smtp-auth-report: warning: skipped 18 of 70 records; first: /);
       });
     }
+
+    it("a placeholder date outside the years read (31/12/9999) and a date the same either way (11/11) are no evidence of the order (review 11)", () => {
+      const us = put(folder, "us-placeholder.csv", `${HEADER}\n${Array.from({ length: 12 }, (_, i) => `${i + 1}/5/2026 2:00 PM,printer@x.example,TLS1.0,LOGIN`).join("\n")}\n31/12/9999 12:00 AM,never@x.example,TLS1.2,LOGIN\n`);
+      const run = runCli(["export", "--all", us]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("2026-12-05,printer@x.example,");
+      expect(run.stderr).toContain("skipped 1 of 13 records");
+      const same = put(folder, "same-day-month.csv", `${HEADER}\n11/11/2026 08:00,a@x.example,TLS1.2,LOGIN\n13/11/2026 08:00,b@x.example,TLS1.2,LOGIN\n`);
+      const both = runCli(["export", "--all", same]);
+      expect(both.code).toBe(0);
+      expect(both.stdout).toContain("2026-11-11,a@x.example,");
+    });
 
     it("one month-first-only date settles the order: read month first as before, the day-first ones skipped", () => {
       const told = put(folder, "told-mdy.csv", `${HEADER}\n${days.join("\n")}\n11/20/2026 08:00,us@x.example,TLS1.2,LOGIN\n`);
