@@ -145,12 +145,13 @@ export class RecordNormalizer {
 
 /**
  * A sender as an address: the address inside the last `<...>` of a value that ends with `>` (a display
- * name and brackets, `Printer HQ <printer@contoso.com>`, `<printer@contoso.com>`), else the value itself.
+ * name and brackets, `Printer HQ <printer@contoso.com>`, `<printer@contoso.com>`), else the value itself:
+ * brackets without an address inside are part of a name (`CONTOSO\\svc<1>`).
  */
 function bareAddress(sender: string): string {
   const open = sender.endsWith(">") ? sender.lastIndexOf("<") : -1;
   const inner = open < 0 ? "" : sender.slice(open + 1, -1).trim();
-  return inner === "" ? sender : inner;
+  return inner.includes("@") ? inner : sender;
 }
 
 /** The value cached for a raw text, computed the first time it is asked for. */

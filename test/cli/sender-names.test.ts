@@ -32,12 +32,12 @@ describe("a sender with a display name or in brackets is the address inside the 
     }
   }
 
-  it("a value without a closing > or with nothing inside the brackets is kept as it is", () => {
-    const file = put(folder, "odd.csv", "timestamp,sender\n2026-11-02T10:00:00Z,a>b@x.example\n2026-11-02T10:00:00Z,Printer <>\n2026-11-02T10:00:00Z,<c@x.example\n");
+  it("a value without a closing >, or without an address inside the brackets, is kept as it is", () => {
+    const file = put(folder, "odd.csv", "timestamp,sender\n2026-11-02T10:00:00Z,a>b@x.example\n2026-11-02T10:00:00Z,Printer <>\n2026-11-02T10:00:00Z,<c@x.example\n2026-11-02T10:00:00Z,CONTOSO\\svc<1>\n");
     for (const env of Object.values(READINGS)) {
       const run = runCli(["export", "--all", file], { env });
       expect(run.code).toBe(0);
-      expect(run.stdout.split("\n").slice(1, -1).map((line) => line.split(",").slice(1, 3).join(","))).toEqual(["<c@x.example,x.example", "a>b@x.example,x.example", "printer <>,"]);
+      expect(run.stdout.split("\n").slice(1, -1).map((line) => line.split(",").slice(1, 3).join(","))).toEqual(["<c@x.example,x.example", "a>b@x.example,x.example", "contoso\\svc<1>,", "printer <>,"]);
     }
   });
 });
