@@ -44,4 +44,16 @@ describe("column names of common exports, read without --map", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no timestamp column; header found: "@when", "sender"/);
   });
+
+  it("a header cell with a quoted line break is read alike by one thread and two (review 11: two threads found no header)", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `2026-11-${String(10 + (i % 10)).padStart(2, "0")}T10:00:00Z,dev${i % 4}@x.example,TLSv1.${i % 2 === 0 ? 2 : 0},LOGIN`);
+    const file = put(folder, "multiline-header.csv", `Date,Sender,"TLS\nversion",Auth\n${rows.join("\n")}\n`);
+    const one = runCli(["export", "--all", file], { env: { SMTP_AUTH_REPORT_THREADS: "1" } });
+    expect(one.code).toBe(0);
+    expect(one.stdout.split("\n").length).toBeGreaterThan(8);
+    const two = runCli(["export", "--all", file], { env: { SMTP_AUTH_REPORT_SPLIT_BYTES: "500" } });
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+  });
 });
