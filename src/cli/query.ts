@@ -185,9 +185,14 @@ export async function runQuery(files: string[], options: CommonOptions, asked?: 
   const targets = [{ aggregator, spec: readSpec }, ...(earlierAggregator === undefined ? [] : [{ aggregator: earlierAggregator, spec: earlierSpec! }])];
   const maps = parseColumnMaps(options.map ?? []);
   const repeated: string[] = [];
-  const sources = await expandInputs(files, process.stdin.isTTY === true, (name, first) => repeated.push(name === first ? name : `${name} (the same file as ${first})`));
+  const outputs: string[] = [];
+  const output = options.output === undefined || options.output === "-" ? undefined : { path: options.output, onSkip: (name: string) => outputs.push(name) };
+  const sources = await expandInputs(files, process.stdin.isTTY === true, (name, first) => repeated.push(name === first ? name : `${name} (the same file as ${first})`), output);
   if (repeated.length > 0 && options.quiet !== true) {
     process.stderr.write(`smtp-auth-report: note: ${escapeTerminal([...new Set(repeated)].join(", "))} named more than once; read once\n`);
+  }
+  if (outputs.length > 0 && options.quiet !== true) {
+    process.stderr.write(`smtp-auth-report: note: ${escapeTerminal(outputs.join(", "))} is the --output file, not read (an earlier run's output would be counted again)\n`);
   }
   const progress = await progressFor(sources, options.quiet === true);
   // SMTP_AUTH_REPORT_PLAIN=1 reads every record the general way, none from its bytes (to rule the fast paths out).
@@ -313,11 +318,11 @@ export function failOnCode(query: QueryResult, options: Pick<CommonOptions, "fai
   let verdict = condition(query);
   // A filter value that matches no record of the input at all is most likely a typo: a filter all of
   // whose values match nothing gives no all-clear; a value beside others that match (one quiet domain of
-  // a watch list) is said, even with --quiet, and the others' answer stands.
+  // a watch list) is said after any verdict, even with --quiet, and the others' answer stands.
   const unmatched = query.aggregate.filtersMatchingNothing;
   const typos = unmatched.map((value) => `${value} matches no record of the input (a typo?)`).join("; ");
-  if (verdict.outcome === "clear" && unmatched.length > 0) {
-    verdict = filterSelectsNothing(query.aggregate.filters, unmatched) ? { outcome: "undecided", message: `cannot decide: ${typos}` } : { outcome: "clear", message: `${verdict.message}; ${typos}` };
+  if (unmatched.length > 0) {
+    verdict = verdict.outcome === "clear" && filterSelectsNothing(query.aggregate.filters, unmatched) ? { outcome: "undecided", message: `cannot decide: ${typos}` } : { ...verdict, message: `${verdict.message}; ${typos}` };
   }
   // --quiet silences the all-clear line only: a cron job's mail must say why it failed.
   if (verdict.outcome !== "clear" || options.quiet !== true || unmatched.length > 0) process.stderr.write(`smtp-auth-report: --fail-on ${failOn}: ${escapeTerminal(verdict.message)}\n`);

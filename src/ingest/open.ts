@@ -19,9 +19,14 @@ export interface InputSource {
  * The inputs named on the command line: files, `-` for standard input, and quoted globs expanded
  * here (for cron and Windows shells). With no names and a piped stdin, stdin. A file reached twice
  * (the same path, two globs, a link) is one input; `onRepeat` hears of each repeat, with the name it
- * was first reached by.
+ * was first reached by. The file `output` names (a run's --output) is no input: a glob that matches it
+ * (`'reports/*.csv' -o reports/weekly.csv`) would read the last run's output and count it again;
+ * `output.onSkip` hears of it.
  */
-export async function expandInputs(args: string[], stdinIsTerminal: boolean, onRepeat: (name: string, first: string) => void = () => undefined): Promise<InputSource[]> {
+export async function expandInputs(
+  args: string[], stdinIsTerminal: boolean, onRepeat: (name: string, first: string) => void = () => undefined,
+  output?: { path: string; onSkip: (name: string) => void },
+): Promise<InputSource[]> {
   if (args.length === 0) {
     if (stdinIsTerminal) throw new UsageError("no input: give log files or globs, or pipe a log into standard input (see --help)");
     return [{ name: "stdin" }];
@@ -29,7 +34,9 @@ export async function expandInputs(args: string[], stdinIsTerminal: boolean, onR
   const sources: InputSource[] = [];
   // A file is known by its device and inode, so that paths spelt differently still meet.
   const seen = new Map<string, string>();
+  const outputIdentity = output === undefined ? undefined : await stat(output.path).then((s) => `${s.dev}:${s.ino}`, () => undefined);
   const add = (source: InputSource, identity: string): void => {
+    if (identity === outputIdentity) return output!.onSkip(source.name);
     const first = seen.get(identity);
     if (first !== undefined) return onRepeat(source.name, first);
     seen.set(identity, source.name);
@@ -53,6 +60,7 @@ export async function expandInputs(args: string[], stdinIsTerminal: boolean, onR
     if (exists.isDirectory()) throw new InputError(`${arg}: is a directory; name the files, or a quoted glob such as '${arg}/*.csv.gz'`);
     add({ name: arg, path: arg }, `${exists.dev}:${exists.ino}`);
   }
+  if (sources.length === 0) throw new UsageError(`${args.join(" ")}: only the --output file; name the logs to read`);
   return sources;
 }
 

@@ -147,3 +147,22 @@ describe("bad input and bad usage", () => {
     expect(mapped.stderr).not.toMatch(/chunk-/);
   });
 });
+
+describe("the --output file matched by an input glob (review 12: a cron job's weekly.csv read back and counted again)", () => {
+  it("is not read: counts stay the same run after run, with a note; alone it is a usage error", () => {
+    const folder = scratch();
+    put(folder, "export.csv", "timestamp,sender,tls,auth\n2026-11-20T10:00:00Z,a@x.example,TLS1.2,LOGIN\n2026-11-21T10:00:00Z,b@x.example,TLS1.0,LOGIN\n");
+    const args = ["export", "--all", "*.csv", "-o", "weekly.csv"];
+    const first = runCli(args, { cwd: folder });
+    expect(first.code).toBe(0);
+    const once = readFileSync(join(folder, "weekly.csv"), "utf8");
+    const second = runCli(args, { cwd: folder });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("smtp-auth-report: note: weekly.csv is the --output file, not read");
+    expect(readFileSync(join(folder, "weekly.csv"), "utf8")).toBe(once);
+    const alone = runCli(["export", "--all", "weekly.csv", "-o", "weekly.csv"], { cwd: folder });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("only the --output file");
+    expect(readFileSync(join(folder, "weekly.csv"), "utf8")).toBe(once);
+  });
+});

@@ -45,6 +45,11 @@ describe.each(Object.entries(PATHS))("--fail-on with a filter that matches nothi
     const sender = run(["--sender", "ap@contoso.example,crm@*"]);
     expect(sender.code).toBe(0);
     expect(sender.stderr).toContain("--sender ap@contoso.example matches no record of the input (a typo?)");
+    // Named after any verdict (review 12: it went unsaid where use was found).
+    put(folder, "basic.csv", "timestamp,sender,tls_version,auth\n2026-11-20T10:00:00Z,app@contoso.example,TLS1.2,LOGIN\n");
+    const found = runCli(["summary", "basic.csv", ...RANGE, "--fail-on", "basic-auth", "--quiet", "--domain", "contoso.example,northwind.example"], { cwd: folder, env });
+    expect(found.code).toBe(3);
+    expect(found.stderr).toContain("--domain northwind.example matches no record of the input (a typo?)");
   });
 
   it("a value that matches records outside the range only is an answer: exit 0", () => {
