@@ -104,6 +104,8 @@ export function rangeOutsideInput(aggregate: Aggregate): string | undefined {
   const failed = aggregate.failedLogins !== undefined && aggregate.failedLogins.size > 0;
   if (aggregate.extent === undefined) return `the ${failed ? "range" : "input"} holds ${failed ? "failed logins but " : ""}no submissions to decide from`;
   const missed = inputMissesRange(aggregate);
+  // A quiet day's failed logins say the log is not stale, only without submissions (review 12).
+  if (missed !== undefined && failed) return `${missed}; the range holds failed logins, no submissions`;
   if (missed !== undefined || aggregate.rangeHasSubmissions) return missed;
   return failed ? "the range holds failed logins but no submissions to decide from" : "the range holds no submissions to decide from";
 }

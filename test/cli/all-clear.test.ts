@@ -291,3 +291,16 @@ describe("inputs that hold no submissions are read: exit 0 with a note", () => {
     expect(bad.stderr).toMatch(/no submission could be read: all 1 records were bad/);
   });
 });
+
+describe("a quiet day after the last submission, with failed logins (review 12)", () => {
+  it("--fail-on says the range holds failed logins, not only that the input ends before it", () => {
+    const folder = scratch();
+    put(folder, "mail.log", [
+      "2026-11-21T14:17:00+00:00 mx1 postfix/submission/smtpd[100]: 4AB1: client=pc[10.0.0.9], sasl_method=LOGIN, sasl_username=clerk@a.example",
+      "2026-11-22T03:00:00+00:00 mx1 postfix/submission/smtpd[101]: warning: unknown[203.0.113.5]: SASL LOGIN authentication failed: authentication failure",
+    ].join("\n") + "\n");
+    const run = runCli(["summary", "mail.log", "--from", "2026-11-22", "--to", "2026-11-22", "--fail-on", "any", "--quiet"], { cwd: folder });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("cannot decide: the input ends before the range: its newest submission is from 2026-11-21 14:17 UTC; the range holds failed logins, no submissions");
+  });
+});
