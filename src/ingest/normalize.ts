@@ -2,7 +2,10 @@ import type { Zone } from "../core/zone.js";
 import type { ReadReport } from "./read-report.js";
 import { DAY_FIRST_HINT, quote } from "./read-report.js";
 import { AUTH_CODE, TLS_CODE, domainOf, parseTlsVersion, recognisedAuthKind, type SubmissionSink } from "../core/record.js";
-import { parseTimestamp, slashDateOrder, type DateOrder } from "../core/timestamp.js";
+import { EARLIEST_YEAR, LATEST_YEAR, parseTimestamp, slashDateOrder, type DateOrder } from "../core/timestamp.js";
+
+// The year of a date in a form the tool reads: YYYY-MM-DD, M/D/YYYY or D.M.YYYY.
+const YEAR_OUTSIDE = /^\s*(?:(\d{4})-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.](\d{4}))\b/;
 
 /** A field's value as an input gives it: CSV text, or any JSON value. */
 export type RawValue = string | number | boolean | null | undefined | object;
@@ -62,7 +65,11 @@ export class RecordNormalizer {
         this.report.skip(this.source, line, `timestamp ${quote(timestampValue)} not understood: month first (M/D/YYYY h:mm AM/PM), but --date-order dmy was given`);
         return;
       }
-      this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)`);
+      // A placeholder date (1/1/0001, 9999-12-31) is in a form read here: its year is what is wrong.
+      const found = typeof timestampValue === "string" ? YEAR_OUTSIDE.exec(timestampValue) : null;
+      const year = found?.[1] ?? found?.[2];
+      const why = year !== undefined && (+year < EARLIEST_YEAR || +year > LATEST_YEAR) ? `dated ${year}, outside ${EARLIEST_YEAR}-${LATEST_YEAR}` : "not understood (use ISO 8601, epoch, M/D/YYYY h:mm AM/PM or D.M.YYYY HH:mm)";
+      this.report.skip(this.source, line, `timestamp ${quote(text(timestampValue))} ${why}`);
       return;
     }
     // A JSON sender must be text (or a number, as some systems number accounts): an object or a

@@ -67,7 +67,7 @@ describe("slash dates without --date-order", () => {
       const run = runCli(["export", "--all", us]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("2026-12-05,printer@x.example,");
-      expect(run.stderr).toContain("skipped 1 of 13 records");
+      expect(run.stderr).toContain(`skipped 1 of 13 records; first: ${us}:14: timestamp "31/12/9999 12:00 AM" dated 9999, outside 2000-2099`);
       const same = put(folder, "same-day-month.csv", `${HEADER}\n11/11/2026 08:00,a@x.example,TLS1.2,LOGIN\n13/11/2026 08:00,b@x.example,TLS1.2,LOGIN\n`);
       const both = runCli(["export", "--all", same]);
       expect(both.code).toBe(0);
