@@ -1,11 +1,13 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Aggregate } from "../engine/aggregate.js";
+import type { FilterOptions } from "../engine/filter.js";
 import type { Category, Untold } from "../engine/views.js";
 import type { Metric, Terminal } from "../render/chart.js";
 import { csvDocument, type Rows } from "../render/csv.js";
 import { categoryDetailsTable, categorySendersTable, categoryTable, viewJson, volumeDetailsTable, volumeTable } from "../render/rows.js";
-import { notAllClearText } from "../render/text.js";
+import { wrapText } from "../render/layout.js";
+import { escapeTerminal, notAllClearText } from "../render/text.js";
 import { addCommonOptions, checkFormat, type CommonOptions } from "./options.js";
 import { concludeWith, runQuery } from "./query.js";
 import { outputsToTerminal } from "./output.js";
@@ -79,8 +81,20 @@ export function pivotCommand(name: string, description: string, view: PivotView,
       if (options.details) text = view.detailsTable(aggregate, options, terminal, draw);
       else text = format === "chart" ? view.chart(aggregate, options, terminal, draw, query.untold) : view.table(aggregate, options, terminal, draw);
       // A chart or table of zeros must not read as a quiet week when the input does not reach the range.
-      text += notAllClearText(aggregate, terminal.width);
+      text += notAllClearText(aggregate, terminal.width) + untoldFilterText(query.untold, aggregate.filters, name, terminal.width);
     }
     await concludeWith(text, query, options, format === "chart" || format === "table" ? "text" : format);
   });
+}
+
+/**
+ * A --tls (--auth) filter on a dimension the input cannot tell selects nothing for that reason: said
+ * under the other views, as the view of that dimension says it under its chart (review 11: `volume
+ * --auth basic` of an input without auth showed only "no submissions with these filters").
+ */
+function untoldFilterText(untold: Untold, filters: FilterOptions, view: string, width: number): string {
+  const lines = (["tls", "auth"] as const)
+    .filter((category) => category !== view && untold[category] !== undefined && filters[category].length > 0 && !filters[category].some((value) => /(^|,)\s*unknown\s*(,|$)/i.test(value)))
+    .flatMap((category) => wrapText(`--${category} ${escapeTerminal(filters[category].join(","))} selects nothing the input can tell: ${category === "tls" ? "TLS" : "auth"} n/a: ${untold[category]}`, width, "  "));
+  return lines.length === 0 ? "" : `\n${lines.join("\n")}\n`;
 }

@@ -335,3 +335,17 @@ describe("charts and tables read well", () => {
     expect(run.stderr).toBe("smtp-auth-report: tls --details is a table; use --format table, csv or json\n");
   });
 });
+
+describe("a --tls or --auth filter on a dimension the input cannot tell (review 11)", () => {
+  const relay = join(FIXTURES, "relay-export.csv");
+  it("volume and tls say why it selects nothing; --auth unknown selects, with no such line", () => {
+    for (const view of ["volume", "tls"]) {
+      const run = runCli([view, relay, "--auth", "basic", "--width", "200"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("No submissions in this range with these filters.");
+      expect(run.stdout).toContain("--auth basic selects nothing the input can tell: auth n/a: every submission in the range has auth unknown");
+    }
+    const unknown = runCli(["volume", relay, "--auth", "unknown", "--width", "100"]);
+    expect(unknown.stdout).not.toContain("selects nothing");
+  });
+});
