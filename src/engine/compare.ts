@@ -91,6 +91,8 @@ export interface Comparison {
   counts: Record<SenderStatus, number>;
   /** False when the earlier window holds no submission at all: every sender with a problem is then `new`. */
   earlierHasData: boolean;
+  /** Whether filters (--domain, --sender, --client-ip, --tls, --auth) narrowed the windows. */
+  filtered: boolean;
   /** Senders in each window not counted on legacy TLS (Basic auth) whose TLS (auth) is unknown for some messages. */
   unknown: { before: UnknownSenders; after: UnknownSenders };
   /** True when --tls or --auth chose the senders listed while their statuses and windows were judged on all they sent. */
@@ -190,7 +192,7 @@ export function compareWindows(after: Aggregate, before: Aggregate, whole: { aft
   senders.sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status) || compareText(x.sender, y.sender) || compareText(x.domain, y.domain));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<SenderStatus, number>;
   for (const s of senders) counts[s.status]++;
-  return { range: before.range, figures, senders, counts, earlierHasData: whole.before.columns.size > 0, unknown: { before: unknownBefore, after: unknownAfter }, judgedUnfiltered: listed !== undefined, inputFrom: before.extent?.min };
+  return { range: before.range, figures, senders, counts, earlierHasData: whole.before.columns.size > 0, filtered: Object.values(after.filters).some((values) => values.length > 0), unknown: { before: unknownBefore, after: unknownAfter }, judgedUnfiltered: listed !== undefined, inputFrom: before.extent?.min };
 }
 
 /** True for a class that `--fail-on new` fails on: a sender newly on legacy TLS or Basic auth. */

@@ -10,7 +10,7 @@ import { progressSeries } from "../engine/progress.js";
 import type { Unusual } from "../engine/unusual.js";
 import { CHART_SERIES } from "./pivots.js";
 import { REPORT_SCRIPT } from "./report-script.js";
-import { FIGURE_LABELS, comparisonCoverageNote, comparisonScopeNote, comparisonUnknownNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
+import { FIGURE_LABELS, comparisonCoverageNote, comparisonScopeNote, comparisonUnknownNote, earlierEmptyNote, evidenceText, whyUnusualUnjudged, windowText } from "./trends.js";
 import { domainLabel, escapeTerminal, failedLoginsFilterNote, failedLoginsScope, filterStatements, isFiltered, localTime, partialCoverage, percentText, rangeOutsideInput, rangeText, partlyToldNote, thousands, unknownNote } from "./text.js";
 
 /** What the page is made from besides the aggregate: the inputs' names, when, and the chart library. */
@@ -214,7 +214,7 @@ function compareFiguresTable(comparison: Comparison): HtmlTable {
     id: "compare-figures", caption: `Compared with ${rangeText(comparison.range)}`,
     columns: [{ label: "Figure" }, { label: "Before", numeric: true }, { label: "After", numeric: true }, { label: "Change", numeric: true }],
     rows, wholeReport: true,
-    note: [comparison.earlierHasData ? undefined : "The earlier window holds no submissions (with these filters): every sender with a problem counts as new.", comparisonCoverageNote(comparison), comparisonUnknownNote(comparison)].filter((n) => n !== undefined).join(" ") || undefined,
+    note: [comparison.earlierHasData ? undefined : earlierEmptyNote(comparison), comparisonCoverageNote(comparison), comparisonUnknownNote(comparison)].filter((n) => n !== undefined).join(" ") || undefined,
   };
 }
 

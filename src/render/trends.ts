@@ -59,7 +59,7 @@ export function comparisonScopeNote(comparison: Comparison): string | undefined 
 export function comparisonText(comparison: Comparison, terminal: Terminal): string {
   const { paint, width } = terminal;
   const lines = ["", ...wrapText(`Compared with ${rangeText(comparison.range)}`, width).map((l) => paint.bold(l))];
-  if (!comparison.earlierHasData) lines.push(...wrapText("The earlier window holds no submissions (with these filters): every sender with a problem counts as new.", width, "  ").map((l) => paint.yellow(l)));
+  if (!comparison.earlierHasData) lines.push(...wrapText(earlierEmptyNote(comparison), width, "  ").map((l) => paint.yellow(l)));
   const partly = comparisonCoverageNote(comparison);
   if (partly !== undefined) lines.push(...wrapText(partly, width, "  ").map((l) => paint.yellow(l)));
   const rows = [["", "before", "after", "change"]];
@@ -161,4 +161,9 @@ export function unusualJson(unusual: Unusual[]) {
         return { ...base, evidence: { client_ip: u.clientIp, failed_logins: u.failedLogins, first_failure: isoInstant(u.firstFailure), last_failure: isoInstant(u.lastFailure), login: isoInstant(u.login) } };
     }
   });
+}
+
+/** What an earlier window without submissions means for the statuses (the same words in the text and on the page). */
+export function earlierEmptyNote(comparison: Comparison): string {
+  return `The earlier window holds no submissions${comparison.filtered ? " with these filters" : ""}: every sender with a problem counts as new.`;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LEGACY_TLS, type Submission } from "../../src/core/record.js";
 import { generateHistory } from "../history.js";
 import { addDays } from "../naive.js";
-import { put, runCli, scratch } from "../helpers.js";
+import { FIXTURES, put, runCli, scratch } from "../helpers.js";
 
 // Three weeks, 2 to 22 November 2026: the default range is the last week (16-22), compared with 9-15.
 const START = Date.UTC(2026, 10, 2);
@@ -336,5 +336,15 @@ describe("--fail-on new and unusual, for cron", () => {
     const clean = runCli(["summary", noTls, "--fail-on", "new", "--sender", "user-*"]);
     expect(clean.code).toBe(1);
     expect(clean.stderr).toContain("--fail-on new: cannot decide: legacy TLS cannot be told");
+  });
+});
+
+describe("an earlier window without submissions (review 11)", () => {
+  it("says 'with these filters' only where filters were given", () => {
+    const log = join(FIXTURES, "postfix", "maillog");
+    const plain = runCli(["summary", log, "--compare", "previous", "--width", "200"]);
+    expect(plain.stdout).toContain("The earlier window holds no submissions: every sender with a problem counts as new.");
+    const filtered = runCli(["summary", log, "--compare", "previous", "--width", "200", "--domain", "northwind.example"]);
+    expect(filtered.stdout).toContain("The earlier window holds no submissions with these filters: every sender with a problem counts as new.");
   });
 });
