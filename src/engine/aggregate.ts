@@ -127,6 +127,23 @@ interface GroupRows {
   last: Float64Array;
 }
 
+/** The indexes of the buckets timestamps fall in; the last bucket's bounds are kept, as records come mostly in time order. */
+class BucketMarks {
+  readonly indexes = new Set<number>();
+  private from = 0;
+  private to = 0;
+
+  constructor(private readonly calendar: Calendar) {}
+
+  mark(timestamp: number): void {
+    if (timestamp >= this.from && timestamp < this.to) return;
+    const bucket = this.calendar.bucketOf(timestamp);
+    this.from = this.calendar.bucketStart(bucket);
+    this.to = this.calendar.bucketStart(bucket + 1);
+    this.indexes.add(this.calendar.bucketIndex(bucket));
+  }
+}
+
 /**
  * Messages, first and last seen per numeric key, in typed arrays (a few dozen bytes a group). The
  * open-addressing slots hold rows, not keys: a key is compared where its row keeps it.
@@ -231,16 +248,12 @@ export class SubmissionAggregator implements SubmissionSink {
   readonly to: number;
   // With filters in effect, the buckets that held any submission before them: a range the filters
   // left empty is then told from a range without submissions (which no --fail-on can judge).
-  private readonly anyBuckets: Set<number> | undefined;
-  private lastAnyFrom = 0;
-  private lastAnyTo = 0;
+  private readonly anyBuckets: BucketMarks | undefined;
   // The buckets of the current input's selected submissions (in the bounds, their sender, domain and
-  // address selected, whatever their TLS and auth), the last one's bounds kept; and those of each input
-  // ended (see endInput): an input that cannot tell TLS makes a count of legacy TLS partial only where
-  // it has such submissions in the range, known once the range is.
-  private inputBuckets = new Set<number>();
-  private lastSelectedFrom = 0;
-  private lastSelectedTo = 0;
+  // address selected, whatever their TLS and auth), and those of each input ended (see endInput): an
+  // input that cannot tell TLS makes a count of legacy TLS partial only where it has such submissions
+  // in the range, known once the range is.
+  private inputBuckets: BucketMarks;
   private readonly bucketsByInput = new Map<string, Set<number>>();
 
   constructor(
@@ -253,7 +266,8 @@ export class SubmissionAggregator implements SubmissionSink {
     this.to = request.to ?? Infinity;
     this.tlsKept = TLS_VERSIONS.map((v) => selection.tls(v));
     this.authKept = AUTH_KINDS.map((v) => selection.auth(v));
-    if (Object.values(filters).some((values: string[]) => values.length > 0)) this.anyBuckets = new Set();
+    if (Object.values(filters).some((values: string[]) => values.length > 0)) this.anyBuckets = new BucketMarks(calendar);
+    this.inputBuckets = new BucketMarks(calendar);
   }
 
   /** Groups and distinct senders held so far (what memory grows with). */
@@ -289,7 +303,7 @@ export class SubmissionAggregator implements SubmissionSink {
   addIds(timestamp: number, sender: number, clientIp: number, tls: number, auth: number, messages: number, last = timestamp): void {
     if (last > this.max) this.max = last;
     if (!this.admit(timestamp, messages) || !this.senderKept[sender] || !this.ipKept[clientIp]) return;
-    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
+    this.inputBuckets.mark(timestamp);
     if (!this.tlsKept[tls] || !this.authKept[auth]) return;
     this.groups.add(this.key(timestamp, sender, clientIp, tls, auth), messages, timestamp, last);
   }
@@ -306,7 +320,7 @@ export class SubmissionAggregator implements SubmissionSink {
    */
   addPair(timestamp: number, pair: number, tls: number, auth: number, messages: number): number {
     if (!this.admit(timestamp, messages) || pair < 0) return -1;
-    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
+    this.inputBuckets.mark(timestamp);
     if (!this.tlsKept[tls] || !this.authKept[auth]) return -1;
     const row = this.groups.add(((pair * BUCKETS + this.bucketIndexOf(timestamp)) * 8 + tls) * 4 + auth, messages, timestamp, timestamp);
     this.rowFrom = this.dayFrom;
@@ -317,7 +331,7 @@ export class SubmissionAggregator implements SubmissionSink {
   /** Counts a submission into a row from addPair, for a timestamp in [rowFrom, rowTo) as it was then. */
   bumpRow(row: number, timestamp: number, messages: number): void {
     if (!this.admit(timestamp, messages)) return;
-    if (timestamp < this.lastSelectedFrom || timestamp >= this.lastSelectedTo) this.markSelected(timestamp);
+    this.inputBuckets.mark(timestamp);
     this.groups.bump(row, messages, timestamp);
   }
 
@@ -353,7 +367,7 @@ export class SubmissionAggregator implements SubmissionSink {
     const ip = this.clientIpId(s.clientIp);
     const auth = AUTH_CODE.get(s.auth)!;
     if (!this.admit(s.timestamp, s.messages) || !this.senderKept[sender] || !this.ipKept[ip]) return;
-    if (s.timestamp < this.lastSelectedFrom || s.timestamp >= this.lastSelectedTo) this.markSelected(s.timestamp);
+    this.inputBuckets.mark(s.timestamp);
     if (!this.authKept[auth]) return;
     let table = this.unsettled.get(group);
     if (table === undefined) this.unsettled.set(group, (table = new GroupTable()));
@@ -402,33 +416,16 @@ export class SubmissionAggregator implements SubmissionSink {
     if (timestamp < this.min) this.min = timestamp;
     if (timestamp > this.max) this.max = timestamp;
     if (timestamp < this.from || timestamp >= this.to || messages === 0) return false;
-    if (this.anyBuckets !== undefined && (timestamp < this.lastAnyFrom || timestamp >= this.lastAnyTo)) this.markBucket(timestamp);
+    this.anyBuckets?.mark(timestamp);
     return true;
-  }
-
-  /** Notes the bucket of a submission before the filters (see anyBuckets); the last one is kept, as records come mostly in order. */
-  private markBucket(timestamp: number): void {
-    const bucket = this.calendar.bucketOf(timestamp);
-    this.lastAnyFrom = this.calendar.bucketStart(bucket);
-    this.lastAnyTo = this.calendar.bucketStart(bucket + 1);
-    this.anyBuckets!.add(this.calendar.bucketIndex(bucket));
-  }
-
-  /** Notes the bucket of a selected submission of the current input (see inputBuckets); the last one is kept, as records come mostly in order. */
-  private markSelected(timestamp: number): void {
-    const bucket = this.calendar.bucketOf(timestamp);
-    this.lastSelectedFrom = this.calendar.bucketStart(bucket);
-    this.lastSelectedTo = this.calendar.bucketStart(bucket + 1);
-    this.inputBuckets.add(this.calendar.bucketIndex(bucket));
   }
 
   /** Ends an input (named by the caller): whether it has selected submissions in the range is told by the aggregate (Aggregate.inputsInRange). */
   endInput(name: string): void {
     const buckets = this.bucketsByInput.get(name);
-    if (buckets === undefined) this.bucketsByInput.set(name, this.inputBuckets);
-    else for (const bucket of this.inputBuckets) buckets.add(bucket);
-    this.inputBuckets = new Set();
-    this.lastSelectedFrom = this.lastSelectedTo = 0;
+    if (buckets === undefined) this.bucketsByInput.set(name, this.inputBuckets.indexes);
+    else for (const bucket of this.inputBuckets.indexes) buckets.add(bucket);
+    this.inputBuckets = new BucketMarks(this.calendar);
   }
 
   private key(timestamp: number, sender: number, ip: number, tls: number, auth: number): number {
@@ -451,7 +448,7 @@ export class SubmissionAggregator implements SubmissionSink {
       senders: this.senders, domains: this.domains, ips: this.ips, pairSender: this.pairSender, pairIp: this.pairIp,
       // Views of the table's own arrays, not copies: their buffers move to the thread they are posted to.
       keys: g.keys.subarray(0, g.size), messages: g.messages.subarray(0, g.size), first: g.first.subarray(0, g.size), last: g.last.subarray(0, g.size),
-      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets], selectedBuckets: [...this.inputBuckets],
+      min: this.min, max: this.max, anyBuckets: this.anyBuckets === undefined ? [] : [...this.anyBuckets.indexes], selectedBuckets: [...this.inputBuckets.indexes],
     };
   }
 
@@ -469,8 +466,8 @@ export class SubmissionAggregator implements SubmissionSink {
     if (keys.length > 0) this.parts.push({ size: keys.length, keys, messages: part.messages, first: part.first, last: part.last });
     if (part.min < this.min) this.min = part.min;
     if (part.max > this.max) this.max = part.max;
-    for (const bucket of part.anyBuckets) this.anyBuckets?.add(bucket);
-    for (const bucket of part.selectedBuckets) this.inputBuckets.add(bucket);
+    for (const bucket of part.anyBuckets) this.anyBuckets?.indexes.add(bucket);
+    for (const bucket of part.selectedBuckets) this.inputBuckets.indexes.add(bucket);
   }
 
   /** Oldest and newest failed login read, whatever the range; undefined before the first. */
@@ -547,7 +544,7 @@ export class SubmissionAggregator implements SubmissionSink {
       failedLoginsByDay = [...byDay.values()];
     }
     let groups: Group[] | undefined;
-    const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets ?? [])].some((b) => place(b) >= 0);
+    const rangeHasSubmissions = columns.size > 0 || [...(this.anyBuckets?.indexes ?? [])].some((b) => place(b) >= 0);
     return {
       range, unit: this.calendar.unit, periods, columns, failedLogins, failedLoginsByDay, filters: this.filters, extent: this.extent, failedLoginsExtent: this.failedExtent, rangeHasSubmissions, boundsAsked: { from: fromGiven, to: toGiven },
       // Every sender, domain and address read is held (those the filters leave out too): a value that matches none of them matches no record.
